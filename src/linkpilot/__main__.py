@@ -1,0 +1,3 @@
+from linkpilot.console.cli import entry
+
+entry()

@@ -1,0 +1,331 @@
+"""Settings: embedded defaults, then a TOML file (LINKPILOT_CONFIG), then LINKPILOT_* variables.
+
+Every key is declared here; an unknown key or a bad value is refused with one line that names
+the key and where it came from (the file path or the environment variable).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from linkpilot.common.errors import ConfigError
+
+ENV_PREFIX = "LINKPILOT_"
+CONFIG_ENV = "LINKPILOT_CONFIG"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class ActionLimits(_Section):
+    per_run: int = Field(ge=0, le=10_000)
+    per_day: int = Field(ge=0, le=10_000)
+    per_week: int = Field(ge=0, le=70_000)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ActionLimits:
+        if self.per_day > self.per_week:
+            raise ValueError("per_day cannot exceed per_week")
+        return self
+
+
+class Limits(_Section):
+    """LinkedIn publishes almost none; these are what careful users run with."""
+
+    messages: ActionLimits = ActionLimits(per_run=15, per_day=15, per_week=100)
+    profile_visits: ActionLimits = ActionLimits(per_run=50, per_day=80, per_week=400)
+    invitation_withdrawals: ActionLimits = ActionLimits(per_run=30, per_day=30, per_week=100)
+    searches_per_month: int = Field(default=300, ge=0, le=100_000)
+    warmup_days: int = Field(default=0, ge=0, le=90, description="0 switches the warm-up ramp off")
+
+
+class WorkingHours(_Section):
+    start: time = time(7, 0)
+    end: time = time(19, 0)
+    days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WorkingHours:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        if any(d < 0 or d > 6 for d in self.days):
+            raise ValueError("days are 0 (Monday) to 6 (Sunday)")
+        return self
+
+
+class Delays(_Section):
+    message_min_s: float = Field(default=90.0, ge=0)
+    message_max_s: float = Field(default=180.0, ge=0)
+    visit_min_s: float = Field(default=20.0, ge=0)
+    visit_max_s: float = Field(default=60.0, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Delays:
+        if self.message_min_s > self.message_max_s or self.visit_min_s > self.visit_max_s:
+            raise ValueError("a minimum delay exceeds its maximum")
+        return self
+
+
+class Birthday(_Section):
+    late_days: int = Field(default=10, ge=0, le=60)
+    templates_dir: Path | None = None
+    no_repeat_years: int = Field(default=2, ge=0, le=20)
+
+
+class Sourcing(_Section):
+    keywords: str = ""
+    titles: tuple[str, ...] = ()
+    seniority: tuple[str, ...] = ()
+    profile_languages: tuple[str, ...] = ()
+    location_keywords: tuple[str, ...] = ()
+    max_pages: int = Field(default=5, ge=1, le=100)
+    stop_after_empty_pages: int = Field(default=2, ge=1, le=100)
+    revisit_after_days: int = Field(default=30, ge=0, le=3650)
+
+
+class Invitations(_Section):
+    older_than_days: int = Field(default=90, ge=1, le=3650)
+    max_per_run: int = Field(default=30, ge=0, le=1000)
+
+
+class Breaker(_Section):
+    failure_threshold: int = Field(default=3, ge=1, le=100)
+    backoff_initial_s: float = Field(default=300.0, gt=0)
+    backoff_max_s: float = Field(default=6 * 3600.0, gt=0)
+
+
+class Settings(_Section):
+    home: Path = Path("~/.local/share/linkpilot")
+    linkedin_url: str = "https://www.linkedin.com"
+    # URLs may carry passwords: keep them out of reprs, logs and tracebacks.
+    database_url: str | None = Field(default=None, repr=False)
+    redis_url: str | None = Field(default=None, repr=False)
+    secret_key: SecretStr | None = None
+    pacing: Literal["human", "fast"] = "human"
+    timezone: str = "Europe/Paris"
+    chromium: Path | None = None
+    health_host: str = "127.0.0.1"
+    health_port: int = Field(default=8765, ge=0, le=65535)
+    limits: Limits = Limits()
+    working_hours: WorkingHours = WorkingHours()
+    delays: Delays = Delays()
+    birthday: Birthday = Birthday()
+    sourcing: Sourcing = Sourcing()
+    invitations: Invitations = Invitations()
+    breaker: Breaker = Breaker()
+
+    @field_validator("home", "chromium")
+    @classmethod
+    def _expand(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+    @field_validator("linkedin_url")
+    @classmethod
+    def _origin(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) origin such as https://www.linkedin.com")
+        if parts.path not in ("", "/") or parts.query or parts.fragment:
+            raise ValueError("must be an origin only, with no path")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.home / "linkpilot.db"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.sqlite_path}"
+
+
+SECRET_KEYS = frozenset({"secret_key"})
+
+
+def _set_nested(target: dict[str, Any], path: list[str], value: Any) -> None:
+    node = target
+    for part in path[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ConfigError(f"{'.'.join(path)}: {part} is not a section")
+        node = child
+    node[path[-1]] = value
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _known(model: type[BaseModel], path: list[str]) -> bool:
+    current: type[BaseModel] = model
+    for i, part in enumerate(path):
+        field = current.model_fields.get(part)
+        if field is None:
+            return False
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            current = ann
+        elif i != len(path) - 1:
+            return False
+    return True
+
+
+def _env_layer(environ: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Turn LINKPILOT_A__B=v into {"a": {"b": "v"}}; remember which variable set each key."""
+    data: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for name, raw in sorted(environ.items()):
+        if not name.startswith(ENV_PREFIX) or name == CONFIG_ENV:
+            continue
+        path = [p.lower() for p in name[len(ENV_PREFIX) :].split("__")]
+        if not all(path) or not _known(Settings, path):
+            raise ConfigError(f"unknown setting {'.'.join(path)} (from environment variable {name})")
+        value: Any = raw
+        if raw.startswith(("[", "{")):
+            # Lists such as LINKPILOT_SOURCING__TITLES='["CTO", "VP"]' are written as TOML values.
+            try:
+                value = tomllib.loads(f"v = {raw}")["v"]
+            except tomllib.TOMLDecodeError as exc:
+                # The value itself is never echoed: it may be a secret.
+                key = ".".join(path)
+                raise ConfigError(
+                    f"{key}: not a valid TOML value (from environment variable {name}): {exc}"
+                ) from None
+        _set_nested(data, path, value)
+        origin[".".join(path)] = f"environment variable {name}"
+    return data, origin
+
+
+def _file_layer(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"settings file not found: {where}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read settings file {where}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"settings file is not UTF-8 text: {where}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"settings file is not valid TOML: {where}: {exc}") from None
+    origin: dict[str, str] = {}
+
+    def walk(node: Mapping[str, Any], prefix: list[str]) -> None:
+        for key, value in node.items():
+            path_ = [*prefix, key]
+            if not _known(Settings, path_):
+                raise ConfigError(f"unknown setting {'.'.join(path_)} in {where}")
+            if isinstance(value, Mapping) and not _is_leaf(path_):
+                walk(value, path_)
+            else:
+                origin[".".join(path_)] = where
+
+    walk(data, [])
+    return data, origin
+
+
+def _is_leaf(path: list[str]) -> bool:
+    current: type[BaseModel] = Settings
+    for part in path:
+        ann = current.model_fields[part].annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            current = ann
+        else:
+            return True
+    return False
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build the effective settings; raise ConfigError with one line on any problem."""
+    env = os.environ if environ is None else environ
+    # Layers merge over the full default tree, so a file or variable may set one nested key.
+    data: dict[str, Any] = Settings().model_dump()
+    origin: dict[str, str] = {}
+    config_path = env.get(CONFIG_ENV)
+    if config_path:
+        file_data, file_origin = _file_layer(Path(config_path).expanduser())
+        data = _merge(data, file_data)
+        origin.update(file_origin)
+    env_data, env_origin = _env_layer(env)
+    data = _merge(data, env_data)
+    origin.update(env_origin)
+    data = _merge(data, overrides)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(p) for p in error["loc"]) or "settings"
+        where = _where(origin, key)
+        message = error["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{key}: {message}{where}") from None
+
+
+def _where(origin: Mapping[str, str], key: str) -> str:
+    probe = key
+    while probe:
+        if probe in origin:
+            return f" (from {origin[probe]})"
+        probe = probe.rpartition(".")[0]
+    for known, source in origin.items():
+        if known.startswith(key + "."):
+            return f" (from {source})"
+    return " (default)"
+
+
+def masked_dump(settings: Settings) -> dict[str, Any]:
+    """The effective settings as plain data, secrets replaced by a mask."""
+    data = settings.model_dump(mode="json")
+    for key in SECRET_KEYS:
+        if data.get(key) is not None:
+            data[key] = "********"
+    if data.get("redis_url"):
+        data["redis_url"] = _mask_url_password(data["redis_url"])
+    if data.get("database_url"):
+        data["database_url"] = _mask_url_password(data["database_url"])
+    return data
+
+
+def _mask_url_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":********@")
+        return parts._replace(netloc=netloc).geturl()
+    return url

@@ -1,0 +1,1 @@
+"""The operator's side: the `linkpilot` CLI and the Textual console."""

@@ -1,0 +1,101 @@
+"""The `linkpilot` console script: one group, subcommands loaded lazily so start-up stays quick."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from linkpilot import __version__
+from linkpilot.common.errors import ExitCode, LinkPilotError
+
+# name -> "module:attribute". Lazy so `linkpilot health` on a Pi does not import Textual.
+COMMANDS: dict[str, str] = {
+    "config": "linkpilot.console.commands.config_cmd:config",
+    "db": "linkpilot.console.commands.db_cmd:db",
+    "demo": "linkpilot.console.commands.demo_cmd:demo",
+    "contacts": "linkpilot.console.commands.contacts_cmd:contacts",
+    "blacklist": "linkpilot.console.commands.blacklist_cmd:blacklist",
+    "import-v1": "linkpilot.console.commands.import_v1_cmd:import_v1",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
+@click.version_option(__version__, prog_name="linkpilot")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """LinkPilot: a self-hosted LinkedIn assistant for one account."""
+    if ctx.invoked_subcommand is None:
+        console = COMMANDS.get("console")
+        if console is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(cli.get_command(ctx, "console"))  # type: ignore[arg-type]
+
+
+def _crash_log(exc: BaseException) -> Path | None:
+    """Keep the traceback for the developers, out of the operator's terminal."""
+    home = Path(os.environ.get("LINKPILOT_HOME", "~/.local/share/linkpilot")).expanduser()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        path = home / "crash.log"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(exc)))
+        return path
+    except OSError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    # Everything LinkPilot writes (database, session, logs) is for its owner only.
+    os.umask(0o077)
+    try:
+        result: Any = cli.main(args=argv, prog_name="linkpilot", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.format_message(), err=True)
+        return ExitCode.BAD_INPUT
+    except click.UsageError as exc:
+        where = f" ({exc.ctx.command_path})" if exc.ctx is not None else ""
+        click.echo(f"linkpilot: error{where}: {exc.format_message()}", err=True)
+        return ExitCode.BAD_INPUT
+    except click.ClickException as exc:
+        click.echo(f"linkpilot: error: {exc.format_message()}", err=True)
+        return ExitCode.BAD_INPUT
+    except click.Abort:
+        click.echo("linkpilot: aborted", err=True)
+        return ExitCode.FAILURE
+    except LinkPilotError as exc:
+        click.echo(f"linkpilot: error: {exc.message}", err=True)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("linkpilot: interrupted", err=True)
+        return 130
+    except Exception as exc:  # the last line of defence: one line for the operator
+        log = _crash_log(exc)
+        hint = f"; details in {log}" if log else ""
+        click.echo(f"linkpilot: internal error: {type(exc).__name__}{hint}", err=True)
+        return ExitCode.FAILURE
+    return int(result) if isinstance(result, int) else ExitCode.OK
+
+
+def entry() -> None:
+    sys.exit(main())

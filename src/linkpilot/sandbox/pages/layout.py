@@ -1,0 +1,96 @@
+"""The page shell shared by every page: head, global nav, overlay container, scripts."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+
+from linkpilot.sandbox.i18n import Texts
+from linkpilot.sandbox.markup import Markup, hashed_class
+
+esc = html.escape
+
+# Classes the page script looks up; in hashed markup it receives their hashed forms.
+SCRIPT_CLASSES = (
+    "msg-overlay-list",
+    "msg-s-message-list-content",
+    "pv-profile-sticky-header--visible",
+    "artdeco-modal-overlay",
+)
+
+
+@dataclass(frozen=True)
+class Ctx:
+    t: Texts
+    m: Markup
+    me_name: str
+    me_slug: str = "me"
+
+    def c(self, names: str) -> str:
+        return self.m.cls(names)
+
+
+def avatar(ctx: Ctx, alt: str, cls: str) -> str:
+    return f'<img {ctx.c(cls)} src="/static/avatar.svg" width="56" height="56" alt="{esc(alt)}">'
+
+
+def document(
+    ctx: Ctx,
+    title: str,
+    body: str,
+    *,
+    nav: bool = True,
+    banner: str | None = None,
+    page_data: dict[str, object] | None = None,
+) -> str:
+    classes = {
+        name: hashed_class(name) if ctx.m.hashed else name for name in SCRIPT_CLASSES
+    }
+    boot = json.dumps({"classes": classes, "page": page_data or {}}).replace("</", "<\\/")
+    alert = ""
+    if banner:
+        alert = f'<div role="alert" {ctx.c("artdeco-inline-feedback artdeco-inline-feedback--error")}>{esc(banner)}</div>'
+    return f"""<!DOCTYPE html>
+<html lang="{ctx.t.language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} | LinkedIn</title>
+<link rel="stylesheet" href="/static/sandbox-{'hashed' if ctx.m.hashed else 'classic'}.css">
+</head>
+<body {ctx.c("render-mode-BIGPIPE")}>
+{global_nav(ctx) if nav else ""}
+<div {ctx.c("application-outlet")}>
+{alert}
+{body}
+</div>
+<div {ctx.c("msg-overlay-list")}></div>
+<script>window.LP_BOOT = {boot};</script>
+<script src="/static/sandbox.js"></script>
+</body>
+</html>
+"""
+
+
+def global_nav(ctx: Ctx) -> str:
+    t = ctx.t
+    return f"""<header id="global-nav" {ctx.c("global-nav")}>
+  <nav {ctx.c("global-nav__content")} aria-label="{esc(t("home"))}">
+    <a href="/feed/" {ctx.c("global-nav__logo")}>in</a>
+    <div id="global-nav-typeahead" {ctx.c("search-global-typeahead")}>
+      <form action="/search/results/people/" method="get" role="search">
+        <input {ctx.c("search-global-typeahead__input")} name="keywords" type="text"
+               placeholder="{esc(t("search"))}" aria-label="{esc(t("search"))}">
+      </form>
+    </div>
+    <ul {ctx.c("global-nav__primary-items")}>
+      <li><a {ctx.c("global-nav__primary-link")} href="/feed/">{esc(t("home"))}</a></li>
+      <li><a {ctx.c("global-nav__primary-link")} href="/mynetwork/invitation-manager/sent/">{esc(t("my_network"))}</a></li>
+      <li><a {ctx.c("global-nav__primary-link")} href="/messaging/">{esc(t("messaging"))}</a></li>
+      <li><button type="button" {ctx.c("global-nav__primary-link global-nav__me")}>
+        <img {ctx.c("global-nav__me-photo")} src="/static/avatar.svg" width="24" height="24" alt="{esc(ctx.me_name)}">
+        <span>{esc(t("me"))}</span></button></li>
+    </ul>
+  </nav>
+</header>"""

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, migrations, repositories, imports. Never imports engine or console."""

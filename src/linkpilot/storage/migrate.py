@@ -1,0 +1,88 @@
+"""Schema migrations through Alembic, run from code so no alembic.ini has to sit beside the data."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+from linkpilot.common.errors import StorageError
+from linkpilot.storage.database import _sqlite_pragmas, describe_db_error, is_sqlite, sqlite_file, sync_url
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def _sync_engine(url: str) -> Engine:
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _check_sqlite_file(path)
+    engine = create_engine(sync_url(url))
+    if is_sqlite(url):
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a SQLite database before Alembic touches it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    if header != b"SQLite format 3\x00":
+        raise StorageError(f"{path} is not a LinkPilot database (not a SQLite file)")
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(url: str) -> str | None:
+    engine = _sync_engine(url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except DBAPIError as exc:
+        raise StorageError(describe_db_error(exc)) from None
+    finally:
+        engine.dispose()
+
+
+def upgrade(url: str, revision: str = "head") -> tuple[str | None, str]:
+    """Bring the schema to `revision`; return (before, after)."""
+    engine = _sync_engine(url)
+    try:
+        with engine.begin() as conn:
+            before = MigrationContext.configure(conn).get_current_revision()
+            cfg = _config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            after = MigrationContext.configure(conn).get_current_revision()
+    except DBAPIError as exc:
+        raise StorageError(describe_db_error(exc)) from None
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"database file is damaged or not a database: {exc}") from None
+    finally:
+        engine.dispose()
+    return before, after or ""
+
+
+def ensure_schema(url: str) -> None:
+    """Automatic upgrade on start: cheap when already at head."""
+    if current_revision(url) != head_revision():
+        upgrade(url)

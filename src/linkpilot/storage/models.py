@@ -1,0 +1,265 @@
+"""The schema. Times are UTC; windows are computed by callers in the configured time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from linkpilot.common.clock import utc_now
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and hands them back aware, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store UTC-aware times only")
+        from datetime import UTC
+
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        from datetime import UTC
+
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class InteractionKind(StrEnum):
+    BIRTHDAY = "birthday"
+    MESSAGE = "message"
+    VISIT = "visit"
+    WITHDRAWAL = "withdrawal"
+
+
+class InteractionState(StrEnum):
+    PLANNED = "planned"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+# The only moves an interaction may make. `unknown` is left by reading the thread, or by the operator.
+TRANSITIONS: dict[InteractionState, frozenset[InteractionState]] = {
+    InteractionState.PLANNED: frozenset({InteractionState.SENDING, InteractionState.FAILED}),
+    InteractionState.SENDING: frozenset(
+        {InteractionState.SENT, InteractionState.FAILED, InteractionState.UNKNOWN}
+    ),
+    InteractionState.UNKNOWN: frozenset({InteractionState.SENT, InteractionState.FAILED}),
+    InteractionState.FAILED: frozenset({InteractionState.PLANNED}),
+    InteractionState.SENT: frozenset(),
+}
+
+
+class ContactStatus(StrEnum):
+    NEW = "new"
+    VISITED = "visited"
+    CONNECTED = "connected"
+    INVITED = "invited"
+    ARCHIVED = "archived"
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ix_contacts_birthday", "birthday_month", "birthday_day"),
+        CheckConstraint("birthday_month IS NULL OR (birthday_month BETWEEN 1 AND 12)", name="month"),
+        CheckConstraint("birthday_day IS NULL OR (birthday_day BETWEEN 1 AND 31)", name="day"),
+        CheckConstraint("degree IS NULL OR degree BETWEEN 1 AND 3", name="degree"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_url: Mapped[str | None] = mapped_column(String(300), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    headline: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(200))
+    degree: Mapped[int | None] = mapped_column(Integer)
+    birthday_month: Mapped[int | None] = mapped_column(Integer)
+    birthday_day: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=ContactStatus.NEW, index=True)
+    fit_score: Mapped[float | None] = mapped_column(Float)
+    open_to_work: Mapped[bool] = mapped_column(Boolean, default=False)
+    about: Mapped[str | None] = mapped_column(Text)
+    company: Mapped[str | None] = mapped_column(String(200))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    years_experience: Mapped[float | None] = mapped_column(Float)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    work_history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    education: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(40), default="manual")
+    notes: Mapped[str | None] = mapped_column(Text)
+    last_visited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+    interactions: Mapped[list[Interaction]] = relationship(back_populates="contact")
+
+
+class Interaction(Base):
+    """One thing done (or meant to be done) to one person. Quota history lives in quota_events,
+    so forgetting a person can erase these texts without changing what was counted."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (
+        # One wish per person per birthday occurrence, whatever crashes in between.
+        Index(
+            "uq_interactions_birthday_once",
+            "contact_id",
+            "occurrence",
+            unique=True,
+            sqlite_where=text("kind = 'birthday'"),
+            postgresql_where=text("kind = 'birthday'"),
+        ),
+        Index("ix_interactions_kind_state", "kind", "state"),
+        CheckConstraint("state IN ('planned','sending','sent','failed','unknown')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20), default=InteractionState.PLANNED)
+    text: Mapped[str | None] = mapped_column(Text)
+    template_id: Mapped[str | None] = mapped_column(String(100))
+    occurrence: Mapped[date | None] = mapped_column(Date)
+    days_late: Mapped[int | None] = mapped_column(Integer)
+    campaign_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign_runs.id", ondelete="SET NULL"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(40), default="linkpilot")
+    external_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    contact: Mapped[Contact | None] = relationship(back_populates="interactions")
+
+
+class BlacklistEntry(Base):
+    __tablename__ = "blacklist"
+    __table_args__ = (CheckConstraint("profile_url IS NOT NULL OR name IS NOT NULL", name="target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_url: Mapped[str | None] = mapped_column(String(300), index=True)
+    name: Mapped[str | None] = mapped_column(String(200), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    added_by: Mapped[str] = mapped_column(String(40), default="user")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+
+class SelectorStat(Base):
+    __tablename__ = "selector_stats"
+    __table_args__ = (UniqueConstraint("key", "candidate", name="uq_selector_stats_key_candidate"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), index=True)
+    candidate: Mapped[str] = mapped_column(Text)
+    learned: Mapped[bool] = mapped_column(Boolean, default=False)
+    successes: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class QuotaEvent(Base):
+    """A unit of quota: reserved, then committed or released. Counting committed units and live
+    reservations over a window gives the budget spent; nothing here is ever erased by forget."""
+
+    __tablename__ = "quota_events"
+    __table_args__ = (
+        Index("ix_quota_events_action_at", "action", "at"),
+        CheckConstraint("state IN ('reserved','committed','released')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20), default="reserved")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    backend: Mapped[str] = mapped_column(String(20), default="sqlite")
+
+
+class BreakerRecord(Base):
+    __tablename__ = "breaker_state"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20), default="closed")
+    hard: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    trips: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+
+class CampaignRun(Base):
+    __tablename__ = "campaign_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(20), index=True)
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    stop_reason: Mapped[str | None] = mapped_column(Text)
+    plan: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ImportRecord(Base):
+    """Rows already brought in from a V1 database, so importing the same file twice adds nothing."""
+
+    __tablename__ = "import_records"
+    __table_args__ = (UniqueConstraint("source_table", "source_key", name="uq_import_records_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_table: Mapped[str] = mapped_column(String(40))
+    source_key: Mapped[str] = mapped_column(String(300))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from linkpilot.storage.migrate import head_revision
+
+
+def test_config_check_ok_and_bad(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ok = cli("config", "check")
+    assert ok.code == 0
+    assert "settings OK" in ok.out
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("[limits]\nmesages = 3\n")
+    monkeypatch.setenv("LINKPILOT_CONFIG", str(cfg))
+    bad = cli("config", "check")
+    assert bad.code == 2
+    assert bad.err.strip() == f"linkpilot: error: unknown setting limits.mesages in {cfg}"
+    assert "Traceback" not in bad.err
+
+
+def test_config_show_masks_secrets(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LINKPILOT_SECRET_KEY", "top-secret-fernet-key")
+    result = cli("config", "show")
+    assert result.code == 0
+    assert "top-secret-fernet-key" not in result.out
+    assert 'secret_key = "********"' in result.out
+    assert "[limits.messages]" in result.out
+
+
+def test_db_upgrade_creates_a_private_wal_database(cli, home: Path) -> None:
+    first = cli("db", "upgrade")
+    assert first.code == 0
+    assert f"to {head_revision()}" in first.out
+    again = cli("db", "upgrade")
+    assert again.out.strip() == f"database already at revision {head_revision()}"
+    db = home / "linkpilot.db"
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_db_backup_is_a_consistent_copy(cli, home: Path, tmp_path: Path) -> None:
+    assert cli("db", "upgrade").code == 0
+    with sqlite3.connect(home / "linkpilot.db") as conn:
+        conn.execute(
+            "INSERT INTO contacts (name, status, open_to_work, skills, languages, work_history, education, source,"
+            " created_at, updated_at) VALUES ('Ada', 'new', 0, '[]', '[]', '[]', '[]', 'manual', '2026-01-01', '2026-01-01')"
+        )
+    target = tmp_path / "copy.db"
+    result = cli("db", "backup", str(target))
+    assert result.code == 0
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT name FROM contacts").fetchall() == [("Ada",)]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_db_backup_bad_targets(cli, home: Path, tmp_path: Path) -> None:
+    assert cli("db", "upgrade").code == 0
+    missing_dir = cli("db", "backup", str(tmp_path / "nope" / "copy.db"))
+    assert missing_dir.code == 2
+    assert "backup folder does not exist" in missing_dir.err
+    onto_itself = cli("db", "backup", str(home / "linkpilot.db"))
+    assert onto_itself.code == 2
+    assert "live database itself" in onto_itself.err
+
+
+def test_a_file_that_is_not_a_database_is_refused(cli, home: Path) -> None:
+    home.mkdir(parents=True)
+    (home / "linkpilot.db").write_text("hello, I am a text file" * 10)
+    result = cli("db", "upgrade")
+    assert result.code == 1
+    assert result.err.count("\n") == 1
+    assert "not a SQLite file" in result.err
+    assert (home / "linkpilot.db").read_text().startswith("hello")
+
+
+def test_usage_errors_are_one_line_exit_2(cli) -> None:
+    for args in (("nope",), ("db", "backup"), ("config", "show", "--bogus")):
+        result = cli(*args)
+        assert result.code == 2, args
+        assert result.err.count("\n") == 1, result.err
+        assert result.err.startswith("linkpilot: error")
+
+
+def test_demo_prepares_its_own_folder(cli, tmp_path: Path, home: Path) -> None:
+    folder = tmp_path / "demo"
+    result = cli("demo", "--home", str(folder))
+    assert result.code == 0
+    assert "contacts: 0" in result.out
+    assert (folder / "linkpilot.db").exists()
+    assert not home.exists()

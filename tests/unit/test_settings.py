@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linkpilot.common.errors import ConfigError
+from linkpilot.common.settings import load_settings, masked_dump
+
+
+def test_defaults_follow_the_documented_limits() -> None:
+    s = load_settings({})
+    assert (s.limits.messages.per_run, s.limits.messages.per_day, s.limits.messages.per_week) == (15, 15, 100)
+    assert (s.delays.message_min_s, s.delays.message_max_s) == (90, 180)
+    assert (s.working_hours.start.hour, s.working_hours.end.hour) == (7, 19)
+    assert s.birthday.late_days == 10
+    assert s.timezone == "Europe/Paris"
+    assert s.pacing == "human"
+    assert s.redis_url is None
+
+
+def test_file_then_env_override_one_nested_key(tmp_path: Path) -> None:
+    cfg = tmp_path / "lp.toml"
+    cfg.write_text('timezone = "UTC"\n[limits.messages]\nper_day = 10\nper_week = 50\n')
+    s = load_settings({"LINKPILOT_CONFIG": str(cfg), "LINKPILOT_LIMITS__MESSAGES__PER_DAY": "7"})
+    assert s.timezone == "UTC"
+    assert s.limits.messages.per_day == 7
+    assert s.limits.messages.per_week == 50
+    assert s.limits.messages.per_run == 15
+
+
+def test_env_lists_are_read_as_toml_values() -> None:
+    s = load_settings({"LINKPILOT_SOURCING__TITLES": '["CTO", "VP Engineering"]'})
+    assert s.sourcing.titles == ("CTO", "VP Engineering")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("colour = 1\n", "unknown setting colour in {path}"),
+        ("[limits.messages]\nper_hour = 3\n", "unknown setting limits.messages.per_hour in {path}"),
+        ('pacing = "turbo"\n', "pacing: Input should be 'human' or 'fast' (from {path})"),
+        (
+            "[limits.messages]\nper_day = 500\n",
+            "limits.messages: per_day cannot exceed per_week (from {path})",
+        ),
+        ('timezone = "Mars/Olympus"\n', "timezone: unknown time zone 'Mars/Olympus' (from {path})"),
+        ("this is = not toml", "settings file is not valid TOML: {path}"),
+        ('linkedin_url = "ftp://x"\n', "linkedin_url: must be an http(s) origin"),
+    ],
+)
+def test_bad_file_names_the_key_and_the_file(tmp_path: Path, content: str, expected: str) -> None:
+    cfg = tmp_path / "lp.toml"
+    cfg.write_text(content)
+    with pytest.raises(ConfigError) as info:
+        load_settings({"LINKPILOT_CONFIG": str(cfg)})
+    assert expected.format(path=cfg) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_non_utf8_and_missing_files_are_refused(tmp_path: Path) -> None:
+    cfg = tmp_path / "lp.toml"
+    cfg.write_bytes(b'timezone = "\xff"\n')
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_settings({"LINKPILOT_CONFIG": str(cfg)})
+    with pytest.raises(ConfigError, match="settings file not found"):
+        load_settings({"LINKPILOT_CONFIG": str(tmp_path / "missing.toml")})
+
+
+def test_bad_env_names_the_variable() -> None:
+    with pytest.raises(
+        ConfigError,
+        match=r"unknown setting limits.messages.per_hour \(from environment variable LINKPILOT_LIMITS__MESSAGES__PER_HOUR\)",
+    ):
+        load_settings({"LINKPILOT_LIMITS__MESSAGES__PER_HOUR": "2"})
+    with pytest.raises(ConfigError, match="LINKPILOT_HEALTH_PORT"):
+        load_settings({"LINKPILOT_HEALTH_PORT": "99999"})
+
+
+def test_secrets_are_masked_and_never_echoed() -> None:
+    secret = "s3cr3t-value-that-must-not-leak"
+    s = load_settings(
+        {
+            "LINKPILOT_SECRET_KEY": secret,
+            "LINKPILOT_REDIS_URL": f"redis://user:{secret}@127.0.0.1:6379/0",
+        }
+    )
+    dumped = str(masked_dump(s))
+    assert secret not in dumped
+    assert "********" in dumped
+    assert secret not in repr(s)
+    with pytest.raises(ConfigError) as info:
+        load_settings({"LINKPILOT_SECRET_KEY": secret, "LINKPILOT_LIMITS__NOPE": secret})
+    assert secret not in str(info.value)
