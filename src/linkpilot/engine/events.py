@@ -1,0 +1,116 @@
+"""Typed, immutable events the engine publishes; the console and headless printers subscribe.
+
+Subscribers never reach into engine internals: everything they show arrives as one of these.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from linkpilot.common.clock import utc_now
+
+log = logging.getLogger(__name__)
+
+Level = Literal["debug", "info", "warning", "error"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    at: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogLine(Event):
+    level: Level
+    message: str
+    campaign: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Progress(Event):
+    campaign: str
+    run_id: int | None
+    done: int
+    total: int
+    current: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuotaChanged(Event):
+    # action -> {"day_used", "day_limit", "week_used", "week_limit"}
+    gauges: dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreakerChanged(Event):
+    state: str
+    reason: str | None
+    hard: bool
+    retry_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionChanged(Event):
+    status: str
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CampaignStarted(Event):
+    campaign: str
+    run_id: int | None
+    dry_run: bool
+    planned: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CampaignFinished(Event):
+    campaign: str
+    run_id: int | None
+    summary: dict[str, Any]
+
+
+Subscriber = Callable[[Event], None]
+
+
+class EventBus:
+    """Fan-out to subscribers. Publishing never blocks the engine and never fails it."""
+
+    def __init__(self) -> None:
+        self._subscribers: list[Subscriber] = []
+        self._queues: list[asyncio.Queue[Event]] = []
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def queue(self, maxsize: int = 10_000) -> asyncio.Queue[Event]:
+        """A bounded queue that receives every event; the oldest is dropped when it is full."""
+        q: asyncio.Queue[Event] = asyncio.Queue(maxsize=maxsize)
+        self._queues.append(q)
+        return q
+
+    def publish(self, event: Event) -> None:
+        for callback in list(self._subscribers):
+            try:
+                callback(event)
+            except Exception:
+                # A broken screen must not stop a campaign half-way through a send.
+                log.exception("event subscriber failed")
+        for q in self._queues:
+            if q.full():
+                q.get_nowait()
+            q.put_nowait(event)
+
+    def log(self, level: Level, message: str, campaign: str | None = None) -> None:
+        self.publish(LogLine(level=level, message=message, campaign=campaign))
