@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from linkpilot.engine.events import Event, EventBus, LogLine, Progress
+
+
+def test_subscribers_receive_events_in_order_and_can_unsubscribe() -> None:
+    bus = EventBus()
+    seen: list[Event] = []
+    unsubscribe = bus.subscribe(seen.append)
+    bus.log("info", "one", campaign="birthday")
+    bus.publish(Progress(campaign="birthday", run_id=1, done=1, total=3))
+    unsubscribe()
+    bus.log("info", "after")
+    assert [type(e).__name__ for e in seen] == ["LogLine", "Progress"]
+    first = seen[0]
+    assert isinstance(first, LogLine)
+    assert (first.message, first.campaign, first.at.tzinfo is not None) == ("one", "birthday", True)
+
+
+def test_a_failing_subscriber_does_not_stop_the_others(caplog: pytest.LogCaptureFixture) -> None:
+    bus = EventBus()
+    seen: list[Event] = []
+
+    def broken(event: Event) -> None:
+        raise RuntimeError("screen gone")
+
+    bus.subscribe(broken)
+    bus.subscribe(seen.append)
+    bus.log("warning", "still delivered")
+    assert len(seen) == 1
+    assert "event subscriber failed" in caplog.text
+
+
+def test_queues_are_bounded_and_drop_the_oldest() -> None:
+    bus = EventBus()
+    q = bus.queue(maxsize=3)
+    for i in range(5):
+        bus.log("info", f"line {i}")
+    got = [q.get_nowait() for _ in range(q.qsize())]
+    assert [e.message for e in got if isinstance(e, LogLine)] == ["line 2", "line 3", "line 4"]
+
+
+def test_events_are_immutable() -> None:
+    line = LogLine(level="info", message="x")
+    with pytest.raises(AttributeError):
+        line.message = "y"  # type: ignore[misc]
