@@ -27,7 +27,7 @@ class SandboxConfig:
     markup: Markup = "classic"
     people: int = 60
     login_email: str = "pilot@sandbox.test"
-    login_password: str = "sandbox-password"
+    login_password: str = "sandbox-password"  # noqa: S105 - a practice account, not a secret
     li_at: str = "sandbox-li-at"
     me_name: str = "Alex Pilot"
     # How many birthday cards the page renders up front and fetches per scroll.

@@ -16,7 +16,7 @@ CSS_CLASS = re.compile(r"\.(-?[A-Za-z_][\w-]*)")
 
 
 def hashed_class(name: str) -> str:
-    digest = hashlib.sha1(f"linkpilot-sandbox:{name}".encode()).digest()
+    digest = hashlib.blake2b(f"linkpilot-sandbox:{name}".encode()).digest()
     return "_" + "".join(ALPHABET[b % len(ALPHABET)] for b in digest[:5])
 
 

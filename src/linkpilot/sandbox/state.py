@@ -53,6 +53,7 @@ class SandboxState:
         self.rotations = 0
         self.rotate_pending = False
         self.ticks = 0
+        self.bubble_serial = 0
 
     def reconfigure(self, **changes: Any) -> None:
         """Switch language or markup at runtime; the world is unaffected by either."""

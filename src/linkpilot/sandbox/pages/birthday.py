@@ -53,6 +53,9 @@ def birthday_page(ctx: Ctx, cards: str, shown: int, total: int, banner: str | No
   </section>
 </main>"""
     return document(
-        ctx, t("birthdays"), body, banner=banner,
+        ctx,
+        t("birthdays"),
+        body,
+        banner=banner,
         page_data={"birthdays": {"next": shown, "total": total}},
     )

@@ -15,6 +15,7 @@ esc = html.escape
 SCRIPT_CLASSES = (
     "msg-overlay-list",
     "msg-s-message-list-content",
+    "pv-profile-sticky-header",
     "pv-profile-sticky-header--visible",
     "artdeco-modal-overlay",
 )
@@ -44,9 +45,7 @@ def document(
     banner: str | None = None,
     page_data: dict[str, object] | None = None,
 ) -> str:
-    classes = {
-        name: hashed_class(name) if ctx.m.hashed else name for name in SCRIPT_CLASSES
-    }
+    classes = {name: hashed_class(name) if ctx.m.hashed else name for name in SCRIPT_CLASSES}
     boot = json.dumps({"classes": classes, "page": page_data or {}}).replace("</", "<\\/")
     alert = ""
     if banner:
@@ -57,7 +56,7 @@ def document(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} | LinkedIn</title>
-<link rel="stylesheet" href="/static/sandbox-{'hashed' if ctx.m.hashed else 'classic'}.css">
+<link rel="stylesheet" href="/static/sandbox-{"hashed" if ctx.m.hashed else "classic"}.css">
 </head>
 <body {ctx.c("render-mode-BIGPIPE")}>
 {global_nav(ctx) if nav else ""}

@@ -49,14 +49,14 @@ def checkpoint_page(ctx: Ctx, *, captcha: bool) -> str:
     <input id="input__email_verification_pin" name="pin" type="text" inputmode="numeric" maxlength="6">
     <button type="submit" {ctx.c("form__submit")}>{esc(t("submit"))}</button>
   </form>"""
-    body = f'<main {ctx.c("app__content")}>\n  {inner}\n</main>'
+    body = f"<main {ctx.c('app__content')}>\n  {inner}\n</main>"
     return document(ctx, t("captcha_title" if captcha else "checkpoint_title"), body, nav=False)
 
 
 def captcha_frame() -> str:
     return (
-        "<!DOCTYPE html><html><body><div id=\"captcha-box\">"
-        "<label><input type=\"checkbox\"> I'm not a robot</label></div></body></html>"
+        '<!DOCTYPE html><html><body><div id="captcha-box">'
+        '<label><input type="checkbox"> I\'m not a robot</label></div></body></html>'
     )
 
 
@@ -70,5 +70,5 @@ def restricted_page(ctx: Ctx) -> str:
 
 
 def message_page(ctx: Ctx, text: str, *, nav: bool = True) -> str:
-    body = f'<main {ctx.c("not-found__main")}><h1>{esc(text)}</h1></main>'
+    body = f"<main {ctx.c('not-found__main')}><h1>{esc(text)}</h1></main>"
     return document(ctx, text, body, nav=nav)

@@ -1,0 +1,509 @@
+"""The aiohttp application: member pages behind the li_at cookie, page APIs, admin API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from linkpilot.sandbox.config import LANGUAGES, MARKUPS, SandboxConfig
+from linkpilot.sandbox.data import Invitation, Message, Person, days_since_birthday
+from linkpilot.sandbox.faults import FaultError
+from linkpilot.sandbox.i18n import Texts
+from linkpilot.sandbox.markup import Markup
+from linkpilot.sandbox.pages import birthday, feed, invitations, messaging, profile, search, simple
+from linkpilot.sandbox.pages.layout import Ctx
+from linkpilot.sandbox.search import Query
+from linkpilot.sandbox.state import SandboxState
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+STATE_KEY = web.AppKey("state", SandboxState)
+STATIC = Path(__file__).parent / "static"
+TROUBLE_PATHS = {
+    "checkpoint": "/checkpoint/challenge/",
+    "captcha": "/checkpoint/challenge/?type=captcha",
+    "restricted": "/checkpoint/restricted/",
+}
+
+
+def state_of(request: web.Request) -> SandboxState:
+    return request.app[STATE_KEY]
+
+
+def ctx_of(state: SandboxState) -> Ctx:
+    return Ctx(Texts(state.config.language), Markup(state.config.markup), state.config.me_name)
+
+
+def page(text: str, status: int = 200) -> web.Response:
+    return web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
+
+
+def banner(state: SandboxState) -> str | None:
+    return ctx_of(state).t("invite_limit") if state.faults.invitation_limit else None
+
+
+def member_page(handler: Handler) -> Handler:
+    """Login wall, trouble redirects and injected 500s, in LinkedIn's order."""
+
+    @wraps(handler)
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        state = state_of(request)
+        if not state.is_logged_in(request.cookies.get("li_at")):
+            target = quote(request.path_qs, safe="")
+            if request.path.startswith("/in/"):
+                raise web.HTTPFound(f"/authwall?sessionRedirect={target}")
+            raise web.HTTPFound(f"/login?session_redirect={target}")
+        trouble = state.faults.trouble(state.record.actions)
+        if trouble is not None:
+            raise web.HTTPFound(TROUBLE_PATHS[trouble])
+        if state.faults.http_500 > 0:
+            state.faults.http_500 -= 1
+            return page(simple.message_page(ctx_of(state), ctx_of(state).t("server_error")), 500)
+        return await handler(request)
+
+    return wrapped
+
+
+def member_api(handler: Handler) -> Handler:
+    """Like member_page, but answers JSON the page script turns into a navigation."""
+
+    @wraps(handler)
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        state = state_of(request)
+        if not state.is_logged_in(request.cookies.get("li_at")):
+            return web.json_response({"error": "unauthenticated", "location": "/login"}, status=401)
+        trouble = state.faults.trouble(state.record.actions)
+        if trouble is not None:
+            return web.json_response({"error": trouble, "location": TROUBLE_PATHS[trouble]}, status=403)
+        return await handler(request)
+
+    return wrapped
+
+
+@web.middleware
+async def slow_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    state = state_of(request)
+    if state.faults.slow_ms and not request.path.startswith("/__admin/"):
+        await asyncio.sleep(state.faults.slow_ms / 1000)
+    return await handler(request)
+
+
+# Public pages ---------------------------------------------------------------------------
+
+
+async def root(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound("/feed/")
+
+
+async def login_get(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    redirect = request.query.get("session_redirect", "")
+    if state.is_logged_in(request.cookies.get("li_at")):
+        raise web.HTTPFound(redirect if redirect.startswith("/") else "/feed/")
+    return page(simple.login_page(ctx_of(state), redirect=redirect))
+
+
+async def login_post(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    form = await request.post()
+    redirect = str(form.get("session_redirect", ""))
+    if (form.get("session_key"), form.get("session_password")) != (
+        state.config.login_email,
+        state.config.login_password,
+    ):
+        return page(simple.login_page(ctx_of(state), error=True, redirect=redirect), 401)
+    target = redirect if redirect.startswith("/") and not redirect.startswith("//") else "/feed/"
+    response = web.HTTPFound(target)
+    response.set_cookie("li_at", state.login(), path="/", httponly=True, samesite="Lax")
+    raise response
+
+
+async def authwall(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    return page(simple.authwall_page(ctx_of(state), request.query.get("sessionRedirect", "")))
+
+
+async def checkpoint(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    return page(simple.checkpoint_page(ctx_of(state), captcha=request.query.get("type") == "captcha"))
+
+
+async def checkpoint_post(request: web.Request) -> web.StreamResponse:
+    # No PIN is ever right: a checkpoint is for the operator to clear, not the engine.
+    raise web.HTTPFound("/checkpoint/challenge/")
+
+
+async def restricted(request: web.Request) -> web.StreamResponse:
+    return page(simple.restricted_page(ctx_of(state_of(request))))
+
+
+async def favicon(request: web.Request) -> web.StreamResponse:
+    return web.Response(status=204)
+
+
+async def captcha_frame(request: web.Request) -> web.StreamResponse:
+    return page(simple.captcha_frame())
+
+
+# Member pages ---------------------------------------------------------------------------
+
+
+@member_page
+async def feed_page(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    pending = len(state.world.invitations) - len(state.withdrawn)
+    response = page(feed.feed_page(ctx_of(state), state.world, pending, banner(state)))
+    rotated = state.take_rotation()
+    if rotated is not None:
+        response.set_cookie("li_at", rotated, path="/", httponly=True, samesite="Lax")
+    return response
+
+
+def birthday_batch(state: SandboxState, start: int) -> tuple[str, int, int]:
+    cards = state.world.birthday_cards()
+    end = min(len(cards), start + state.config.birthday_batch)
+    ctx = ctx_of(state)
+    html = "\n".join(
+        birthday.birthday_card(ctx, person, days, state.config.today) for person, days in cards[start:end]
+    )
+    return html, end, len(cards)
+
+
+@member_page
+async def birthday_page(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    html, shown, total = birthday_batch(state, 0)
+    return page(birthday.birthday_page(ctx_of(state), html, shown, total, banner(state)))
+
+
+@member_api
+async def birthday_api(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    try:
+        start = max(0, int(request.query.get("start", "0")))
+    except ValueError:
+        return web.json_response({"error": "bad start"}, status=400)
+    html, end, total = birthday_batch(state, start)
+    return web.json_response({"html": html, "next": end, "total": total})
+
+
+async def profile_redirect(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound(f"/in/{request.match_info['slug']}/")
+
+
+@member_page
+async def profile_page(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    ctx = ctx_of(state)
+    person = state.world.by_slug.get(request.match_info["slug"])
+    if person is None:
+        return page(simple.message_page(ctx, ctx.t("not_found")), 404)
+    state.record.visits.append(person.slug)
+    also = state.world.also_viewed(person)
+    return page(profile.profile_page(ctx, person, also, state.config.today, banner(state)))
+
+
+@member_page
+async def search_page(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    params = {k: v for k, v in request.query.items() if k != "page"}
+    try:
+        page_no = max(1, int(request.query.get("page", "1")))
+    except ValueError:
+        page_no = 1
+    query = Query.from_params(params)
+    matches = [p for p in state.world.people if query.matches(p)]
+    matches.sort(key=lambda p: (p.degree, p.full_name, p.slug))
+    size = state.config.search_page_size
+    pages = max(1, math.ceil(len(matches) / size))
+    results = matches[(page_no - 1) * size : page_no * size]
+    shown = {p.slug for p in results}
+    others = [p for p in state.world.people if p.slug not in shown]
+    # The ad and the suggestions point at real profiles that are not results: taking
+    # them would show up as unwanted visits in the record.
+    ad = others[page_no % len(others)] if others else None
+    suggestions = [p for p in others if p is not ad][page_no : page_no + 3]
+    state.record.searches.append(
+        {
+            "keywords": params.get("keywords", ""),
+            "page": page_no,
+            "params": params,
+            "results": [p.slug for p in results],
+        }
+    )
+    html = search.search_page(
+        ctx_of(state),
+        results,
+        total=len(matches),
+        page=page_no,
+        pages=pages,
+        params=params,
+        ad=ad,
+        suggestions=suggestions,
+        banner=banner(state),
+    )
+    return page(html)
+
+
+@member_page
+async def invitations_page(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    pending = [i for i in state.world.invitations if i.slug not in state.withdrawn]
+    return page(invitations.invitations_page(ctx_of(state), pending, state.config.today, banner(state)))
+
+
+@member_page
+async def messaging_page(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    ctx = ctx_of(state)
+    return page(simple.message_page(ctx, ctx.t("messaging")))
+
+
+# Page APIs ------------------------------------------------------------------------------
+
+
+def connection(state: SandboxState, slug: str) -> Person | None:
+    person = state.world.by_slug.get(slug)
+    return person if person is not None and person.degree == 1 else None
+
+
+@member_api
+async def overlay_api(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    person = connection(state, request.query.get("recipient", ""))
+    if person is None:
+        return web.json_response({"error": "not a connection"}, status=404)
+    state.bubble_serial += 1
+    html = messaging.bubble(ctx_of(state), person, state.threads.get(person.slug, []), state.bubble_serial)
+    return page(html)
+
+
+async def json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise web.HTTPBadRequest(text="body must be JSON") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="body must be a JSON object")
+    return body
+
+
+@member_api
+async def send_api(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    body = await json_body(request)
+    person = connection(state, str(body.get("recipient", "")))
+    text = str(body.get("text", "")).strip()
+    if person is None or not text:
+        return web.json_response({"error": "bad recipient or empty text"}, status=400)
+    if state.faults.silent_send_once:
+        state.faults.silent_send_once = False
+        return web.json_response({"ok": True, "item": None})
+    message = Message("me", text, state.now())
+    state.threads.setdefault(person.slug, []).append(message)
+    state.record.messages.append(
+        {"to_slug": person.slug, "to_name": person.full_name, "text": text, "at": message.at.isoformat()}
+    )
+    return web.json_response({"ok": True, "item": messaging.message_item(ctx_of(state), message, person)})
+
+
+def pending_invitation(state: SandboxState, slug: str) -> Invitation | None:
+    for inv in state.world.invitations:
+        if inv.slug == slug and slug not in state.withdrawn:
+            return inv
+    return None
+
+
+@member_api
+async def withdraw_dialog_api(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    inv = pending_invitation(state, request.query.get("invitee", ""))
+    if inv is None:
+        return web.json_response({"error": "no such invitation"}, status=404)
+    return page(invitations.withdraw_dialog(ctx_of(state), inv))
+
+
+@member_api
+async def withdraw_api(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    body = await json_body(request)
+    inv = pending_invitation(state, str(body.get("invitee", "")))
+    if inv is None:
+        return web.json_response({"error": "no such invitation"}, status=404)
+    state.withdrawn.add(inv.slug)
+    state.record.withdrawals.append(inv.slug)
+    return web.json_response({"ok": True})
+
+
+# Static ---------------------------------------------------------------------------------
+
+
+async def static_file(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["name"]
+    if name.startswith("sandbox-") and name.endswith(".css"):
+        generation = name.removeprefix("sandbox-").removesuffix(".css")
+        if generation not in MARKUPS:
+            raise web.HTTPNotFound()
+        css = Markup(generation).css((STATIC / "sandbox.css").read_text(encoding="utf-8"))
+        return web.Response(text=css, content_type="text/css")
+    types = {"sandbox.js": "application/javascript", "avatar.svg": "image/svg+xml"}
+    if name not in types:
+        raise web.HTTPNotFound()
+    return web.Response(
+        body=(STATIC / name).read_bytes(),
+        content_type=types[name],
+        headers={"Cache-Control": "max-age=3600"},
+    )
+
+
+# Admin API ------------------------------------------------------------------------------
+
+
+async def admin_record(request: web.Request) -> web.StreamResponse:
+    return web.json_response(state_of(request).record.to_json())
+
+
+async def admin_reset(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    state.reset()
+    return web.json_response({"ok": True})
+
+
+def config_json(config: SandboxConfig) -> dict[str, Any]:
+    return {
+        "seed": config.seed,
+        "today": config.today.isoformat(),
+        "language": config.language,
+        "markup": config.markup,
+        "people": config.people,
+    }
+
+
+async def admin_config(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    if request.method == "POST":
+        body = await json_body(request)
+        changes: dict[str, Any] = {}
+        for key, allowed in (("language", LANGUAGES), ("markup", MARKUPS)):
+            if key in body:
+                if body[key] not in allowed:
+                    return web.json_response({"error": f"{key} must be one of {list(allowed)}"}, status=400)
+                changes[key] = body[key]
+        unknown = set(body) - {"language", "markup"}
+        if unknown:
+            return web.json_response({"error": f"unknown settings {sorted(unknown)}"}, status=400)
+        state.reconfigure(**changes)
+    return web.json_response(config_json(state.config))
+
+
+async def admin_faults(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    if request.method == "POST":
+        try:
+            state.faults.update(await json_body(request))
+        except FaultError as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+    return web.json_response(state.faults.to_json())
+
+
+async def admin_session(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    if request.method == "POST":
+        action = (await json_body(request)).get("action")
+        if action == "expire":
+            state.expire()
+        elif action == "rotate":
+            state.request_rotation()
+        elif action == "restore":
+            state.accepted_tokens.add(state.current_token)
+        else:
+            return web.json_response({"error": "action must be expire, rotate or restore"}, status=400)
+    return web.json_response(state.session_json())
+
+
+def person_json(person: Person, state: SandboxState) -> dict[str, Any]:
+    return {
+        "slug": person.slug,
+        "full_name": person.full_name,
+        "first_name": person.first_name,
+        "degree": person.degree,
+        "birth_month": person.birth_month,
+        "birth_day": person.birth_day,
+        "days_since_birthday": days_since_birthday(person.birth_month, person.birth_day, state.config.today),
+        "headline": person.headline,
+        "location": person.location,
+        "open_to_work": person.open_to_work,
+        "seniority": person.seniority,
+        "profile_language": person.profile_language,
+        "skills": list(person.skills),
+        "role": person.role,
+        "thread": [
+            {"sender": m.sender, "text": m.text, "at": m.at.isoformat()}
+            for m in state.threads.get(person.slug, [])
+        ],
+    }
+
+
+async def admin_world(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    return web.json_response(
+        {
+            "config": config_json(state.config),
+            "me_name": state.config.me_name,
+            "people": [person_json(p, state) for p in state.world.people],
+            "birthday_page": [p.slug for p, _ in state.world.birthday_cards()],
+            "invitations": [
+                {
+                    "slug": i.slug,
+                    "name": i.name,
+                    "sent_on": i.sent_on.isoformat(),
+                    "withdrawn": i.slug in state.withdrawn,
+                }
+                for i in state.world.invitations
+            ],
+        }
+    )
+
+
+def create_app(config: SandboxConfig) -> web.Application:
+    app = web.Application(middlewares=[slow_middleware])
+    app[STATE_KEY] = SandboxState(config)
+    r = app.router
+    r.add_get("/", root)
+    r.add_get("/login", login_get)
+    r.add_post("/login", login_post)
+    r.add_get("/authwall", authwall)
+    r.add_get("/checkpoint/challenge/", checkpoint)
+    r.add_post("/checkpoint/challenge/", checkpoint_post)
+    r.add_get("/checkpoint/restricted/", restricted)
+    r.add_get("/captcha/frame", captcha_frame)
+    r.add_get("/static/{name}", static_file)
+    r.add_get("/favicon.ico", favicon)
+    r.add_get("/feed/", feed_page)
+    r.add_get("/mynetwork/catch-up/birthday/", birthday_page)
+    r.add_get("/mynetwork/invite-connect/celebrations/birthdays/", birthday_page)
+    r.add_get("/in/{slug}", profile_redirect)
+    r.add_get("/in/{slug}/", profile_page)
+    r.add_get("/search/results/people/", search_page)
+    r.add_get("/mynetwork/invitation-manager/sent/", invitations_page)
+    r.add_get("/messaging/", messaging_page)
+    r.add_get("/voyager/api/birthdays", birthday_api)
+    r.add_get("/voyager/api/messaging/overlay", overlay_api)
+    r.add_post("/voyager/api/messaging/conversations", send_api)
+    r.add_get("/voyager/api/invitations/withdraw-dialog", withdraw_dialog_api)
+    r.add_post("/voyager/api/invitations/withdraw", withdraw_api)
+    r.add_get("/__admin/record", admin_record)
+    r.add_post("/__admin/reset", admin_reset)
+    r.add_route("*", "/__admin/config", admin_config)
+    r.add_route("*", "/__admin/faults", admin_faults)
+    r.add_route("*", "/__admin/session", admin_session)
+    r.add_get("/__admin/world", admin_world)
+    return app
