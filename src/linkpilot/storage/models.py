@@ -20,12 +20,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from linkpilot.common.clock import utc_now
+from linkpilot.common.text import fold
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -98,10 +101,32 @@ class ContactStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+def _search_text(name: str | None, headline: str | None) -> str:
+    # A leading space before every word lets `LIKE '% term%'` find word prefixes.
+    return f" {fold(name or '')} | {fold(headline or '')}"
+
+
+def _insert_params(context: DefaultExecutionContext) -> dict[str, Any]:
+    params: dict[str, Any] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return params
+
+
+def _name_key_default(context: DefaultExecutionContext) -> str:
+    return fold(_insert_params(context).get("name") or "")
+
+
+def _search_text_default(context: DefaultExecutionContext) -> str:
+    params = _insert_params(context)
+    return _search_text(params.get("name"), params.get("headline"))
+
+
 class Contact(Base):
     __tablename__ = "contacts"
     __table_args__ = (
         Index("ix_contacts_birthday", "birthday_month", "birthday_day"),
+        # Keyset paging of the contact list: by folded name, and by fit score, id breaking ties.
+        Index("ix_contacts_name_key_id", "name_key", "id"),
+        Index("ix_contacts_fit_score_id", "fit_score", "id"),
         CheckConstraint("birthday_month IS NULL OR (birthday_month BETWEEN 1 AND 12)", name="month"),
         CheckConstraint("birthday_day IS NULL OR (birthday_day BETWEEN 1 AND 31)", name="day"),
         CheckConstraint("degree IS NULL OR degree BETWEEN 1 AND 3", name="degree"),
@@ -110,6 +135,11 @@ class Contact(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     profile_url: Mapped[str | None] = mapped_column(String(300), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    # Folded copies of name and headline, kept in step on insert and on ORM update: sorting and
+    # searching stay on plain columns (and indexes) and "eloise" finds "Éloïse" on any backend.
+    # The server defaults only keep raw SQL inserts working; such rows sort first, unsearchable.
+    name_key: Mapped[str] = mapped_column(String(200), default=_name_key_default, server_default="")
+    search_text: Mapped[str] = mapped_column(Text, default=_search_text_default, server_default="")
     first_name: Mapped[str | None] = mapped_column(String(100))
     headline: Mapped[str | None] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(200))
@@ -134,6 +164,12 @@ class Contact(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
 
     interactions: Mapped[list[Interaction]] = relationship(back_populates="contact")
+
+
+@event.listens_for(Contact, "before_update")
+def _contact_keys_follow_name(_mapper: Mapper[Contact], _conn: Any, target: Contact) -> None:
+    target.name_key = fold(target.name or "")
+    target.search_text = _search_text(target.name, target.headline)
 
 
 class Interaction(Base):
@@ -176,6 +212,11 @@ class Interaction(Base):
     contact: Mapped[Contact | None] = relationship(back_populates="interactions")
 
 
+def _blacklist_key_default(context: DefaultExecutionContext) -> str | None:
+    name = _insert_params(context).get("name")
+    return fold(name) if name else None
+
+
 class BlacklistEntry(Base):
     __tablename__ = "blacklist"
     __table_args__ = (CheckConstraint("profile_url IS NOT NULL OR name IS NOT NULL", name="target"),)
@@ -183,11 +224,18 @@ class BlacklistEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     profile_url: Mapped[str | None] = mapped_column(String(300), index=True)
     name: Mapped[str | None] = mapped_column(String(200), index=True)
+    # Folded name: an entry for "Éloïse Durand" also stops "eloise DURAND".
+    name_key: Mapped[str | None] = mapped_column(String(200), index=True, default=_blacklist_key_default)
     reason: Mapped[str | None] = mapped_column(Text)
     added_by: Mapped[str] = mapped_column(String(40), default="user")
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+
+@event.listens_for(BlacklistEntry, "before_update")
+def _blacklist_key_follows_name(_mapper: Mapper[BlacklistEntry], _conn: Any, target: BlacklistEntry) -> None:
+    target.name_key = fold(target.name) if target.name else None
 
 
 class SelectorStat(Base):

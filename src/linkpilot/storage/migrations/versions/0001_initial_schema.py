@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 11:56:05.259610
+Create Date: 2026-11-26 12:01:59.440204
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("profile_url", sa.String(length=300), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("name_key", sa.String(length=200), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("added_by", sa.String(length=40), nullable=False),
         sa.Column("added_at", linkpilot.storage.models.UTCDateTime(timezone=True), nullable=False),
@@ -37,6 +38,7 @@ def upgrade() -> None:
     with op.batch_alter_table("blacklist", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_blacklist_active"), ["active"], unique=False)
         batch_op.create_index(batch_op.f("ix_blacklist_name"), ["name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_blacklist_name_key"), ["name_key"], unique=False)
         batch_op.create_index(batch_op.f("ix_blacklist_profile_url"), ["profile_url"], unique=False)
 
     op.create_table(
@@ -73,6 +75,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("profile_url", sa.String(length=300), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name_key", sa.String(length=200), server_default="", nullable=False),
+        sa.Column("search_text", sa.Text(), server_default="", nullable=False),
         sa.Column("first_name", sa.String(length=100), nullable=True),
         sa.Column("headline", sa.Text(), nullable=True),
         sa.Column("location", sa.String(length=200), nullable=True),
@@ -107,7 +111,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index("ix_contacts_birthday", ["birthday_month", "birthday_day"], unique=False)
+        batch_op.create_index("ix_contacts_fit_score_id", ["fit_score", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_name"), ["name"], unique=False)
+        batch_op.create_index("ix_contacts_name_key_id", ["name_key", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_status"), ["status"], unique=False)
 
     op.create_table(
@@ -233,7 +239,9 @@ def downgrade() -> None:
     op.drop_table("import_records")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contacts_status"))
+        batch_op.drop_index("ix_contacts_name_key_id")
         batch_op.drop_index(batch_op.f("ix_contacts_name"))
+        batch_op.drop_index("ix_contacts_fit_score_id")
         batch_op.drop_index("ix_contacts_birthday")
 
     op.drop_table("contacts")
@@ -244,6 +252,7 @@ def downgrade() -> None:
     op.drop_table("breaker_state")
     with op.batch_alter_table("blacklist", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_blacklist_profile_url"))
+        batch_op.drop_index(batch_op.f("ix_blacklist_name_key"))
         batch_op.drop_index(batch_op.f("ix_blacklist_name"))
         batch_op.drop_index(batch_op.f("ix_blacklist_active"))
 

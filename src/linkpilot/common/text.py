@@ -1,0 +1,16 @@
+"""Text folding for matching people by name: case, accents and spacing never split one person."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced form of `text` ("  Éloïse  DURAND " -> "eloise durand").
+
+    Stored beside names so that sorting, prefix search and blacklist matching run on an index
+    instead of on a function over a column, and behave the same on SQLite and PostgreSQL.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.split())
