@@ -1,0 +1,99 @@
+"""What a campaign run reports: the `run --json` object and the exit code it maps to."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from linkpilot.common.errors import ExitCode
+
+
+class StopReason(StrEnum):
+    COMPLETED = "completed"
+    NOTHING_TO_DO = "nothing_to_do"
+    QUOTA = "quota"
+    OUTSIDE_WORKING_HOURS = "outside_working_hours"
+    BREAKER_OPEN = "breaker_open"
+    CHECKPOINT = "checkpoint"
+    NO_SESSION = "no_session"
+    BROWSER_FAILED = "browser_failed"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+EXIT_CODES: dict[StopReason, ExitCode] = {
+    StopReason.COMPLETED: ExitCode.OK,
+    StopReason.NOTHING_TO_DO: ExitCode.OK,
+    # A spent budget or closed working hours is the ledger doing its job, not a failure.
+    StopReason.QUOTA: ExitCode.OK,
+    StopReason.OUTSIDE_WORKING_HOURS: ExitCode.OK,
+    StopReason.BREAKER_OPEN: ExitCode.BREAKER_OPEN,
+    StopReason.CHECKPOINT: ExitCode.BREAKER_OPEN,
+    StopReason.NO_SESSION: ExitCode.NO_SESSION,
+    StopReason.BROWSER_FAILED: ExitCode.FAILURE,
+    StopReason.CANCELLED: ExitCode.FAILURE,
+    StopReason.FAILED: ExitCode.FAILURE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One person the campaign means to act on, and why: shown before anything is done."""
+
+    slug: str
+    name: str
+    action: str
+    reason: str
+    text: str | None = None
+    template_id: str | None = None
+    occurrence: str | None = None
+    days_late: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    slug: str | None
+    name: str
+    reason: str
+
+
+@dataclass
+class RunSummary:
+    campaign: str
+    dry_run: bool
+    run_id: int | None = None
+    planned: list[PlanItem] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    done: Counter[str] = field(default_factory=Counter)
+    stop: StopReason = StopReason.COMPLETED
+    stop_detail: str | None = None
+    quota: dict[str, Any] = field(default_factory=dict)
+    breaker: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return EXIT_CODES[self.stop]
+
+    def count(self, outcome: str) -> None:
+        self.done[outcome] += 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "campaign": self.campaign,
+            "dry_run": self.dry_run,
+            "run_id": self.run_id,
+            "counts": {
+                "planned": len(self.planned),
+                "sent": self.done.get("sent", 0),
+                "failed": self.done.get("failed", 0),
+                "unknown": self.done.get("unknown", 0),
+                "skipped": dict(sorted(Counter(s.reason for s in self.skipped).items())),
+            },
+            "plan": [{k: v for k, v in asdict(item).items() if v is not None} for item in self.planned],
+            "quota": self.quota,
+            "breaker": self.breaker,
+            "stopped": {"reason": str(self.stop), "detail": self.stop_detail},
+            "exit_code": int(self.exit_code),
+        }
