@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "contacts": "linkpilot.console.commands.contacts_cmd:contacts",
     "blacklist": "linkpilot.console.commands.blacklist_cmd:blacklist",
     "import-v1": "linkpilot.console.commands.import_v1_cmd:import_v1",
+    "health": "linkpilot.console.commands.health_cmd:health",
 }
 
 

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import aiohttp
+import pytest
+
+from linkpilot.engine.health.metrics import Metrics
+from linkpilot.engine.health.server import CheckResult, HealthSidecar
+
+
+async def _ok() -> CheckResult:
+    return CheckResult(True, "ok", {"backend": "sqlite"})
+
+
+async def _down() -> CheckResult:
+    return CheckResult(False, "unreachable")
+
+
+async def _hangs() -> CheckResult:
+    await asyncio.Event().wait()
+    raise AssertionError("unreachable")
+
+
+async def _breaks() -> CheckResult:
+    raise RuntimeError("boom with secret li_at=AQEDxyz")
+
+
+async def _probe(*args: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "linkpilot",
+        "health",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_health_ready_and_metrics_over_http() -> None:
+    sidecar = HealthSidecar()
+    sidecar.add_check("storage", _ok)
+    port = await sidecar.start(port=0)
+    sidecar.metrics.inc("messages_total", "Messages by outcome", {"outcome": "sent"}, by=2)
+    try:
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
+            async with http.get("/health") as r:
+                assert r.status == 200
+                assert (await r.json())["status"] == "alive"
+            async with http.get("/ready") as r:
+                assert r.status == 200
+                body = await r.json()
+                assert body == {
+                    "ready": True,
+                    "checks": {"storage": {"ok": True, "status": "ok", "backend": "sqlite"}},
+                }
+            async with http.get("/metrics") as r:
+                text = await r.text()
+                assert r.headers["Content-Type"].startswith("text/plain")
+                assert 'linkpilot_messages_total{outcome="sent"} 2' in text
+                assert "# TYPE linkpilot_event_loop_lag_p99_seconds gauge" in text
+        assert await _probe("--url", f"http://127.0.0.1:{port}") == (
+            0,
+            f"healthy: http://127.0.0.1:{port}/health\n",
+            "",
+        )
+    finally:
+        await sidecar.stop()
+
+
+async def test_ready_is_503_and_names_each_failing_check() -> None:
+    sidecar = HealthSidecar()
+    sidecar.add_check("storage", _ok)
+    sidecar.add_check("ledger", _down)
+    sidecar.add_check("browser", _hangs)
+    sidecar.add_check("session", _breaks)
+    port = await sidecar.start(port=0)
+    try:
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http, http.get("/ready") as r:
+            assert r.status == 503
+            checks = (await r.json())["checks"]
+            raw = await r.text()
+        assert checks["ledger"] == {"ok": False, "status": "unreachable"}
+        assert checks["browser"] == {"ok": False, "status": "timeout"}
+        assert checks["session"] == {"ok": False, "status": "error", "error": "RuntimeError"}
+        assert "AQEDxyz" not in raw
+        code, _, err = await _probe("--ready", "--url", f"http://127.0.0.1:{port}")
+        assert code == 1
+        assert "answered 503 (failing: browser, ledger, session)" in err
+    finally:
+        await sidecar.stop()
+
+
+async def test_probe_of_a_dead_sidecar_fails_and_bad_url_is_bad_input() -> None:
+    code, _, err = await _probe("--url", "http://127.0.0.1:9", "--timeout", "1")
+    assert code == 1
+    assert err.startswith("unhealthy: http://127.0.0.1:9/health did not answer")
+    code, _, err = await _probe("--url", "file:///etc/passwd")
+    assert code == 2
+    assert err.strip() == "linkpilot: error: --url: not an http(s) URL: 'file:///etc/passwd'"
+
+
+def test_metrics_render_escapes_labels_and_refuses_bad_names() -> None:
+    m = Metrics()
+    m.inc("selector_failures_total", "Selector failures", {"key": 'a"b\\c'})
+    m.set("breaker_open", "1 when open", 1)
+    text = m.render()
+    assert 'linkpilot_selector_failures_total{key="a\\"b\\\\c"} 1' in text
+    assert "linkpilot_breaker_open 1" in text
+    with pytest.raises(ValueError, match="bad metric name"):
+        m.inc("bad name", "x")
+    with pytest.raises(ValueError, match="counters only go up"):
+        m.inc("selector_failures_total", "x", by=-1)
+    with pytest.raises(ValueError, match="is a gauge"):
+        m.inc("breaker_open", "x")
