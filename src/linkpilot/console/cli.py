@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "blacklist": "linkpilot.console.commands.blacklist_cmd:blacklist",
     "import-v1": "linkpilot.console.commands.import_v1_cmd:import_v1",
     "health": "linkpilot.console.commands.health_cmd:health",
+    "sandbox": "linkpilot.console.commands.sandbox_cmd:sandbox",
 }
 
 
