@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+_WORD = re.compile(r"\w+")
 
 
 def fold(text: str) -> str:
@@ -14,3 +17,8 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.split())
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words of `text`, punctuation dropped: "Jean-Pierre (Dév.)" -> jean, pierre, dev."""
+    return _WORD.findall(fold(text))

@@ -28,7 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relat
 from sqlalchemy.types import TypeDecorator
 
 from linkpilot.common.clock import utc_now
-from linkpilot.common.text import fold
+from linkpilot.common.text import fold, search_words
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -102,8 +102,8 @@ class ContactStatus(StrEnum):
 
 
 def _search_text(name: str | None, headline: str | None) -> str:
-    # A leading space before every word lets `LIKE '% term%'` find word prefixes.
-    return f" {fold(name or '')} | {fold(headline or '')}"
+    # Words only, each after a space: `LIKE '% term%'` then finds any word by its prefix.
+    return "".join(f" {word}" for word in search_words(f"{name or ''} {headline or ''}"))
 
 
 def _insert_params(context: DefaultExecutionContext) -> dict[str, Any]:
