@@ -1,0 +1,65 @@
+"""`python -m linkpilot.sandbox` as a subprocess: URL first, clean exit on SIGTERM, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+COMMAND = [sys.executable, "-m", "linkpilot.sandbox"]
+
+
+def test_serves_until_sigterm() -> None:
+    proc = subprocess.Popen(
+        [
+            *COMMAND,
+            "--port",
+            "0",
+            "--seed",
+            "7",
+            "--today",
+            "2026-11-26",
+            "--language",
+            "fr",
+            "--markup",
+            "hashed",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url + "/__admin/world", timeout=10) as resp:
+            assert b'"language": "fr"' in resp.read()
+        with urllib.request.urlopen(url + "/login", timeout=10) as resp:
+            assert "S’identifier" in resp.read().decode()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--today", "26/11/2026"], "--today"),
+        (["--language", "de"], "--language"),
+        (["--port", "70000"], "--port"),
+        (["--people", "3"], "people"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(args: list[str], message: str) -> None:
+    done = subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=20, check=False)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert message in lines[0]
