@@ -120,18 +120,35 @@ async def upsert_contact(session: AsyncSession, profile_url: str, **fields: Any)
     contact = await get_contact_by_url(session, url)
     created = contact is None
     if contact is None:
-        name = fields.get("name")
-        if not name or not str(name).strip():
-            raise BadInput(f"a new contact needs a name: {url}")
-        contact = Contact(profile_url=url, **fields)
-        if "first_name" not in fields:
-            contact.first_name = first_name_of(name)
+        contact = new_contact(url, fields)
         session.add(contact)
     else:
-        for key, value in fields.items():
-            setattr(contact, key, value)
+        update_contact(contact, fields)
     await session.flush()
     return contact, created
+
+
+def new_contact(normalized_url: str, fields: Mapping[str, Any]) -> Contact:
+    name = fields.get("name")
+    if not name or not str(name).strip():
+        raise BadInput(f"a new contact needs a name: {normalized_url}")
+    contact = Contact(profile_url=normalized_url, **fields)
+    if not fields.get("first_name"):
+        contact.first_name = first_name_of(str(name))
+    return contact
+
+
+def update_contact(contact: Contact, fields: Mapping[str, Any]) -> None:
+    # A first name derived from the old name follows a new name; one set by hand stays.
+    rederive = (
+        "name" in fields
+        and not fields.get("first_name")
+        and contact.first_name == first_name_of(contact.name or "")
+    )
+    for key, value in fields.items():
+        setattr(contact, key, value)
+    if rederive:
+        contact.first_name = first_name_of(contact.name or "")
 
 
 class ContactSort(StrEnum):
