@@ -1,0 +1,214 @@
+"""Birthday look-up: indexed month/day columns against a date function over a date column.
+
+Builds a throw-away SQLite database with the real schema (linkpilot.storage.migrate.upgrade),
+fills it with N contacts (random birthdays, about 10% without one), adds the earlier bot's
+`birthday TEXT` column to this database only, then times in the same run:
+
+  (a) ours      linkpilot.storage.birthdays.birthdays_due (today + late window)
+  (b) baseline  the same look-up written the earlier bot's way:
+                strftime('%m-%d', birthday) IN (...), which scans every row
+
+Both answer the same question with the same post-processing; the bench checks they agree.
+Targets: ours at least 100x faster than the baseline (median) and under 10 ms (median).
+
+    .venv/bin/python bench/birthday_lookup.py [--contacts 1000000] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+
+from linkpilot.storage.birthdays import (
+    DEFAULT_LATE_DAYS,
+    DueBirthdays,
+    DueDay,
+    birthdays_due,
+    window_occurrences,
+)
+from linkpilot.storage.database import Database
+from linkpilot.storage.migrate import upgrade
+
+TARGET_RATIO = 100.0
+TARGET_MS = 10.0
+BATCH = 50_000
+
+INSERT = """
+INSERT INTO contacts (name, profile_url, degree, birthday_month, birthday_day, birthday, status,
+    open_to_work, skills, languages, work_history, education, source, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, 'new', 0, '[]', '[]', '[]', '[]', 'bench',
+    '2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000')
+"""
+
+
+def rows(count: int, rng: random.Random) -> Iterator[tuple[object, ...]]:
+    first_day = date(1950, 1, 1)
+    span = (date(2005, 12, 31) - first_day).days + 1
+    for n in range(1, count + 1):
+        degree = rng.choice((1, 1, 2, 3))
+        if rng.random() < 0.10:
+            yield (f"Person {n}", f"https://www.linkedin.com/in/bench-{n}", degree, None, None, None)
+            continue
+        born = first_day + timedelta(days=rng.randrange(span))
+        yield (
+            f"Person {n}",
+            f"https://www.linkedin.com/in/bench-{n}",
+            degree,
+            born.month,
+            born.day,
+            born.isoformat(),
+        )
+
+
+def build(path: Path, count: int, seed: int) -> None:
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    rng = random.Random(seed)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA cache_size = -262144")  # 256 MiB while loading: index pages stay hot
+        # The earlier bot kept a full date; only this bench database gets the column.
+        conn.execute("ALTER TABLE contacts ADD COLUMN birthday TEXT")
+        batch: list[tuple[object, ...]] = []
+        with conn:
+            for row in rows(count, rng):
+                batch.append(row)
+                if len(batch) == BATCH:
+                    conn.executemany(INSERT, batch)
+                    batch.clear()
+            if batch:
+                conn.executemany(INSERT, batch)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+async def baseline(db: Database, today: date, late_days: int) -> DueBirthdays:
+    """The earlier bot's way: a date function over the date column, so every row is read.
+
+    Same question, same answer shape and same post-processing as ours; only the WHERE differs."""
+    occurrences = window_occurrences(today, late_days)
+    late_by_key = {f"{m:02d}-{d:02d}": (today - occ).days for (m, d), occ in occurrences.items()}
+    params = {f"p{i}": key for i, key in enumerate(late_by_key)}
+    placeholders = ", ".join(f":{name}" for name in params)
+    stmt = text(
+        "SELECT strftime('%m-%d', birthday), group_concat(id) FROM contacts"
+        f" WHERE strftime('%m-%d', birthday) IN ({placeholders}) GROUP BY 1"
+    )
+    ids_by_late: list[list[int]] = [[] for _ in range(late_days + 1)]
+    async with db.session() as session:
+        for month_day, ids in await session.execute(stmt, params):
+            ids_by_late[late_by_key[month_day]] += json.loads(f"[{ids}]")
+    days = []
+    for late, ids in enumerate(ids_by_late):
+        if ids:
+            ids.sort()
+            days.append(DueDay(today - timedelta(days=late), late, ids))
+    return DueBirthdays(days)
+
+
+async def ours(db: Database, today: date, late_days: int) -> DueBirthdays:
+    async with db.session() as session:
+        return await birthdays_due(session, today, late_days=late_days)
+
+
+async def ours_first_degree(db: Database, today: date, late_days: int) -> DueBirthdays:
+    async with db.session() as session:
+        return await birthdays_due(session, today, late_days=late_days, first_degree_only=True)
+
+
+Lookup = Callable[[Database, date, int], Awaitable[DueBirthdays]]
+
+
+async def timed(
+    lookup: Lookup, db: Database, days: list[date], late_days: int, warmup: int, runs: int
+) -> list[float]:
+    for i in range(warmup):
+        await lookup(db, days[i % len(days)], late_days)
+    samples = []
+    for i in range(runs):
+        start = time.perf_counter()
+        await lookup(db, days[i % len(days)], late_days)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+async def measure(path: Path, args: argparse.Namespace) -> bool:
+    rng = random.Random(args.seed + 1)
+    # Fixed hard cases (year boundary, 29 February in a non-leap and a leap year) plus random days.
+    days = [date(2026, 1, 3), date(2027, 3, 5), date(2028, 3, 1)]
+    days += [date(2026, 1, 1) + timedelta(days=rng.randrange(3 * 365)) for _ in range(9)]
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        for day in days:
+            mine, theirs = await ours(db, day, args.late_days), await baseline(db, day, args.late_days)
+            if list(mine) != list(theirs):
+                print(f"FAIL: the two look-ups disagree for {day}: {len(mine)} vs {len(theirs)} rows")
+                return False
+        found = [len(await ours(db, day, args.late_days)) for day in days]
+        print(f"contacts due per look-up (today + {args.late_days} days late): {min(found)}..{max(found)}")
+        fast = await timed(ours, db, days, args.late_days, warmup=10, runs=args.runs)
+        slow = await timed(baseline, db, days, args.late_days, warmup=2, runs=args.baseline_runs)
+        first = await timed(ours_first_degree, db, days, args.late_days, warmup=5, runs=args.runs // 4)
+    finally:
+        await db.dispose()
+    fast_med, slow_med = statistics.median(fast), statistics.median(slow)
+    ratio = slow_med / fast_med
+    print(
+        f"ours      (indexed month/day)  median {fast_med:8.2f} ms   p95 {p95(fast):8.2f} ms   runs {len(fast)}"
+    )
+    print(
+        f"baseline  (strftime over date) median {slow_med:8.2f} ms   p95 {p95(slow):8.2f} ms   runs {len(slow)}"
+    )
+    print(f"ratio (baseline / ours, medians): {ratio:.1f}x")
+    print(
+        f"(for information) ours, 1st degree only: median {statistics.median(first):.2f} ms"
+        f"   p95 {p95(first):.2f} ms   runs {len(first)}"
+    )
+    ok_ratio, ok_ms = ratio >= TARGET_RATIO, fast_med < TARGET_MS
+    print(f"{'PASS' if ok_ratio else 'FAIL'}: at least {TARGET_RATIO:.0f}x faster ({ratio:.1f}x)")
+    print(f"{'PASS' if ok_ms else 'FAIL'}: under {TARGET_MS:.0f} ms ({fast_med:.2f} ms median)")
+    return ok_ratio and ok_ms
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--late-days", type=int, default=DEFAULT_LATE_DAYS)
+    parser.add_argument("--runs", type=int, default=200, help="timed runs of our look-up")
+    parser.add_argument("--baseline-runs", type=int, default=20, help="timed runs of the baseline")
+    args = parser.parse_args(argv)
+    if args.contacts < 1:
+        parser.error("--contacts must be at least 1")
+    with tempfile.TemporaryDirectory(prefix="linkpilot-bench-") as tmp:
+        path = Path(tmp) / "bench.db"
+        start = time.perf_counter()
+        build(path, args.contacts, args.seed)
+        size_mb = path.stat().st_size / 1e6
+        print(
+            f"built {args.contacts:,} contacts in {time.perf_counter() - start:.1f} s ({size_mb:.0f} MB), seed {args.seed}"
+        )
+        ok = asyncio.run(measure(path, args))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
