@@ -1,0 +1,132 @@
+"""What a birthday card's status line means: which occurrence, how many days late.
+
+LinkedIn writes the status in the interface language: "Birthday today" / "Anniversaire
+aujourd'hui", "yesterday" / "hier", "avant-hier", "3 days ago" / "il y a 3 jours", or a date
+("Nov 20", "le 20 nov.", "20 novembre", "November 20"). Matching is on whole tokens, so a
+name such as "Thierry" never reads as "hier". When the card's other text (the name, the
+headline) comes along, the right-most status phrase wins: the status line follows the name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from linkpilot.engine.campaigns.logic.words import MONTHS, NUMBER_WORDS, number, tokens
+
+Category = Literal["today", "late", "ignore"]
+
+DEFAULT_LATE_DAYS: Final = 10
+
+_TODAY: Final = frozenset({"today", "aujourd'hui", "aujourdhui"})
+_YESTERDAY: Final = frozenset({"yesterday", "hier"})
+_DAY_UNITS: Final = frozenset({"day", "days", "jour", "jours"})
+
+
+@dataclass(frozen=True, slots=True)
+class BirthdayWhen:
+    """The birthday occurrence a status refers to; `days_late` < 0 means it is still ahead."""
+
+    occurrence: dt.date
+    days_late: int
+
+
+def celebrated_on(month: int, day: int, year: int) -> dt.date:
+    """The day a birthday is celebrated in `year`: 29 February falls back to the 28th.
+
+    Raises ValueError for a day the month never has (31 April, 30 February).
+    """
+    if month == 2 and day == 29 and not _leap(year):
+        return dt.date(year, 2, 28)
+    return dt.date(year, month, day)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _nearest(month: int, day: int, today: dt.date) -> dt.date | None:
+    """The occurrence of month/day closest to `today` (a past one on a tie)."""
+    try:
+        celebrated_on(month, day, 2000)  # a leap year: rejects only impossible days
+    except ValueError:
+        return None
+    years = [y for y in (today.year - 1, today.year, today.year + 1) if dt.MINYEAR <= y <= dt.MAXYEAR]
+    candidates = [celebrated_on(month, day, year) for year in years]
+    return min(candidates, key=lambda d: (abs((today - d).days), d > today))
+
+
+def _days_before(today: dt.date, days: int) -> dt.date | None:
+    try:
+        return today - dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _match_at(words: list[str], i: int, today: dt.date) -> tuple[dt.date | None, int] | None:
+    """A status phrase starting at token i: (occurrence, tokens used) or None."""
+    word = words[i]
+    rest = words[i + 1 :]
+    if word in _TODAY:
+        return today, 1
+    if word == "avant-hier":
+        return _days_before(today, 2), 1
+    if word == "avant" and rest[:1] == ["hier"]:
+        return _days_before(today, 2), 2
+    if word in _YESTERDAY:
+        return _days_before(today, 1), 1
+    count = number(word) if word.isascii() and word[:1].isdigit() else NUMBER_WORDS.get(word)
+    # "3 days ago"
+    if count is not None and len(rest) >= 2 and rest[0] in _DAY_UNITS and rest[1] == "ago":
+        return _days_before(today, count), 3
+    # "il y a 3 jours"
+    if word == "il" and rest[:2] == ["y", "a"] and len(rest) >= 4 and rest[3] in _DAY_UNITS:
+        n = number(rest[2]) if rest[2][:1].isdigit() else NUMBER_WORDS.get(rest[2])
+        if n is not None:
+            return _days_before(today, n), 5
+    return _date_at(words, i, today)
+
+
+def _date_at(words: list[str], i: int, today: dt.date) -> tuple[dt.date, int] | None:
+    """ "nov 20", "november 20th", "20 nov", "1er novembre", each with an optional year."""
+    word = words[i]
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    month = MONTHS.get(word)
+    day = number(nxt) if month is not None else None
+    if month is None or day is None:
+        day, month = number(word), MONTHS.get(nxt)
+    if month is None or day is None or not 1 <= day <= 31:
+        return None
+    year = number(words[i + 2]) if i + 2 < len(words) and words[i + 2].isdigit() else None
+    if year is not None and 1900 <= year <= 2200 and len(words[i + 2]) == 4:
+        try:
+            return celebrated_on(month, day, year), 3
+        except ValueError:
+            return None
+    occurrence = _nearest(month, day, today)
+    return (occurrence, 2) if occurrence is not None else None
+
+
+def parse_birthday_status(text: str, today: dt.date) -> BirthdayWhen | None:
+    """Read a status line (or a whole card's text); None when it names no birthday."""
+    words = tokens(text)
+    spans: list[tuple[int, int, dt.date]] = []
+    for i in range(len(words)):
+        match = _match_at(words, i, today)
+        if match is not None and match[0] is not None:
+            spans.append((i, i + match[1], match[0]))
+    # A phrase inside a longer one ("hier" in "avant hier") is not a status of its own; of the
+    # rest, the right-most is the status line, earlier ones may be part of a name ("May").
+    whole = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    if not whole:
+        return None
+    occurrence = max(whole, key=lambda s: s[0])[2]
+    return BirthdayWhen(occurrence=occurrence, days_late=(today - occurrence).days)
+
+
+def classify(when: BirthdayWhen | None, late_days: int = DEFAULT_LATE_DAYS) -> Category:
+    """today (0 days), late (1..late_days), ignore (unknown, still ahead, or too old)."""
+    if when is None or when.days_late < 0 or when.days_late > late_days:
+        return "ignore"
+    return "today" if when.days_late == 0 else "late"

@@ -1,0 +1,1 @@
+"""Shipped birthday message templates (package data): <kind>.<language>.<name>.txt files."""
