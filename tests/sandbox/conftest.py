@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright
@@ -23,7 +23,10 @@ CHROMIUM_ARGS = [
 ]
 
 SandboxFactory = Callable[..., Awaitable[RunningSandbox]]
-PageFactory = Callable[[RunningSandbox], Awaitable[Page]]
+
+
+class PageFactory(Protocol):
+    async def __call__(self, site: RunningSandbox, *, logged_in: bool = True) -> Page: ...
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -163,3 +163,10 @@ async def test_admin_config_switches_language(sandbox: RunningSandbox) -> None:
         assert "Invitations envoyées" in html
         assert "Retirer" in html
         assert 'lang="fr"' in html
+
+
+async def test_invitation_limit_banner(sandbox: RunningSandbox) -> None:
+    sandbox.state.faults.update({"invitation_limit": True})
+    async with client(sandbox) as http, http.get("/mynetwork/catch-up/birthday/") as resp:
+        html = await resp.text()
+    assert "You've reached the weekly invitation limit" in html

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from linkpilot.sandbox.i18n import Texts
 from linkpilot.sandbox.markup import Markup, hashed_class
 
-esc = html.escape
+
+def esc(text: str) -> str:
+    # Attributes are always double-quoted, so apostrophes stay literal: raw responses then
+    # read like LinkedIn's ("You've reached…"), which text-matching detectors rely on.
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
 
 # Classes the page script looks up; in hashed markup it receives their hashed forms.
 SCRIPT_CLASSES = (
