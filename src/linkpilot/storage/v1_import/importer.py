@@ -1,0 +1,474 @@
+"""Bringing one V1 snapshot into the LinkPilot database, inside the caller's transaction.
+
+Each V1 row ends in exactly one bucket of the report: imported, merged (it names a person,
+wish, visit or blacklist entry that is already there, or was imported before) or skipped
+with a reason. An ImportRecord remembers every imported or merged row by a content key
+(see mapping.row_key), so importing the same file, or a copy of it, again adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from linkpilot.common.text import fold
+from linkpilot.storage.contacts import first_name_of
+from linkpilot.storage.models import (
+    BlacklistEntry,
+    Contact,
+    ContactStatus,
+    ImportRecord,
+    Interaction,
+    InteractionKind,
+    InteractionState,
+)
+from linkpilot.storage.v1_import import mapping as m
+from linkpilot.storage.v1_import.people import ContactIndex, Found, Match
+from linkpilot.storage.v1_import.reader import IMPORTED_COLUMNS, NOT_IMPORTED, V1Snapshot
+from linkpilot.storage.v1_import.report import ImportReport, TableReport
+
+SOURCE = "v1"
+TABLE_PREFIX = "v1."
+
+ALREADY = "already imported"
+AMBIGUOUS = "ambiguous name (several contacts have it)"
+BAD_URL = "bad profile URL"
+DUPLICATE_WISH = "duplicate wish for the same person and birthday"
+FORGOTTEN = "its contact was imported before and has since been removed"
+JUNK_DATE = "junk date"
+MISSING_NAME = "missing name"
+MISSING_TARGET = "missing name and profile URL"
+INACTIVE = "inactive in V1 (removed from its blacklist)"
+ALREADY_BLACKLISTED = "already blacklisted"
+
+
+@dataclass
+class _Run:
+    session: AsyncSession
+    snapshot: V1Snapshot
+    zone: ZoneInfo
+    now: datetime
+    report: ImportReport
+    people: ContactIndex
+    done: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    v1_contacts: dict[int, Contact | None] = field(default_factory=dict)
+    birthdays: dict[tuple[int, date], int] = field(default_factory=dict)
+    blacklist_by_url: dict[str, int] = field(default_factory=dict)
+    blacklist_by_name: dict[str, int] = field(default_factory=dict)
+
+    async def load(self) -> None:
+        await self.people.load()
+        records = await self.session.execute(
+            select(ImportRecord.source_table, ImportRecord.source_key, ImportRecord.target_id).where(
+                ImportRecord.source_table.startswith(TABLE_PREFIX)
+            )
+        )
+        self.done = {(t, k): target for t, k, target in records}
+        wishes = await self.session.execute(
+            select(Interaction.contact_id, Interaction.occurrence, Interaction.id).where(
+                Interaction.kind == InteractionKind.BIRTHDAY,
+                Interaction.contact_id.is_not(None),
+                Interaction.occurrence.is_not(None),
+            )
+        )
+        self.birthdays = {(cid, occ): iid for cid, occ, iid in wishes if cid is not None and occ is not None}
+        entries = await self.session.execute(
+            select(BlacklistEntry.id, BlacklistEntry.profile_url, BlacklistEntry.name).where(
+                BlacklistEntry.active
+            )
+        )
+        for entry_id, url, name in entries:
+            self.remember_blacklisted(entry_id, url, name)
+
+    def remember_blacklisted(self, entry_id: int, url: str | None, name: str | None) -> None:
+        # The same test as blacklist.is_blacklisted: an entry stops its URL and its name.
+        if url:
+            self.blacklist_by_url.setdefault(url, entry_id)
+        if name:
+            self.blacklist_by_name.setdefault(fold(name), entry_id)
+
+    def blacklisted(self, url: str | None, name: str | None) -> int | None:
+        by_url = self.blacklist_by_url.get(url) if url else None
+        return by_url if by_url is not None else self.blacklist_by_name.get(fold(name)) if name else None
+
+    def start(self, table: str) -> tuple[list[dict[str, Any]], TableReport]:
+        rows = self.snapshot.rows.get(table, [])
+        report = self.report.table(table)
+        report.read = len(rows)
+        return rows, report
+
+    def seen(self, table: str, key: str) -> bool:
+        return (TABLE_PREFIX + table, key) in self.done
+
+    def record(self, table: str, key: str, target_id: int) -> None:
+        self.session.add(ImportRecord(source_table=TABLE_PREFIX + table, source_key=key, target_id=target_id))
+        self.done[(TABLE_PREFIX + table, key)] = target_id
+        self.report.added["import_records"] += 1
+
+    async def add(self, row: Interaction | BlacklistEntry) -> int:
+        self.session.add(row)
+        await self.session.flush()
+        self.report.added["interactions" if isinstance(row, Interaction) else "blacklist"] += 1
+        return row.id
+
+    async def new_contact(self, contact: Contact) -> Contact:
+        contact.source = SOURCE
+        contact.first_name = contact.first_name or first_name_of(contact.name)
+        contact.skills = contact.skills or []
+        contact.languages = contact.languages or []
+        contact.work_history = contact.work_history or []
+        contact.education = contact.education or []
+        contact.created_at = contact.created_at or self.now
+        contact.updated_at = self.now
+        self.report.added["contacts"] += 1
+        return await self.people.create(contact)
+
+
+async def import_snapshot(
+    session: AsyncSession, snapshot: V1Snapshot, *, zone: ZoneInfo, now: datetime, dry_run: bool
+) -> ImportReport:
+    """Import every row of `snapshot` through `session`; the caller commits or rolls back."""
+    report = ImportReport(
+        source=snapshot.path,
+        schema_version=snapshot.schema_version,
+        copied=snapshot.copied,
+        dry_run=dry_run,
+        missing_tables=snapshot.missing_tables,
+        missing_columns=dict(snapshot.missing_columns),
+        not_imported={t: (n, NOT_IMPORTED[t]) for t, n in snapshot.not_imported.items()},
+        warnings=list(snapshot.warnings),
+    )
+    report.not_imported.update(
+        {
+            t: (n, "unknown table: not a V1 table this importer knows")
+            for t, n in snapshot.unknown_tables.items()
+        }
+    )
+    run = _Run(session, snapshot, zone, now, report, ContactIndex(session))
+    await run.load()
+    for table, step in _STEPS.items():
+        if table in snapshot.rows:
+            await step(run)
+    await session.flush()
+    return report
+
+
+async def _contacts(run: _Run) -> None:
+    rows, t = run.start("contacts")
+    prepared = [(row, *m.profile_url(row["linkedin_url"])) for row in rows]
+    # Rows with a URL first: a name-only twin then lands on the contact its URL row made.
+    prepared.sort(key=lambda p: (p[1] is None, m.whole_number(p[0]["id"]) or 0))
+    for row, url, bad_url in prepared:
+        key = m.row_key("contacts", row)
+        v1_id = m.whole_number(row["id"])
+        if run.seen("contacts", key):
+            t.merged[ALREADY] += 1
+            target = run.done[(TABLE_PREFIX + "contacts", key)]
+            if v1_id is not None:
+                run.v1_contacts[v1_id] = run.people.by_id.get(target) if target is not None else None
+            continue
+        if bad_url:
+            t.skipped[BAD_URL] += 1
+            continue
+        name = m.text(row["name"], 200)
+        if name is None and url is None:
+            t.skipped[MISSING_NAME] += 1
+            continue
+        found = run.people.find(url, name, adopt=True)
+        if found.ambiguous:
+            t.skipped[AMBIGUOUS] += 1
+            continue
+        contact = _merged(run, t, found, url)
+        if contact is None:
+            if name is None:
+                assert url is not None
+                name = m.slug_name(url)
+                t.notes["name taken from the profile URL"] += 1
+            created = m.parse_time(row["created_at"], run.now)
+            contact = await run.new_contact(
+                Contact(
+                    name=name,
+                    profile_url=url,
+                    notes=m.text(row["notes"]),
+                    created_at=created.at if created else None,
+                )
+            )
+            t.imported += 1
+        elif contact.notes is None:
+            contact.notes = m.text(row["notes"])
+        if v1_id is not None:
+            run.v1_contacts[v1_id] = contact
+        run.record("contacts", key, contact.id)
+
+
+def _merged(run: _Run, t: TableReport, found: Found, url: str | None) -> Contact | None:
+    """Count a row that lands on an existing contact; a URL it brings is adopted."""
+    if found.contact is None or found.match is None:
+        return None
+    t.merged[found.match.value] += 1
+    if found.match is Match.NAME_ADOPTS_URL and url is not None:
+        run.people.set_url(found.contact, url)
+    return found.contact
+
+
+async def _person_by_name(run: _Run, t: TableReport, name: str | None, why: str) -> Contact | str:
+    """The one contact with this name, or a new one; a skip reason when that cannot be told."""
+    if name is None:
+        return MISSING_NAME
+    found = run.people.find(None, name, adopt=False)
+    if found.ambiguous:
+        return AMBIGUOUS
+    if found.contact is not None:
+        return found.contact
+    t.notes[f"contact created from the {why}'s name"] += 1
+    return await run.new_contact(Contact(name=name))
+
+
+async def _birthday_messages(run: _Run) -> None:
+    rows, t = run.start("birthday_messages")
+    for row in rows:
+        key = m.row_key("birthday_messages", row)
+        if run.seen("birthday_messages", key):
+            t.merged[ALREADY] += 1
+            continue
+        sent = m.parse_time(row["sent_at"], run.now)
+        if sent is None:
+            t.skipped[f"{JUNK_DATE} (sent_at)"] += 1
+            continue
+        v1_id = m.whole_number(row["contact_id"])
+        contact: Contact | str
+        if v1_id is not None and v1_id in run.v1_contacts:
+            by_id = run.v1_contacts[v1_id]
+            contact = by_id if by_id is not None else FORGOTTEN
+        else:
+            # contact_id NULL, dangling, or its contact row was skipped: V1's own way, by name.
+            contact = await _person_by_name(run, t, m.text(row["contact_name"], 200), "message")
+        if isinstance(contact, str):
+            t.skipped[contact] += 1
+            continue
+        days_late = m.whole_number(row["days_late"])
+        if days_late is None or days_late < 0:
+            if row["days_late"] is not None:
+                t.notes["days_late not understood, taken as 0"] += 1
+            days_late = 0
+        occurrence = sent.local_date(run.zone) - timedelta(days=days_late)
+        earlier = run.birthdays.get((contact.id, occurrence))
+        if earlier is not None:
+            # V1 could record two wishes for one birthday (its unique index includes the text).
+            t.merged[DUPLICATE_WISH] += 1
+            run.record("birthday_messages", key, earlier)
+            continue
+        wish_id = await run.add(
+            Interaction(
+                contact_id=contact.id,
+                kind=InteractionKind.BIRTHDAY,
+                state=InteractionState.SENT,
+                text=m.text(row["message_text"]),
+                occurrence=occurrence,
+                days_late=days_late,
+                source=SOURCE,
+                sent_at=sent.at,
+                created_at=sent.at,
+                updated_at=sent.at,
+            )
+        )
+        run.birthdays[(contact.id, occurrence)] = wish_id
+        if contact.birthday_month is None and contact.birthday_day is None:
+            # The occurrence is the birthday LinkedIn announced: the contact's birthday.
+            contact.birthday_month, contact.birthday_day = occurrence.month, occurrence.day
+            t.notes["birthday (month and day) learned from the wish"] += 1
+        t.imported += 1
+        run.record("birthday_messages", key, wish_id)
+
+
+async def _profile_visits(run: _Run) -> None:
+    rows, t = run.start("profile_visits")
+    for row in rows:
+        key = m.row_key("profile_visits", row)
+        if run.seen("profile_visits", key):
+            t.merged[ALREADY] += 1
+            continue
+        visited = m.parse_time(row["visited_at"], run.now)
+        if visited is None:
+            t.skipped[f"{JUNK_DATE} (visited_at)"] += 1
+            continue
+        url, bad_url = m.profile_url(row["profile_url"])
+        if bad_url:
+            t.skipped[BAD_URL] += 1
+            continue
+        name = m.text(row["profile_name"], 200)
+        contact: Contact | str
+        if url is not None:
+            found = run.people.find(url, name, adopt=True)
+            contact = _merged(run, TableReport(), found, url) or await run.new_contact(
+                Contact(name=name or m.slug_name(url), profile_url=url)
+            )
+            if found.contact is None:
+                t.notes["contact created from the visit"] += 1
+        else:
+            contact = await _person_by_name(run, t, name, "visit")
+        if isinstance(contact, str):
+            t.skipped[MISSING_TARGET if contact == MISSING_NAME else contact] += 1
+            continue
+        success = m.flag(row["success"], default=True)
+        visit_id = await run.add(
+            Interaction(
+                contact_id=contact.id,
+                kind=InteractionKind.VISIT,
+                state=InteractionState.SENT if success else InteractionState.FAILED,
+                error=None
+                if success
+                else (m.text(row["error_message"]) or "failed in V1 (no reason recorded)"),
+                source=SOURCE,
+                sent_at=visited.at if success else None,
+                created_at=visited.at,
+                updated_at=visited.at,
+            )
+        )
+        if success:
+            _visited(contact, visited.at)
+        t.imported += 1
+        run.record("profile_visits", key, visit_id)
+
+
+def _visited(contact: Contact, at: datetime) -> None:
+    if contact.last_visited_at is None or contact.last_visited_at < at:
+        contact.last_visited_at = at
+    if contact.status == ContactStatus.NEW:
+        contact.status = ContactStatus.VISITED
+
+
+def _profile_fields(row: dict[str, Any], t: TableReport) -> dict[str, Any]:
+    degree, odd_degree = m.degree(row["connection_degree"])
+    if odd_degree:
+        t.notes["connection_degree not understood, left empty"] += 1
+    skills, guessed_skills = m.string_list(row["skills"])
+    languages, guessed_languages = m.string_list(row["languages"])
+    work_history, odd_history = m.record_list(row["work_history"], "description")
+    education, _ = m.record_list(row["education"], "school")
+    school = m.text(row["school"])
+    if not education and school:
+        education = [{"school": school, "degree": m.text(row["degree"])}]
+    for column, guessed in (("skills", guessed_skills), ("languages", guessed_languages)):
+        if guessed:
+            t.notes[f"{column} not JSON, split on commas"] += 1
+    if odd_history:
+        t.notes["work_history not JSON, kept as one description"] += 1
+    return {
+        "first_name": m.text(row["first_name"], 100),
+        "headline": m.text(row["headline"]),
+        "location": m.text(row["location"], 200),
+        "degree": degree,
+        "fit_score": m.number(row["fit_score"]),
+        "open_to_work": m.flag(row["open_to_work"], default=False),
+        "about": m.text(row["summary"]),
+        "company": m.text(row["current_company"], 200),
+        "job_title": m.text(row["job_title"], 200),
+        "years_experience": m.number(row["years_experience"]),
+        "skills": skills,
+        "languages": languages,
+        "work_history": work_history,
+        "education": education,
+    }
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value is False or value == []
+
+
+def _full_name(row: dict[str, Any]) -> str | None:
+    full = m.text(row["full_name"], 200)
+    if full:
+        return full
+    parts = [p for p in (m.text(row["first_name"]), m.text(row["last_name"])) if p]
+    return " ".join(parts)[:200] or None
+
+
+async def _scraped_profiles(run: _Run) -> None:
+    rows, t = run.start("scraped_profiles")
+    for row in rows:
+        key = m.row_key("scraped_profiles", row)
+        if run.seen("scraped_profiles", key):
+            t.merged[ALREADY] += 1
+            continue
+        url, _ = m.profile_url(row["profile_url"])
+        if url is None:
+            t.skipped[BAD_URL] += 1
+            continue
+        fields = _profile_fields(row, t)
+        scraped = m.parse_time(row["scraped_at"], run.now)
+        if scraped is None:
+            t.notes[f"{JUNK_DATE} (scraped_at), visit time left empty"] += 1
+        # Sourcing profiles are strangers more often than not: matched by URL only, never by name.
+        found = run.people.find(url, None, adopt=False)
+        contact = _merged(run, t, found, url)
+        if contact is None:
+            contact = await run.new_contact(
+                Contact(name=_full_name(row) or m.slug_name(url), profile_url=url, **fields)
+            )
+            t.imported += 1
+        else:
+            for attr, value in fields.items():
+                if not _empty(value) and _empty(getattr(contact, attr)):
+                    setattr(contact, attr, value)
+        if scraped is not None:
+            _visited(contact, scraped.at)
+        run.record("scraped_profiles", key, contact.id)
+
+
+async def _blacklist(run: _Run) -> None:
+    rows, t = run.start("blacklist")
+    for row in rows:
+        key = m.row_key("blacklist", row)
+        if run.seen("blacklist", key):
+            t.merged[ALREADY] += 1
+            continue
+        if not m.flag(row["is_active"], default=True):
+            t.skipped[INACTIVE] += 1
+            continue
+        url, bad_url = m.profile_url(row["linkedin_url"])
+        name = m.text(row["contact_name"], 200)
+        if bad_url and name is not None:
+            # A blacklist entry protects someone: keep it by name rather than lose it.
+            t.notes["bad profile URL, kept by name"] += 1
+        if url is None and name is None:
+            t.skipped[BAD_URL if bad_url else MISSING_TARGET] += 1
+            continue
+        existing = run.blacklisted(url, name)
+        if existing is not None:
+            t.merged[ALREADY_BLACKLISTED] += 1
+            run.record("blacklist", key, existing)
+            continue
+        added = m.parse_time(row["added_at"], run.now)
+        if added is None and row["added_at"] is not None:
+            t.notes[f"{JUNK_DATE} (added_at), import time used"] += 1
+        entry_id = await run.add(
+            BlacklistEntry(
+                profile_url=url,
+                name=name,
+                reason=m.text(row["reason"]),
+                added_by=m.text(row["added_by"], 40) or "user",
+                added_at=added.at if added else run.now,
+                active=True,
+            )
+        )
+        run.remember_blacklisted(entry_id, url, name)
+        t.imported += 1
+        run.record("blacklist", key, entry_id)
+
+
+# Contacts first: messages and visits find their people through the contacts just imported.
+_STEPS: dict[str, Callable[[_Run], Awaitable[None]]] = {
+    "contacts": _contacts,
+    "birthday_messages": _birthday_messages,
+    "profile_visits": _profile_visits,
+    "scraped_profiles": _scraped_profiles,
+    "blacklist": _blacklist,
+}
+assert set(_STEPS) == set(IMPORTED_COLUMNS)
