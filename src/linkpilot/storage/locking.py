@@ -1,0 +1,46 @@
+"""A write transaction that takes the database's write lock before it reads anything.
+
+Check-then-insert (a quota reservation, a breaker counter) is only safe across processes when
+the check runs under the write lock. SQLite's default deferred BEGIN takes that lock at the first
+write, after the check; `BEGIN IMMEDIATE` takes it at once, so a second process waits (busy
+timeout) instead of reading a count that is about to change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from linkpilot.common.errors import StorageError
+from linkpilot.storage.database import Database, describe_db_error, is_sqlite
+
+
+@asynccontextmanager
+async def locked_transaction(db: Database, table: str) -> AsyncIterator[AsyncConnection]:
+    """Yield a connection inside a transaction that holds the write lock for `table`.
+
+    Commits when the block ends, rolls back on any error. On SQLite the lock covers the whole
+    file; on PostgreSQL it is a table lock that still lets readers through.
+    """
+    try:
+        async with db.engine.connect() as raw:
+            # AUTOCOMMIT hands transaction control to us: the driver must not issue its own
+            # deferred BEGIN in front of ours.
+            conn = await raw.execution_options(isolation_level="AUTOCOMMIT")
+            sqlite = is_sqlite(db.url)
+            if sqlite:
+                await conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                await conn.exec_driver_sql("BEGIN")
+                await conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.exec_driver_sql("ROLLBACK")
+                raise
+            await conn.exec_driver_sql("COMMIT")
+    except DBAPIError as exc:
+        raise StorageError(describe_db_error(exc)) from exc
