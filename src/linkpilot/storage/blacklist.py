@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.errors import BadInput
-from linkpilot.common.text import fold
+from linkpilot.common.text import fold, search_words
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.storage.models import BlacklistEntry, Contact
 
@@ -32,7 +32,7 @@ def parse_target(url_or_name: str) -> tuple[str | None, str | None]:
         return normalize_profile_url(text), None
     if len(text) > MAX_NAME:
         raise BadInput(f"name too long for the blacklist ({len(text)} characters, at most {MAX_NAME})")
-    if not fold(text).strip():
+    if not search_words(text):
         raise BadInput(f"not a usable name for the blacklist: {url_or_name!r}")
     return None, text
 
