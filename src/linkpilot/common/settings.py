@@ -90,6 +90,22 @@ class Birthday(_Section):
     no_repeat_years: int = Field(default=2, ge=0, le=20)
 
 
+class FitWeights(_Section):
+    """Weights of the sourcing fit score (docs/campaign-rules.md); only their ratios matter."""
+
+    keywords: float = Field(default=50.0, ge=0, le=1000)
+    experience: float = Field(default=25.0, ge=0, le=1000)
+    location: float = Field(default=15.0, ge=0, le=1000)
+    open_to_work: float = Field(default=10.0, ge=0, le=1000)
+    target_years: float = Field(default=5.0, gt=0, le=60, description="years of experience worth a full part")
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> FitWeights:
+        if self.keywords + self.experience + self.location + self.open_to_work <= 0:
+            raise ValueError("at least one fit weight must be above 0")
+        return self
+
+
 class Sourcing(_Section):
     keywords: str = ""
     titles: tuple[str, ...] = ()
@@ -99,6 +115,7 @@ class Sourcing(_Section):
     max_pages: int = Field(default=5, ge=1, le=100)
     stop_after_empty_pages: int = Field(default=2, ge=1, le=100)
     revisit_after_days: int = Field(default=30, ge=0, le=3650)
+    fit: FitWeights = FitWeights()
 
 
 class Invitations(_Section):
