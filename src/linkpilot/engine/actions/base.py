@@ -1,0 +1,96 @@
+"""What every action needs: the page, the selector engine, pacing, timeouts and navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator, Page
+
+from linkpilot.common.errors import BadInput
+from linkpilot.common.text import fold
+from linkpilot.common.urls import profile_slug
+from linkpilot.engine.actions.outcomes import Navigation, NavStatus
+from linkpilot.engine.pacing import FastPacing, Pacing
+from linkpilot.engine.selectors import SelectorEngine
+
+# Where LinkedIn sends a browser it will not serve: logged out, checkpoint, authwall.
+BLOCKED_PREFIXES = ("/login", "/uas/authenticate", "/checkpoint/", "/authwall")
+
+BIRTHDAY_PATH = "/mynetwork/catch-up/birthday/"
+INVITATIONS_PATH = "/mynetwork/invitation-manager/sent/"
+FEED_PATH = "/feed/"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Milliseconds the engine lets Playwright wait for the page, never sleeps of its own."""
+
+    navigation_ms: float = 30_000
+    element_ms: float = 5_000  # a dialog or a card to show up after a click
+    confirm_ms: float = 10_000  # the sent bubble to land in the thread
+    scroll_ms: float = 2_000  # new cards after a scroll
+    settle_ms: float = 3_000  # a dialog or a card to go away
+
+
+@dataclass
+class ActionContext:
+    page: Page
+    selectors: SelectorEngine
+    origin: str
+    pacing: Pacing = field(default_factory=FastPacing)
+    timeouts: Timeouts = field(default_factory=Timeouts)
+
+    def url_for(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return self.origin.rstrip("/") + "/" + path.lstrip("/")
+
+
+def same_name(shown: str | None, intended: str) -> bool:
+    """Names match when equal after folding case, accents and spacing; never by prefix."""
+    return shown is not None and bool(fold(intended)) and fold(shown) == fold(intended)
+
+
+def slug_of(href: str | None) -> str | None:
+    if not href:
+        return None
+    try:
+        return profile_slug(href)
+    except BadInput:
+        return None
+
+
+def clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def current_path(page: Page) -> str:
+    return urlsplit(page.url).path
+
+
+def blocked(url: str) -> bool:
+    return urlsplit(url).path.startswith(BLOCKED_PREFIXES)
+
+
+async def goto(ctx: ActionContext, path: str) -> Navigation:
+    """Open `path` on the configured origin and say how it went, as a typed result."""
+    url = ctx.url_for(path)
+    try:
+        response = await ctx.page.goto(url, wait_until="load", timeout=ctx.timeouts.navigation_ms)
+    except PlaywrightError as exc:
+        return Navigation(NavStatus.NETWORK_ERROR, url, detail=clean(str(exc).splitlines()[0]))
+    final = ctx.page.url
+    status = response.status if response is not None else None
+    if blocked(final):
+        return Navigation(NavStatus.BLOCKED, final, status, f"redirected to {urlsplit(final).path}")
+    if status == 404:
+        return Navigation(NavStatus.NOT_FOUND, final, status, "page not found")
+    if status is not None and status >= 400:
+        return Navigation(NavStatus.HTTP_ERROR, final, status, f"HTTP {status}")
+    return Navigation(NavStatus.OK, final, status)
+
+
+async def text_of(locator: Locator) -> str:
+    return clean(await locator.inner_text())

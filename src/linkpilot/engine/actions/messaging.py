@@ -1,0 +1,340 @@
+"""Messaging: open the dialog from the right card or top card, check who it is addressed to,
+read the thread, type, send once, confirm the bubble landed, close.
+
+`send_message` composes the steps and calls hooks between them so the caller can write the
+interaction's state transitions (planned -> sending before the click, sent or unknown after).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+from linkpilot.engine.actions import birthday as birthday_page
+from linkpilot.engine.actions.base import ActionContext, clean, same_name, slug_of, text_of
+from linkpilot.engine.actions.outcomes import (
+    DialogStatus,
+    IdentityStatus,
+    Navigation,
+    SendOutcome,
+    SendStatus,
+    ThreadMessage,
+)
+from linkpilot.engine.actions.profile import open_profile, top_card
+from linkpilot.engine.pacing import Pause
+
+# Never more dialogs than this are closed before opening a new one: a page that keeps
+# producing dialogs is not one to act on.
+MAX_OPEN_DIALOGS = 8
+
+
+class Entry(StrEnum):
+    """Where the Message button is clicked."""
+
+    BIRTHDAY = "birthday"  # the person's card on the birthday page
+    PROFILE = "profile"  # the top card of the person's profile
+
+
+@dataclass(frozen=True)
+class MessageTarget:
+    slug: str
+    name: str
+    entry: Entry = Entry.BIRTHDAY
+
+
+ThreadHook = Callable[[MessageTarget, tuple[ThreadMessage, ...]], Awaitable[bool]]
+StepHook = Callable[[MessageTarget], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class SendHooks:
+    """Called between the steps of send_message.
+
+    on_thread: sees the thread before anything is typed; returning False skips the send.
+    on_before_send: right before Send is clicked (write `sending` here; raising aborts, and
+        nothing is clicked).
+    on_after_click: right after the single click, before confirmation is awaited.
+    """
+
+    on_thread: ThreadHook | None = None
+    on_before_send: StepHook | None = None
+    on_after_click: StepHook | None = None
+
+
+NO_HOOKS = SendHooks()
+
+
+@dataclass(frozen=True)
+class OpenDialog:
+    status: DialogStatus
+    dialog: Locator | None = None
+    navigation: Navigation | None = None
+    detail: str = ""
+
+
+# --- Dialog ----------------------------------------------------------------------------------
+
+
+async def newest_dialog(ctx: ActionContext, *, timeout_ms: float = 0) -> Locator | None:
+    found = await ctx.selectors.resolve("message.dialog", ctx.page, pick="last", timeout_ms=timeout_ms)
+    return found.locator if found is not None else None
+
+
+async def close_dialog(ctx: ActionContext, dialog: Locator) -> bool:
+    """Click the dialog's own close button and wait for it to go away."""
+    button = await ctx.selectors.resolve("message.close", dialog)
+    if button is None:
+        return False
+    try:
+        handle = await dialog.element_handle(timeout=ctx.timeouts.element_ms)
+        await button.locator.click(timeout=ctx.timeouts.element_ms)
+        await handle.wait_for_element_state("hidden", timeout=ctx.timeouts.settle_ms)
+    except PlaywrightError:
+        return False
+    return True
+
+
+async def close_all_dialogs(ctx: ActionContext) -> int:
+    closed = 0
+    while closed < MAX_OPEN_DIALOGS:
+        dialog = await newest_dialog(ctx)
+        if dialog is None or not await close_dialog(ctx, dialog):
+            break
+        closed += 1
+    return closed
+
+
+async def recipient(ctx: ActionContext, dialog: Locator) -> tuple[str | None, str | None]:
+    """The name and profile slug the dialog's header shows (the last header: the newest)."""
+    heading = await ctx.selectors.resolve("message.recipient", dialog, pick="last")
+    name = await text_of(heading.locator) if heading is not None else None
+    link = await ctx.selectors.resolve("message.recipient_link", dialog)
+    slug = slug_of(await link.locator.get_attribute("href")) if link is not None else None
+    return name, slug
+
+
+async def verify_recipient(ctx: ActionContext, dialog: Locator, target: MessageTarget) -> str | None:
+    """None when the dialog is addressed to the target; otherwise why not."""
+    name, slug = await recipient(ctx, dialog)
+    if not same_name(name, target.name):
+        return f"dialog is addressed to {name!r}, not {target.name!r}"
+    if slug is not None and slug != target.slug.lower():
+        return f"dialog links to /in/{slug}/, not /in/{target.slug}/"
+    return None
+
+
+async def click_to_open(ctx: ActionContext, button: Locator, target: MessageTarget) -> OpenDialog:
+    await close_all_dialogs(ctx)
+    await ctx.pacing.pause(Pause.STEP)
+    await button.click(timeout=ctx.timeouts.element_ms)
+    dialog = await newest_dialog(ctx, timeout_ms=ctx.timeouts.element_ms)
+    if dialog is None:
+        return OpenDialog(DialogStatus.NO_DIALOG, detail="the message dialog did not open")
+    problem = await verify_recipient(ctx, dialog, target)
+    if problem is not None:
+        await close_dialog(ctx, dialog)
+        return OpenDialog(DialogStatus.RECIPIENT_MISMATCH, detail=problem)
+    return OpenDialog(DialogStatus.OPEN, dialog)
+
+
+async def open_from_birthday_card(ctx: ActionContext, target: MessageTarget) -> OpenDialog:
+    navigation, card = await birthday_page.find_card(ctx, target.slug)
+    if not navigation.ok:
+        return OpenDialog(DialogStatus.TARGET_NOT_FOUND, navigation=navigation, detail=navigation.detail)
+    if card is None:
+        return OpenDialog(
+            DialogStatus.TARGET_NOT_FOUND,
+            navigation=navigation,
+            detail=f"no birthday card links to /in/{target.slug}/",
+        )
+    link = await ctx.selectors.resolve("birthday.card.name_link", card)
+    shown = await text_of(link.locator) if link is not None else None
+    if not same_name(shown, target.name):
+        return OpenDialog(
+            DialogStatus.WRONG_PERSON,
+            navigation=navigation,
+            detail=f"card for /in/{target.slug}/ shows {shown!r}",
+        )
+    button = await ctx.selectors.resolve("birthday.card.message_button", card)
+    if button is None:
+        return OpenDialog(
+            DialogStatus.NOT_FIRST_DEGREE,
+            navigation=navigation,
+            detail=await _why_no_message(ctx, "birthday.card.connect_button", card),
+        )
+    opened = await click_to_open(ctx, button.locator, target)
+    return OpenDialog(opened.status, opened.dialog, navigation, opened.detail)
+
+
+async def open_from_profile(ctx: ActionContext, target: MessageTarget) -> OpenDialog:
+    opened = await open_profile(ctx, target.slug, target.name)
+    if not opened.navigation.ok:
+        return OpenDialog(
+            DialogStatus.TARGET_NOT_FOUND, navigation=opened.navigation, detail=opened.navigation.detail
+        )
+    if opened.identity is not IdentityStatus.MATCH:
+        return OpenDialog(
+            DialogStatus.WRONG_PERSON,
+            navigation=opened.navigation,
+            detail=f"{opened.identity}: profile shows {opened.shown_name!r}",
+        )
+    card = await top_card(ctx)
+    assert card is not None  # open_profile read the name from it
+    # Scoped to the top card: never the sticky header's button, never the sidebar's.
+    button = await ctx.selectors.resolve("profile.message_button", card)
+    if button is None:
+        return OpenDialog(
+            DialogStatus.NOT_FIRST_DEGREE,
+            navigation=opened.navigation,
+            detail=await _why_no_message(ctx, "profile.connect_button", card),
+        )
+    result = await click_to_open(ctx, button.locator, target)
+    return OpenDialog(result.status, result.dialog, opened.navigation, result.detail)
+
+
+async def _why_no_message(ctx: ActionContext, key: str, scope: Locator) -> str:
+    other = await ctx.selectors.resolve(key, scope)
+    if other is None:
+        return "no Message button"
+    return f"shows {await text_of(other.locator)!r} instead of Message"
+
+
+async def open_dialog(ctx: ActionContext, target: MessageTarget) -> OpenDialog:
+    if target.entry is Entry.PROFILE:
+        return await open_from_profile(ctx, target)
+    return await open_from_birthday_card(ctx, target)
+
+
+# --- Thread ----------------------------------------------------------------------------------
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+async def thread_items(ctx: ActionContext, dialog: Locator) -> Locator | None:
+    found = await ctx.selectors.resolve("message.thread_item", dialog, pick="all")
+    return found.locator if found is not None else None
+
+
+async def read_item(ctx: ActionContext, item: Locator, other_name: str) -> ThreadMessage:
+    sender_found = await ctx.selectors.resolve("message.thread_item.sender", item)
+    sender = await text_of(sender_found.locator) if sender_found is not None else ""
+    body = await ctx.selectors.resolve("message.thread_item.body", item, pick="last")
+    text = await text_of(body.locator) if body is not None else await text_of(item)
+    when = await ctx.selectors.resolve("message.thread_item.time", item)
+    at = _parse_time(await when.locator.get_attribute("datetime")) if when is not None else None
+    return ThreadMessage(sender, text, at, from_me=bool(sender) and not same_name(sender, other_name))
+
+
+async def read_thread(ctx: ActionContext, dialog: Locator, other_name: str) -> tuple[ThreadMessage, ...]:
+    """The conversation shown in the dialog, oldest first."""
+    items = await thread_items(ctx, dialog)
+    if items is None:
+        return ()
+    return tuple([await read_item(ctx, items.nth(i), other_name) for i in range(await items.count())])
+
+
+# --- Type, send, confirm ---------------------------------------------------------------------
+
+
+async def type_text(ctx: ActionContext, dialog: Locator, text: str) -> bool:
+    """Type into the last textbox inside the dialog; True when it holds exactly `text`."""
+    box = await ctx.selectors.resolve("message.textbox", dialog, pick="last")
+    if box is None:
+        return False
+    if ctx.pacing.types_per_character:
+        await box.locator.click()
+        for char in text:
+            # Enter would send early: a line break is Shift+Enter, as a person types it.
+            if char == "\n":
+                await box.locator.press("Shift+Enter")
+            else:
+                await box.locator.press_sequentially(char)
+            await ctx.pacing.keystroke()
+    else:
+        await box.locator.fill(text)
+    return clean(await box.locator.inner_text()) == clean(text)
+
+
+async def confirm_landed(
+    ctx: ActionContext, dialog: Locator, before: int, text: str, other_name: str
+) -> str | None:
+    """None when the newest thread item is our text; otherwise what was seen instead."""
+    items = ctx.selectors.any_locator("message.thread_item", dialog)
+    try:
+        await items.nth(before).wait_for(state="attached", timeout=ctx.timeouts.confirm_ms)
+    except PlaywrightTimeoutError:
+        return f"no new message in the thread after {ctx.timeouts.confirm_ms / 1000:g} s"
+    current = await thread_items(ctx, dialog)
+    if current is None:
+        return "the thread could not be read after sending"
+    newest = await read_item(ctx, current.last, other_name)
+    if clean(newest.text) != clean(text):
+        return f"the newest message is not ours: {newest.text[:60]!r}"
+    return None
+
+
+async def send_message(
+    ctx: ActionContext, target: MessageTarget, text: str, hooks: SendHooks = NO_HOOKS
+) -> SendOutcome:
+    """Open the dialog for `target`, check it, send `text` once and confirm it landed."""
+    if not clean(text):
+        raise ValueError("refusing to send an empty message")
+    opened = await open_dialog(ctx, target)
+    nav = opened.navigation
+    if opened.status is not DialogStatus.OPEN or opened.dialog is None:
+        status = {
+            DialogStatus.NOT_FIRST_DEGREE: SendStatus.NOT_FIRST_DEGREE,
+            DialogStatus.WRONG_PERSON: SendStatus.WRONG_PERSON,
+            DialogStatus.RECIPIENT_MISMATCH: SendStatus.RECIPIENT_MISMATCH,
+            DialogStatus.NO_DIALOG: SendStatus.DIALOG_FAILED,
+            DialogStatus.TARGET_NOT_FOUND: SendStatus.TARGET_NOT_FOUND,
+        }[opened.status]
+        if nav is not None and not nav.ok:
+            status = SendStatus.NAVIGATION_FAILED
+        await ctx.selectors.flush()
+        return SendOutcome(status, target.slug, opened.detail, navigation=nav)
+    dialog = opened.dialog
+    thread = await read_thread(ctx, dialog, target.name)
+
+    async def stop(status: SendStatus, detail: str) -> SendOutcome:
+        await close_dialog(ctx, dialog)
+        await ctx.selectors.flush()
+        return SendOutcome(status, target.slug, detail, navigation=nav, thread=thread)
+
+    if hooks.on_thread is not None and not await hooks.on_thread(target, thread):
+        return await stop(SendStatus.SKIPPED, "skipped after reading the thread")
+    if not await type_text(ctx, dialog, text):
+        return await stop(SendStatus.SEND_FAILED, "the text could not be typed into the dialog")
+    send = await ctx.selectors.resolve("message.send", dialog, pick="last")
+    if send is None or not await send.locator.is_enabled():
+        return await stop(SendStatus.SEND_FAILED, "no usable Send button in the dialog")
+    await ctx.pacing.pause(Pause.STEP)
+    if hooks.on_before_send is not None:
+        await hooks.on_before_send(target)
+    try:
+        await send.locator.click(timeout=ctx.timeouts.element_ms)
+    except PlaywrightTimeoutError:
+        return await stop(SendStatus.SEND_FAILED, "the Send button could not be clicked")
+    if hooks.on_after_click is not None:
+        await hooks.on_after_click(target)
+    problem = await confirm_landed(ctx, dialog, len(thread), text, target.name)
+    await close_dialog(ctx, dialog)
+    await ctx.selectors.flush()
+    if problem is not None:
+        return SendOutcome(
+            SendStatus.UNCONFIRMED, target.slug, problem, clicked=True, navigation=nav, thread=thread
+        )
+    return SendOutcome(SendStatus.SENT, target.slug, clicked=True, navigation=nav, thread=thread)

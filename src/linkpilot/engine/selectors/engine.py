@@ -1,0 +1,218 @@
+"""Resolving logical keys to elements: scoped, explicit about first/last, learning as it goes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, cast
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator, Page
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+from linkpilot.common.errors import LinkPilotError
+from linkpilot.engine.selectors.catalog import KeySpec, Pick, shipped_catalog
+from linkpilot.engine.selectors.scores import SelectorScores
+
+Scope = Page | Locator
+
+# A CSS selector for an element from its tag, role, type and classes: what a heuristic hit
+# is remembered as. Names and texts are left out on purpose (they carry the person's name).
+DERIVE_SELECTOR_JS = """(el) => {
+  let sel = el.tagName.toLowerCase();
+  for (const attr of ["role", "type"]) {
+    const value = el.getAttribute(attr);
+    if (value) { sel += `[${attr}="${CSS.escape(value)}"]`; }
+  }
+  for (const name of el.classList) { sel += "." + CSS.escape(name); }
+  return sel;
+}"""
+
+
+class Via(StrEnum):
+    CANDIDATE = "candidate"
+    LEARNED = "learned"
+    HEURISTIC = "heuristic"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where a key was found. `locator` is the picked element, or every match for pick="all"."""
+
+    key: str
+    locator: Locator
+    via: Via
+    candidate: str | None
+    count: int
+    learned: bool = False
+
+
+class SelectorNotFound(LinkPilotError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"element not found: {key}")
+        self.key = key
+
+
+def _page_of(scope: Scope) -> Page:
+    return scope if isinstance(scope, Page) else scope.page
+
+
+def picked(locator: Locator, pick: Pick) -> Locator:
+    if pick == "first":
+        return locator.first
+    if pick == "last":
+        return locator.last
+    return locator
+
+
+class SelectorEngine:
+    """Turns `resolve("message.textbox", dialog, pick="last")` into a Playwright locator.
+
+    Candidates are tried best first (see SelectorScores.order); if none matches inside the
+    scope, the heuristic (role and accessible name, or class-free structure) is tried, and a
+    hit is learned as a new candidate so the next lookup is a plain CSS query.
+    """
+
+    def __init__(
+        self,
+        scores: SelectorScores | None = None,
+        catalog: Mapping[str, KeySpec] | None = None,
+    ) -> None:
+        self.scores = scores if scores is not None else SelectorScores()
+        self.catalog = catalog if catalog is not None else shipped_catalog()
+
+    def spec(self, key: str) -> KeySpec:
+        try:
+            return self.catalog[key]
+        except KeyError:
+            raise KeyError(f"unknown selector key {key!r}") from None
+
+    async def flush(self) -> int:
+        return await self.scores.flush()
+
+    # Locator construction ---------------------------------------------------------------
+
+    def _role_locator(self, spec: KeySpec, scope: Scope) -> Locator | None:
+        h = spec.heuristic
+        if h.role is None:
+            return None
+        options: dict[str, Any] = {}
+        pattern = h.name_pattern
+        if pattern is not None:
+            options["name"] = pattern
+        if h.level is not None:
+            options["level"] = h.level
+        locator = scope.get_by_role(cast(Any, h.role), **options)
+        if h.has_role is not None:
+            locator = locator.filter(has=_page_of(scope).get_by_role(cast(Any, h.has_role)))
+        return locator
+
+    def candidate_locator(self, spec: KeySpec, scope: Scope, candidate: str) -> Locator:
+        locator = scope.locator(candidate)
+        if spec.guard:
+            guard = self._role_locator(spec, scope)
+            assert guard is not None  # the catalogue refuses a guard without role and names
+            locator = locator.and_(guard)
+        return locator.filter(visible=True)
+
+    def heuristic_locator(self, spec: KeySpec, scope: Scope) -> Locator | None:
+        parts: list[Locator] = []
+        role = self._role_locator(spec, scope)
+        if role is not None:
+            parts.append(role)
+        parts.extend(scope.locator(css) for css in spec.heuristic.css)
+        if not parts:
+            return None
+        combined = parts[0]
+        for part in parts[1:]:
+            combined = combined.or_(part)
+        return combined.filter(visible=True)
+
+    def any_locator(self, key: str, scope: Scope) -> Locator:
+        """Everything the key could match in `scope`: for waiting until one of them shows."""
+        spec = self.spec(key)
+        parts = [self.candidate_locator(spec, scope, c) for c in self.scores.order(key, spec.candidates)]
+        heuristic = self.heuristic_locator(spec, scope)
+        if heuristic is not None:
+            parts.append(heuristic)
+        combined = parts[0]
+        for part in parts[1:]:
+            combined = combined.or_(part)
+        return combined
+
+    # Resolution -------------------------------------------------------------------------
+
+    async def resolve(
+        self, key: str, scope: Scope, *, pick: Pick | None = None, timeout_ms: float = 0
+    ) -> Resolved | None:
+        """Find `key` inside `scope`; None when it is not there (after `timeout_ms` if given)."""
+        spec = self.spec(key)
+        choice: Pick = pick or spec.pick
+        if timeout_ms > 0:
+            try:
+                await self.any_locator(key, scope).first.wait_for(state="visible", timeout=timeout_ms)
+            except PlaywrightTimeoutError:
+                return None
+        learned = set(self.scores.learned(key))
+        missed: list[str] = []
+        for candidate in self.scores.order(key, spec.candidates):
+            locator = self.candidate_locator(spec, scope, candidate)
+            count = await locator.count()
+            if count:
+                self.scores.success(key, candidate)
+                for other in missed:
+                    self.scores.failure(key, other)
+                via = (
+                    Via.LEARNED
+                    if candidate in learned and candidate not in spec.candidates
+                    else Via.CANDIDATE
+                )
+                return Resolved(key, picked(locator, choice), via, candidate, count)
+            missed.append(candidate)
+        heuristic = self.heuristic_locator(spec, scope)
+        if heuristic is None:
+            return None
+        count = await heuristic.count()
+        if not count:
+            return None
+        for other in missed:
+            self.scores.failure(key, other)
+        target = picked(heuristic, choice)
+        derived = await self._derive(spec, scope, heuristic, choice, count)
+        is_new = False
+        if derived is not None:
+            is_new = self.scores.learn(key, derived)
+            # Learned candidates are rare and precious: keep them even if the run dies next.
+            await self.scores.flush()
+        return Resolved(key, target, Via.HEURISTIC, derived, count, learned=is_new)
+
+    async def require(
+        self, key: str, scope: Scope, *, pick: Pick | None = None, timeout_ms: float = 0
+    ) -> Resolved:
+        found = await self.resolve(key, scope, pick=pick, timeout_ms=timeout_ms)
+        if found is None:
+            raise SelectorNotFound(key)
+        return found
+
+    async def _derive(
+        self, spec: KeySpec, scope: Scope, heuristic: Locator, pick: Pick, count: int
+    ) -> str | None:
+        """A CSS candidate that finds exactly what the heuristic found, or None."""
+        anchor: Pick = "first" if pick == "all" else pick
+        element = picked(heuristic, anchor)
+        try:
+            derived = str(await element.evaluate(DERIVE_SELECTOR_JS))
+            if "." not in derived and "[" not in derived:
+                return None  # a bare tag name would match far too much
+            if derived in spec.candidates:
+                return None
+            candidate = self.candidate_locator(spec, scope, derived)
+            if await candidate.count() != count:
+                return None
+            handle = await element.element_handle(timeout=1000)
+            same = await picked(candidate, anchor).evaluate("(a, b) => a === b", handle)
+            await handle.dispose()
+        except PlaywrightError:
+            return None  # the page moved on under us: nothing learned, nothing lost
+        return derived if same else None
