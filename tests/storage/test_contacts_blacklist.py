@@ -63,8 +63,11 @@ async def test_adding_twice_keeps_one_entry(db: Database) -> None:
         again, created_again = await add_entry(session, "zoe AMADOU", reason="other")
         url_entry, _ = await add_entry(session, "linkedin.com/in/zoe")
         url_again, url_created = await add_entry(session, "https://www.linkedin.com/in/zoe/")
-    assert created and not created_again and not url_created
-    assert again.id == first.id and url_again.id == url_entry.id
+    assert created
+    assert not created_again
+    assert not url_created
+    assert again.id == first.id
+    assert url_again.id == url_entry.id
     assert first.name == "Zoé Amadou"
 
 
@@ -87,7 +90,8 @@ async def test_removal_is_soft_and_stops_matching(db: Database) -> None:
             await remove_entry(session, "Zoé Amadou")
         # Blacklisting again after a removal makes a new, active entry.
         entry, created = await add_entry(session, "Zoé Amadou")
-    assert created and entry.id != removed.id
+    assert created
+    assert entry.id != removed.id
     assert await listed(db, None, "zoe amadou")
 
 

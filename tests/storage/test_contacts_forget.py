@@ -172,7 +172,9 @@ async def test_forget_an_unknown_person_changes_nothing(db: Database) -> None:
         name: await table(db, name) for name in ("contacts", "interactions", "quota_events", "blacklist")
     }
     async with db.transaction() as session:
-        with pytest.raises(BadInput, match="no contact with profile URL https://www.linkedin.com/in/nobody/"):
+        with pytest.raises(
+            BadInput, match=r"no contact with profile URL https://www\.linkedin\.com/in/nobody/"
+        ):
             await forget_contact(session, "linkedin.com/in/nobody")
         with pytest.raises(BadInput, match="not a profile URL"):
             await forget_contact(session, "Éloïse Durand")
