@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "import-v1": "linkpilot.console.commands.import_v1_cmd:import_v1",
     "health": "linkpilot.console.commands.health_cmd:health",
     "sandbox": "linkpilot.console.commands.sandbox_cmd:sandbox",
+    "session": "linkpilot.console.commands.session_cmd:session",
 }
 
 

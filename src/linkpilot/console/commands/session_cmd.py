@@ -1,0 +1,132 @@
+"""`linkpilot session import|status`: bring the LinkedIn session in, and ask after it."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from linkpilot.common.clock import utc_now
+from linkpilot.common.errors import BadInput, ExitCode
+from linkpilot.console.commands.common import echo_json, prepare_home, run_async, settings_from_env
+from linkpilot.engine.browser.origin import Origin
+from linkpilot.engine.session.check import check_session
+from linkpilot.engine.session.cookies import Cookie
+from linkpilot.engine.session.crypto import key_path
+from linkpilot.engine.session.formats import (
+    check_li_at,
+    li_at_cookie,
+    parse_cookie_export,
+    parse_storage_state,
+    read_text,
+)
+from linkpilot.engine.session.store import SessionStatus, SessionStore, StoredSession
+
+
+@click.group()
+def session() -> None:
+    """Import the LinkedIn session (li_at cookie) and check that it still works."""
+
+
+@session.command("import")
+@click.option("--li-at", "li_at", metavar="VALUE", help="The li_at cookie value, or - to read it from stdin.")
+@click.option("--li-at-file", type=click.Path(path_type=Path), help="A file holding the li_at value.")
+@click.option(
+    "--storage-state", type=click.Path(path_type=Path), help="A Playwright storage-state JSON file."
+)
+@click.option(
+    "--cookies",
+    "cookies_file",
+    type=click.Path(path_type=Path),
+    help="A cookie export: EditThisCookie / Cookie-Editor JSON, or Netscape cookies.txt.",
+)
+def import_session(
+    li_at: str | None, li_at_file: Path | None, storage_state: Path | None, cookies_file: Path | None
+) -> None:
+    """Validate a session and store it encrypted in the data folder (replacing any previous one)."""
+    given = [x for x in (li_at, li_at_file, storage_state, cookies_file) if x is not None]
+    if len(given) != 1:
+        raise BadInput(
+            "session import: give exactly one of --li-at, --li-at-file, --storage-state, --cookies"
+        )
+    settings = settings_from_env()
+    origin = Origin.parse(settings.linkedin_url)
+    cookies: list[Cookie]
+    if li_at is not None:
+        source = "li_at"
+        cookies = [li_at_cookie(_li_at_value(li_at), "--li-at")]
+    elif li_at_file is not None:
+        source = "li_at"
+        cookies = [li_at_cookie(read_text(li_at_file), str(li_at_file))]
+    elif storage_state is not None:
+        source = "storage-state"
+        cookies = parse_storage_state(storage_state, origin)
+    else:
+        assert cookies_file is not None
+        source = "cookies"
+        cookies = parse_cookie_export(cookies_file, origin)
+    prepare_home(settings)
+    generated = settings.secret_key is None and not key_path(settings).exists()
+    store = SessionStore(settings)
+    stored = StoredSession(cookies=tuple(cookies), source=source, imported_at=utc_now())
+    store.save(stored)
+    status = stored.status()
+    click.echo(
+        f"session imported ({source}, {len(cookies)} cookie(s)); li_at expires {_when(status.expires_at)}; "
+        "status unknown until `linkpilot session status --check`"
+    )
+    if generated:
+        click.echo(
+            f"a new encryption key was written to {key_path(settings)}: keep it with your backups, "
+            "or set LINKPILOT_SECRET_KEY instead",
+            err=True,
+        )
+
+
+def _li_at_value(option: str) -> str:
+    if option != "-":
+        return option
+    if sys.stdin.isatty():
+        value: str = click.prompt("li_at", hide_input=True, prompt_suffix=": ")
+        return value
+    return check_li_at(sys.stdin.read(), "stdin")
+
+
+@session.command("status")
+@click.option(
+    "--check", "check", is_flag=True, help="Open the feed in the browser to learn whether it still works."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@run_async
+async def status(check: bool, as_json: bool) -> int:
+    """Say whether the session is valid, expired or unknown (never checked), and when it expires."""
+    settings = settings_from_env()
+    store = SessionStore(settings)
+    now = utc_now()
+    current: SessionStatus = await check_session(settings, store) if check else store.load().status(now)
+    if as_json:
+        echo_json(current.to_json())
+    else:
+        for line in _describe(current, now):
+            click.echo(line)
+    return int(ExitCode.NO_SESSION) if current.state == "expired" else int(ExitCode.OK)
+
+
+def _describe(status: SessionStatus, now: datetime) -> list[str]:
+    checked = f"checked {_when(status.checked_at)}" if status.checked_at else "never checked"
+    lines = [f"session: {status.state} ({checked})"]
+    expires = _when(status.expires_at)
+    if status.expires_at is not None:
+        days = (status.expires_at - now).days
+        expires += f" (in {days} days)" if days >= 0 else " (passed)"
+    lines.append(f"li_at expires: {expires}")
+    lines.append(f"imported: {_when(status.imported_at)} from {status.source}, {status.cookies} cookie(s)")
+    if status.refreshed_at is not None:
+        lines.append(f"refreshed by the site: {_when(status.refreshed_at)}")
+    return lines
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "unknown"
