@@ -1,0 +1,310 @@
+"""The circuit breaker: at the first sign of trouble, stop acting on the account.
+
+closed     actions go ahead; `failure_threshold` failures in a row open it.
+open       nothing acts until `retry_at`; the wait doubles with every trip (from
+           `backoff_initial_s`, capped at `backoff_max_s`).
+half_open  after the wait, one probe action is let through: success closes the breaker,
+           failure opens it again with the next, longer wait. A probe that never reports back
+           (its process died) frees the next probe after PROBE_TIMEOUT.
+hard       a checkpoint, captcha, authwall or restriction page opens it with no retry time:
+           it stays open, across restarts, until the operator runs `linkpilot breaker reset`.
+
+The state lives in storage (breaker_state), so it survives restarts. With Redis configured it
+is also kept in Redis and every process or box sharing the Redis sees the same breaker; if
+Redis is unreachable storage alone carries on, and a hard trip recorded there while Redis was
+away wins over the older state Redis still holds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Literal
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, WatchError
+from sqlalchemy import Table, insert, select, update
+
+from linkpilot.common.clock import Clock, utc_now
+from linkpilot.common.settings import Breaker as BreakerSettings
+from linkpilot.storage.database import Database
+from linkpilot.storage.locking import locked_transaction
+from linkpilot.storage.models import BreakerRecord
+
+log = logging.getLogger(__name__)
+
+TABLE: Table = BreakerRecord.__table__  # type: ignore[assignment]
+DEFAULT_NAME = "linkedin"
+DEFAULT_PREFIX = "linkpilot:breaker"
+PROBE_TIMEOUT = timedelta(minutes=10)
+
+HardReason = Literal["checkpoint", "captcha", "authwall", "restriction"]
+
+
+class BreakerState(StrEnum):
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open"
+
+
+@dataclass(frozen=True, slots=True)
+class BreakerSnapshot:
+    """What the breaker holds. `since` is when it opened (None while closed)."""
+
+    state: BreakerState = BreakerState.CLOSED
+    reason: str | None = None
+    since: datetime | None = None
+    retry_at: datetime | None = None
+    hard: bool = False
+    failures: int = 0
+    trips: int = 0
+    updated_at: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["state"] = self.state.value
+        for key in ("since", "retry_at", "updated_at"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BreakerSnapshot:
+        def when(key: str) -> datetime | None:
+            return datetime.fromisoformat(data[key]) if data.get(key) else None
+
+        return cls(
+            state=BreakerState(data["state"]),
+            reason=data.get("reason"),
+            since=when("since"),
+            retry_at=when("retry_at"),
+            hard=bool(data.get("hard")),
+            failures=int(data.get("failures", 0)),
+            trips=int(data.get("trips", 0)),
+            updated_at=when("updated_at"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BreakerDecision:
+    """Whether to act now. `probe`: this action is the half-open test of the account."""
+
+    allowed: bool
+    state: BreakerState
+    reason: str | None = None
+    retry_at: datetime | None = None
+    hard: bool = False
+    probe: bool = False
+
+
+def backoff(trips: int, cfg: BreakerSettings) -> timedelta:
+    seconds = cfg.backoff_initial_s * 2 ** max(0, trips - 1)
+    return timedelta(seconds=min(seconds, cfg.backoff_max_s))
+
+
+# Pure transitions: (current, now) -> next. Kept apart from storage so every path shares them.
+
+
+def _open(snap: BreakerSnapshot, reason: str, now: datetime, cfg: BreakerSettings) -> BreakerSnapshot:
+    trips = snap.trips + 1
+    return replace(
+        snap,
+        state=BreakerState.OPEN,
+        reason=reason,
+        since=now,
+        retry_at=now + backoff(trips, cfg),
+        trips=trips,
+        failures=0,
+    )
+
+
+def on_failure(snap: BreakerSnapshot, reason: str, now: datetime, cfg: BreakerSettings) -> BreakerSnapshot:
+    if snap.state == BreakerState.OPEN:
+        return snap  # actions already under way when it opened: the wait is not extended
+    if snap.state == BreakerState.HALF_OPEN:
+        return _open(snap, reason, now, cfg)
+    failures = snap.failures + 1
+    if failures >= cfg.failure_threshold:
+        return _open(snap, reason, now, cfg)
+    return replace(snap, failures=failures, reason=reason)
+
+
+def on_success(snap: BreakerSnapshot) -> BreakerSnapshot:
+    if snap.state == BreakerState.OPEN:
+        return snap
+    return BreakerSnapshot()
+
+
+def on_hard(snap: BreakerSnapshot, reason: str, now: datetime) -> BreakerSnapshot:
+    return replace(snap, state=BreakerState.OPEN, reason=reason, since=now, retry_at=None, hard=True)
+
+
+def on_allow(snap: BreakerSnapshot, now: datetime) -> tuple[BreakerSnapshot, BreakerDecision]:
+    if snap.state == BreakerState.CLOSED:
+        return snap, BreakerDecision(True, snap.state)
+    if snap.hard or snap.retry_at is None or now < snap.retry_at:
+        return snap, BreakerDecision(False, snap.state, snap.reason, snap.retry_at, snap.hard)
+    # The wait is over (or the last probe never reported back): let one probe through.
+    probing = replace(snap, state=BreakerState.HALF_OPEN, retry_at=now + PROBE_TIMEOUT)
+    return probing, BreakerDecision(True, BreakerState.HALF_OPEN, snap.reason, probing.retry_at, probe=True)
+
+
+def _newer_hard(stored: BreakerSnapshot, shared: BreakerSnapshot) -> bool:
+    """A hard trip written to storage while Redis was away, after Redis's last change."""
+    if not stored.hard or shared.hard:
+        return False
+    return shared.updated_at is None or (
+        stored.updated_at is not None and stored.updated_at > shared.updated_at
+    )
+
+
+class CircuitBreaker:
+    def __init__(
+        self,
+        db: Database,
+        settings: BreakerSettings,
+        clock: Clock = utc_now,
+        redis: Redis | None = None,
+        name: str = DEFAULT_NAME,
+        prefix: str = DEFAULT_PREFIX,
+        on_change: Callable[[BreakerSnapshot], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.cfg = settings
+        self.clock = clock
+        self.redis = redis
+        self.name = name
+        self.key = f"{prefix}:{name}"
+        self.on_change = on_change
+
+    async def state(self) -> BreakerSnapshot:
+        stored = await self._read_stored()
+        if self.redis is None:
+            return stored
+        try:
+            raw = await self.redis.get(self.key)
+        except RedisError as exc:
+            self._redis_failed(exc)
+            return stored
+        shared = BreakerSnapshot.from_dict(json.loads(raw)) if raw else stored
+        return stored if _newer_hard(stored, shared) else shared
+
+    async def allow(self) -> BreakerDecision:
+        result: list[BreakerDecision] = []
+
+        def step(snap: BreakerSnapshot, now: datetime) -> BreakerSnapshot:
+            new, decision = on_allow(snap, now)
+            result.append(decision)
+            return new
+
+        await self._update(step)
+        return result[-1]
+
+    async def record_success(self) -> BreakerSnapshot:
+        return await self._update(lambda snap, _now: on_success(snap))
+
+    async def record_failure(self, reason: str) -> BreakerSnapshot:
+        return await self._update(lambda snap, now: on_failure(snap, reason, now, self.cfg))
+
+    async def trip_hard(self, reason: HardReason | str) -> BreakerSnapshot:
+        return await self._update(lambda snap, now: on_hard(snap, reason, now))
+
+    async def reset(self) -> BreakerSnapshot:
+        """The operator's decision: whatever the state, back to closed with a clean history."""
+        return await self._update(lambda _snap, _now: BreakerSnapshot())
+
+    # -- persistence -------------------------------------------------------------------------
+
+    async def _update(self, step: Callable[[BreakerSnapshot, datetime], BreakerSnapshot]) -> BreakerSnapshot:
+        now = self.clock().astimezone(UTC)
+        before: BreakerSnapshot | None = None
+        after: BreakerSnapshot | None = None
+        if self.redis is not None:
+            try:
+                before, after = await self._update_shared(self.redis, step, now)
+            except RedisError as exc:
+                self._redis_failed(exc)
+        if after is None:
+            before, after = await self._update_stored(step, now)
+        else:
+            await self._update_stored(lambda _snap, _now: after, now)  # storage mirrors Redis
+        if before is not None and _changed(before, after) and self.on_change is not None:
+            self.on_change(after)
+        return after
+
+    async def _update_shared(
+        self, redis: Redis, step: Callable[[BreakerSnapshot, datetime], BreakerSnapshot], now: datetime
+    ) -> tuple[BreakerSnapshot, BreakerSnapshot]:
+        stored = await self._read_stored()
+        async with redis.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(self.key)
+                    raw = await pipe.get(self.key)
+                    shared = BreakerSnapshot.from_dict(json.loads(raw)) if raw else stored
+                    current = stored if _newer_hard(stored, shared) else shared
+                    new = _stamp(current, step(current, now), now)
+                    pipe.multi()  # type: ignore[no-untyped-call]
+                    if not raw or new != shared:  # includes a newer hard trip from storage
+                        pipe.set(self.key, json.dumps(new.as_dict()))
+                    await pipe.execute()
+                    return current, new
+                except WatchError:
+                    continue  # another process changed it between our read and write: redo
+
+    async def _update_stored(
+        self, step: Callable[[BreakerSnapshot, datetime], BreakerSnapshot], now: datetime
+    ) -> tuple[BreakerSnapshot, BreakerSnapshot]:
+        async with locked_transaction(self.db, TABLE.name) as conn:
+            row = (await conn.execute(select(TABLE).where(TABLE.c.name == self.name))).mappings().first()
+            current = _from_row(row) if row is not None else BreakerSnapshot()
+            new = _stamp(current, step(current, now), now)
+            if not _changed(current, new):
+                return current, new  # allow() while closed must not cost a write
+            values = {
+                "state": new.state.value,
+                "hard": new.hard,
+                "reason": new.reason,
+                "failures": new.failures,
+                "trips": new.trips,
+                "opened_at": new.since,
+                "retry_at": new.retry_at,
+                "updated_at": new.updated_at,
+            }
+            if row is None:
+                await conn.execute(insert(TABLE).values(name=self.name, **values))
+            else:
+                await conn.execute(update(TABLE).where(TABLE.c.name == self.name).values(**values))
+        return current, new
+
+    async def _read_stored(self) -> BreakerSnapshot:
+        async with self.db.session() as session:
+            row = (await session.execute(select(TABLE).where(TABLE.c.name == self.name))).mappings().first()
+        return _from_row(row) if row is not None else BreakerSnapshot()
+
+    def _redis_failed(self, exc: RedisError) -> None:
+        log.warning("breaker: Redis unavailable (%s); using storage only", type(exc).__name__)
+
+
+def _stamp(before: BreakerSnapshot, after: BreakerSnapshot, now: datetime) -> BreakerSnapshot:
+    return replace(after, updated_at=now) if _changed(before, after) else after
+
+
+def _changed(before: BreakerSnapshot, after: BreakerSnapshot) -> bool:
+    return replace(before, updated_at=None) != replace(after, updated_at=None)
+
+
+def _from_row(row: Any) -> BreakerSnapshot:
+    return BreakerSnapshot(
+        state=BreakerState(row["state"]),
+        reason=row["reason"],
+        since=row["opened_at"],
+        retry_at=row["retry_at"],
+        hard=bool(row["hard"]),
+        failures=int(row["failures"]),
+        trips=int(row["trips"]),
+        updated_at=row["updated_at"],
+    )
