@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "health": "linkpilot.console.commands.health_cmd:health",
     "sandbox": "linkpilot.console.commands.sandbox_cmd:sandbox",
     "session": "linkpilot.console.commands.session_cmd:session",
+    "breaker": "linkpilot.console.commands.breaker_cmd:breaker",
+    "quota": "linkpilot.console.commands.quota_cmd:quota",
 }
 
 

@@ -31,6 +31,8 @@ from sqlalchemy import Table, insert, select, update
 
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Breaker as BreakerSettings
+from linkpilot.common.settings import Settings
+from linkpilot.engine.shared_redis import redis_client
 from linkpilot.storage.database import Database
 from linkpilot.storage.locking import locked_transaction
 from linkpilot.storage.models import BreakerRecord
@@ -285,6 +287,10 @@ class CircuitBreaker:
             row = (await session.execute(select(TABLE).where(TABLE.c.name == self.name))).mappings().first()
         return _from_row(row) if row is not None else BreakerSnapshot()
 
+    async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+
     def _redis_failed(self, exc: RedisError) -> None:
         log.warning("breaker: Redis unavailable (%s); using storage only", type(exc).__name__)
 
@@ -308,3 +314,14 @@ def _from_row(row: Any) -> BreakerSnapshot:
         trips=int(row["trips"]),
         updated_at=row["updated_at"],
     )
+
+
+def create_breaker(
+    settings: Settings,
+    db: Database,
+    clock: Clock = utc_now,
+    on_change: Callable[[BreakerSnapshot], None] | None = None,
+) -> CircuitBreaker:
+    """The breaker the settings ask for: shared through Redis when `redis_url` is set."""
+    redis = redis_client(settings.redis_url) if settings.redis_url else None
+    return CircuitBreaker(db, settings.breaker, clock, redis=redis, on_change=on_change)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
-
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.quota.contract import QuotaLedger
@@ -11,14 +9,8 @@ from linkpilot.engine.quota.fallback import FallbackLedger
 from linkpilot.engine.quota.redis_ledger import DEFAULT_PREFIX, RedisLedger
 from linkpilot.engine.quota.sqlite_ledger import SqliteLedger
 from linkpilot.engine.quota.windows import QuotaPolicy
+from linkpilot.engine.shared_redis import redis_client
 from linkpilot.storage.database import Database
-
-# A dead Redis must cost a reservation a moment, not a hang.
-REDIS_TIMEOUT_S = 2.0
-
-
-def redis_client(url: str) -> Redis:
-    return Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S)
 
 
 def create_ledger(

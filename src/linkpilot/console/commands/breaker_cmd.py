@@ -1,0 +1,85 @@
+"""`linkpilot breaker status|reset`: see why nothing acts, and decide when it may again."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from linkpilot.common.errors import BadInput
+from linkpilot.console.commands.common import echo_json, run_async, settings_from_env, with_database
+from linkpilot.engine.breaker import BreakerSnapshot, BreakerState, create_breaker
+from linkpilot.storage.database import Database
+
+
+def describe(snap: BreakerSnapshot) -> str:
+    if snap.state == BreakerState.CLOSED:
+        tail = (
+            f" ({snap.failures} recent failure{'s' if snap.failures != 1 else ''})" if snap.failures else ""
+        )
+        return f"breaker: closed, campaigns may act{tail}"
+    since = snap.since.isoformat(timespec="seconds") if snap.since else "?"
+    if snap.hard:
+        return (
+            f"breaker: open (hard) since {since}: {snap.reason}; nothing acts until you check the account "
+            "and run `linkpilot breaker reset`"
+        )
+    state = "half-open (probing)" if snap.state == BreakerState.HALF_OPEN else "open"
+    retry = snap.retry_at.isoformat(timespec="seconds") if snap.retry_at else "?"
+    return f"breaker: {state} since {since}: {snap.reason}; next try after {retry} (trip {snap.trips})"
+
+
+async def _state(db: Database) -> BreakerSnapshot:
+    breaker = create_breaker(settings_from_env(), db)
+    try:
+        return await breaker.state()
+    finally:
+        await breaker.close()
+
+
+async def _reset(db: Database) -> BreakerSnapshot:
+    """Reset and return what the breaker held before."""
+    breaker = create_breaker(settings_from_env(), db)
+    try:
+        before = await breaker.state()
+        await breaker.reset()
+        return before
+    finally:
+        await breaker.close()
+
+
+@click.group()
+def breaker() -> None:
+    """The circuit breaker that stops every campaign at the first sign of trouble."""
+
+
+@breaker.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the state as one JSON object.")
+@run_async
+async def status(as_json: bool) -> None:
+    """Show whether campaigns may act, and if not, why and until when."""
+    snap = await with_database(settings_from_env(), _state)
+    if as_json:
+        echo_json(snap.as_dict())
+    else:
+        click.echo(describe(snap))
+
+
+@breaker.command("reset")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def reset(yes: bool) -> None:
+    """Close the breaker, including after a checkpoint, captcha, authwall or restriction."""
+    settings = settings_from_env()
+    if not yes:
+        if not sys.stdin.isatty():
+            raise BadInput("breaker reset: not attached to a terminal; pass --yes to confirm")
+        click.confirm(
+            "Have you checked the account in a browser, and should campaigns act again?", abort=True
+        )
+    before = run_async(with_database)(settings, _reset)
+    was = (
+        f" (was {before.state.value}{', hard' if before.hard else ''}: {before.reason})"
+        if before.reason
+        else ""
+    )
+    click.echo(f"breaker reset: closed{was}")
