@@ -1,0 +1,179 @@
+"""`linkpilot selectors check`: open the pages each key lives on and say how every key resolves.
+
+Nothing is sent or withdrawn: the message dialog is opened and closed again, the withdraw
+confirmation is opened and cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from linkpilot.engine.selectors.engine import Scope, SelectorEngine, Via
+
+# At most this many parent elements are searched for a child key (cards, sections...).
+MAX_SCOPES = 12
+
+PAGE_PATHS = {
+    "feed": "/feed/",
+    "birthday": "/mynetwork/catch-up/birthday/",
+    "search": "/search/results/people/?keywords=&origin=FACETED_SEARCH",
+    "invitations": "/mynetwork/invitation-manager/sent/",
+}
+
+
+class KeyStatus(StrEnum):
+    CANDIDATE = "candidate"
+    LEARNED = "learned"
+    HEURISTIC = "heuristic"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class KeyHealth:
+    key: str
+    page: str
+    required: bool
+    status: KeyStatus
+    candidate: str | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.status is not KeyStatus.MISSING
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    keys: tuple[KeyHealth, ...]
+    page_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.page_errors and all(k.found for k in self.keys if k.required)
+
+    @property
+    def missing_required(self) -> tuple[str, ...]:
+        return tuple(k.key for k in self.keys if k.required and not k.found)
+
+
+class SelectorHealth:
+    def __init__(
+        self, page: Page, selectors: SelectorEngine, origin: str, *, timeout_ms: float = 5_000
+    ) -> None:
+        self.page = page
+        self.selectors = selectors
+        self.origin = origin.rstrip("/")
+        self.timeout_ms = timeout_ms
+        self.results: dict[str, KeyHealth] = {}
+        self.page_errors: dict[str, str] = {}
+
+    def keys_on(self, page_name: str) -> list[str]:
+        return [k for k, spec in self.selectors.catalog.items() if spec.page == page_name]
+
+    async def goto(self, page_name: str, path: str) -> bool:
+        try:
+            response = await self.page.goto(self.origin + path, wait_until="load")
+        except PlaywrightError as exc:
+            self.page_errors[page_name] = str(exc).splitlines()[0]
+            return False
+        if response is not None and response.status >= 400:
+            self.page_errors[page_name] = f"HTTP {response.status} for {path}"
+            return False
+        return True
+
+    async def scopes(self, key: str | None) -> list[Scope]:
+        if key is None:
+            return [self.page]
+        spec = self.selectors.spec(key)
+        out: list[Scope] = []
+        for parent in await self.scopes(spec.within):
+            found = await self.selectors.resolve(key, parent, pick="all")
+            if found is not None:
+                pick = spec.pick
+                if pick == "all":
+                    out.extend(found.locator.nth(i) for i in range(min(found.count, MAX_SCOPES)))
+                else:
+                    out.append(found.locator.last if pick == "last" else found.locator.first)
+            if len(out) >= MAX_SCOPES:
+                break
+        return out[:MAX_SCOPES]
+
+    async def check_key(self, key: str) -> KeyHealth:
+        spec = self.selectors.spec(key)
+        for scope in await self.scopes(spec.within):
+            found = await self.selectors.resolve(key, scope, pick="all")
+            if found is not None:
+                status = {Via.CANDIDATE: KeyStatus.CANDIDATE, Via.LEARNED: KeyStatus.LEARNED}.get(
+                    found.via, KeyStatus.HEURISTIC
+                )
+                return KeyHealth(key, spec.page, spec.required, status, found.candidate)
+        return KeyHealth(key, spec.page, spec.required, KeyStatus.MISSING)
+
+    async def check_keys(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self.results[key] = await self.check_key(key)
+
+    async def first_messageable_card_slug(self) -> str | None:
+        for card in await self.scopes("birthday.card"):
+            button = await self.selectors.resolve("birthday.card.message_button", card)
+            link = await self.selectors.resolve("birthday.card.name_link", card)
+            if button is None or link is None:
+                continue
+            href = await link.locator.get_attribute("href") or ""
+            await button.locator.click()
+            dialog = await self.selectors.resolve("message.dialog", self.page, timeout_ms=self.timeout_ms)
+            if dialog is None:
+                return None
+            await self.check_keys(self.keys_on("dialog"))
+            close = await self.selectors.resolve("message.close", dialog.locator)
+            if close is not None:
+                await close.locator.click()
+            return href.split("/in/", 1)[1].split("/", 1)[0] if "/in/" in href else None
+        return None
+
+    async def open_withdraw_dialog(self) -> None:
+        for card in (await self.scopes("invitation.card"))[:1]:
+            button = await self.selectors.resolve("invitation.withdraw", card)
+            if button is None:
+                return
+            await button.locator.click()
+            dialog = await self.selectors.resolve("invitation.dialog", self.page, timeout_ms=self.timeout_ms)
+            if dialog is None:
+                return
+            await self.check_keys(self.keys_on("withdraw_dialog"))
+            cancel = await self.selectors.resolve("invitation.cancel", dialog.locator)
+            if cancel is not None:
+                await cancel.locator.click()
+
+    async def run(self) -> HealthReport:
+        if await self.goto("feed", PAGE_PATHS["feed"]):
+            await self.check_keys(self.keys_on("feed"))
+        slug = None
+        if await self.goto("birthday", PAGE_PATHS["birthday"]):
+            await self.check_keys(self.keys_on("birthday"))
+            slug = await self.first_messageable_card_slug()
+        if slug is None:
+            self.page_errors.setdefault("profile", "no 1st-degree birthday card to take a profile from")
+        elif await self.goto("profile", f"/in/{slug}/"):
+            await self.check_keys(self.keys_on("profile"))
+        if await self.goto("search", PAGE_PATHS["search"]):
+            await self.check_keys(self.keys_on("search"))
+        if await self.goto("invitations", PAGE_PATHS["invitations"]):
+            await self.check_keys(self.keys_on("invitations"))
+            await self.open_withdraw_dialog()
+        await self.selectors.flush()
+        keys = tuple(
+            self.results.get(key) or KeyHealth(key, spec.page, spec.required, KeyStatus.MISSING)
+            for key, spec in self.selectors.catalog.items()
+        )
+        return HealthReport(keys, dict(self.page_errors))
+
+
+async def check_selectors(
+    page: Page, selectors: SelectorEngine, origin: str, *, timeout_ms: float = 5_000
+) -> HealthReport:
+    return await SelectorHealth(page, selectors, origin, timeout_ms=timeout_ms).run()

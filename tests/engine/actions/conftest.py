@@ -1,0 +1,3 @@
+from tests.engine.livesite import chromium, live
+
+__all__ = ["chromium", "live"]
