@@ -11,7 +11,8 @@ from linkpilot.storage.v1_import import read_v1, run_import
 
 
 @click.command("import-v1")
-@click.argument("path", type=click.Path(path_type=Path))
+# The reader checks the path itself, to say what is wrong in its own words.
+@click.argument("path", type=click.Path(path_type=Path, readable=False))
 @click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @run_async

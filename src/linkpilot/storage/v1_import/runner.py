@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -74,10 +76,24 @@ async def _rehearse(snapshot: V1Snapshot, database_url: str, zone: ZoneInfo, now
     with tempfile.TemporaryDirectory(prefix="linkpilot-dry-run-") as tmp:
         scratch = Path(tmp) / "dry-run.db"
         if live.exists():
-            backup_sqlite(database_url, scratch)
+            _scratch_copy(live, scratch)
         scratch_url = f"sqlite+aiosqlite:///{scratch}"
         ensure_schema(scratch_url)
         return await _apply(snapshot, scratch_url, zone, now, commit=False)
+
+
+def _scratch_copy(live: Path, scratch: Path) -> None:
+    """A private copy of the live database for a dry run.
+
+    Not backup_sqlite: its read-only connection would leave -wal/-shm files beside a database
+    nobody else has open, and a dry run must leave the data folder exactly as it found it. A
+    normal connection that writes nothing removes them again when it closes.
+    """
+    try:
+        with closing(sqlite3.connect(live)) as src, closing(sqlite3.connect(scratch)) as dst:
+            src.backup(dst)
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot read the database for a dry run: {exc}") from None
 
 
 async def _apply(
