@@ -94,6 +94,7 @@ def test_status_texts_in_both_languages(text: str, days: int) -> None:
         "Nov 31",
         "31 avril",
         "30 février",
+        "30 février 2024",
         "Nov 0",
         "Happy birthday!",
         "days ago",
@@ -131,6 +132,12 @@ def test_29_february_in_a_year_without_one_is_celebrated_on_the_28th() -> None:
     assert parse_birthday_status("29 février", dt.date(2025, 2, 28)) == BirthdayWhen(dt.date(2025, 2, 28), 0)
     assert celebrated_on(2, 29, 2100) == dt.date(2100, 2, 28)
     assert celebrated_on(2, 29, 2000) == dt.date(2000, 2, 29)
+
+
+def test_the_first_day_of_the_calendar_has_no_yesterday() -> None:
+    assert parse_birthday_status("yesterday", dt.date.min) is None
+    assert parse_birthday_status("Birthday today", dt.date.min) == BirthdayWhen(dt.date.min, 0)
+    assert parse_birthday_status("Dec 31", dt.date.max) == BirthdayWhen(dt.date.max, 0)
 
 
 def test_an_explicit_year_is_honoured() -> None:

@@ -1,10 +1,29 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from linkpilot.engine.campaigns.logic.names import first_name_of
+
+# Words read as a title before a name ("Me" is the French Maître): not first names here.
+TITLES = {
+    "dr",
+    "dre",
+    "pr",
+    "mr",
+    "mrs",
+    "ms",
+    "mx",
+    "sir",
+    "miss",
+    "mme",
+    "mlle",
+    "me",
+    "prof",
+    "madame",
+    "monsieur",
+}
 
 
 @pytest.mark.parametrize(
@@ -32,6 +51,7 @@ from linkpilot.engine.campaigns.logic.names import first_name_of
         ("Sam", "Sam"),
         ("Dr", "Dr"),
         ("李 小龙", "李"),
+        ("अनिल कुमार", "अनिल"),
     ],
 )
 def test_first_names(full: str, first: str) -> None:
@@ -55,4 +75,5 @@ def test_the_first_name_is_never_longer_than_the_name_and_has_no_outer_space(ful
     last=st.from_regex(r"[A-Z][a-z]{1,10}", fullmatch=True),
 )
 def test_a_plain_first_and_last_name_gives_the_first_name(first: str, last: str) -> None:
+    assume(first.lower() not in TITLES)
     assert first_name_of(f"{first} {last}") == first
