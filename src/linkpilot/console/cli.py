@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "import-v1": "linkpilot.console.commands.import_v1_cmd:import_v1",
     "health": "linkpilot.console.commands.health_cmd:health",
     "sandbox": "linkpilot.console.commands.sandbox_cmd:sandbox",
+    "run": "linkpilot.console.commands.run_cmd:run",
     "session": "linkpilot.console.commands.session_cmd:session",
     "breaker": "linkpilot.console.commands.breaker_cmd:breaker",
     "quota": "linkpilot.console.commands.quota_cmd:quota",

@@ -1,0 +1,307 @@
+"""The birthday campaign: wish 1st-degree connections on the day, or late within the window.
+
+One wish per person per birthday occurrence: the storage row is claimed before the browser
+acts, moves to `sending` before Send is clicked, and only reading the thread turns an
+`unknown` (a crash or an unconfirmed send) into `sent` or back into something sendable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from linkpilot.common.urls import normalize_profile_url
+from linkpilot.engine.actions.messaging import Entry, MessageTarget, SendHooks
+from linkpilot.engine.actions.outcomes import BirthdayCard, SendOutcome, SendStatus, ThreadMessage
+from linkpilot.engine.campaigns.logic.birthday_status import BirthdayWhen, classify, parse_birthday_status
+from linkpilot.engine.campaigns.logic.templates import (
+    TemplateLibrary,
+    choose_template,
+    load_templates,
+    render,
+)
+from linkpilot.engine.campaigns.runner import ActResult, CampaignContext
+from linkpilot.engine.campaigns.summary import PlanItem, Skip
+from linkpilot.engine.pacing import Pause
+from linkpilot.engine.quota.contract import Action
+from linkpilot.engine.runtime import Runtime
+from linkpilot.storage.birthdays import occurrences_already_wished
+from linkpilot.storage.blacklist import is_blacklisted
+from linkpilot.storage.contacts import first_name_of, get_contact_by_url, upsert_contact
+from linkpilot.storage.interactions import (
+    abandoned_sends_to_unknown,
+    claim_birthday,
+    move,
+    unknown_birthdays,
+    wish_history,
+)
+from linkpilot.storage.models import InteractionKind, InteractionState
+
+# Outcomes that say the page or our selectors are not what we expect: the breaker counts them.
+TROUBLE = frozenset(
+    {
+        SendStatus.RECIPIENT_MISMATCH,
+        SendStatus.DIALOG_FAILED,
+        SendStatus.SEND_FAILED,
+        SendStatus.NAVIGATION_FAILED,
+    }
+)
+# Outcomes where nothing was clicked because this person should not get the message.
+SKIP_REASONS = {
+    SendStatus.NOT_FIRST_DEGREE: "not_first_degree",
+    SendStatus.TARGET_NOT_FOUND: "card_not_found",
+    SendStatus.WRONG_PERSON: "wrong_person",
+}
+
+
+@dataclass
+class _Flight:
+    """The storage row of the wish in progress, and whether the thread already had one."""
+
+    interaction_id: int
+    occurrence: date
+    earlier_wish: ThreadMessage | None = None
+    sending: bool = False
+
+
+def earlier_wish(thread: tuple[ThreadMessage, ...], occurrence: date, zone: object) -> ThreadMessage | None:
+    """A message of ours sent on or after this occurrence: the person was already wished."""
+    for message in reversed(thread):
+        if not message.from_me or message.at is None:
+            continue
+        local = message.at.astimezone(zone).date()  # type: ignore[arg-type]
+        if local >= occurrence:
+            return message
+    return None
+
+
+class BirthdayCampaign:
+    name = "birthday"
+    action = Action.MESSAGE
+    pause = Pause.MESSAGE
+
+    def __init__(self, rt: Runtime, library: TemplateLibrary | None = None) -> None:
+        self.rt = rt
+        # Loaded before the browser starts, so a broken template file stops the run at once (exit 2).
+        self.library = library or load_templates(rt.settings.birthday.templates_dir)
+        self._cards: dict[str, BirthdayCard] = {}
+
+    def run_limit(self, rt: Runtime) -> int:
+        return rt.settings.limits.messages.per_run
+
+    def today(self) -> date:
+        return self.rt.clock().astimezone(self.rt.settings.zone).date()
+
+    # Before planning: settle what a crash or an unconfirmed send left behind -----------------
+
+    async def prepare(self, ctx: CampaignContext) -> None:
+        async with self.rt.db.transaction() as session:
+            abandoned = await abandoned_sends_to_unknown(session, [InteractionKind.BIRTHDAY])
+            pending = await unknown_birthdays(session)
+        if abandoned:
+            self.rt.bus.log("warning", f"{abandoned} wish(es) were cut off while sending", self.name)
+        oldest = self.today() - timedelta(days=self.rt.settings.birthday.late_days)
+        for interaction, contact in pending:
+            if (
+                contact.profile_url is None
+                or interaction.occurrence is None
+                or interaction.occurrence < oldest
+            ):
+                continue
+            slug = contact.profile_url.rstrip("/").rsplit("/", 1)[-1]
+            target = MessageTarget(slug, contact.name, Entry.PROFILE)
+            opened = await ctx.actions.open_dialog(target)
+            await ctx.check_page()
+            if opened.dialog is None:
+                self.rt.bus.log(
+                    "warning", f"{contact.name}: cannot read the thread yet; wish stays unknown", self.name
+                )
+                continue
+            thread = await ctx.actions.read_thread(target)
+            await ctx.actions.close_dialogs()
+            found = earlier_wish(thread, interaction.occurrence, self.rt.settings.zone)
+            async with self.rt.db.transaction() as session:
+                if found is not None:
+                    await move(session, interaction.id, InteractionState.SENT, text=found.text, at=found.at)
+                    self.rt.bus.log("info", f"{contact.name}: the thread shows the wish landed", self.name)
+                else:
+                    await move(
+                        session,
+                        interaction.id,
+                        InteractionState.FAILED,
+                        error="not in the thread after a check",
+                    )
+                    self.rt.bus.log(
+                        "info", f"{contact.name}: the thread has no wish; it will be sent", self.name
+                    )
+
+    # Plan -------------------------------------------------------------------------------
+
+    async def plan(self, ctx: CampaignContext) -> tuple[list[PlanItem], list[Skip]]:
+        page = await ctx.actions.read_birthday_page()
+        await ctx.check_page()
+        language = str(await ctx.actions.page.evaluate("document.documentElement.lang || 'en'"))
+        today = self.today()
+        late_days = self.rt.settings.birthday.late_days
+        items: list[PlanItem] = []
+        skips: list[Skip] = []
+        seen: set[str] = set()
+        async with self.rt.db.session() as session:
+            for card in page.cards:
+                when = parse_birthday_status(card.status_text, today)
+                category = classify(when, late_days)
+                if when is None or category == "ignore":
+                    skips.append(Skip(card.slug, card.name, "not_in_window"))
+                    continue
+                if card.slug in seen:
+                    skips.append(Skip(card.slug, card.name, "duplicate_card"))
+                    continue
+                seen.add(card.slug)
+                if not card.is_first_degree:
+                    skips.append(Skip(card.slug, card.name, "not_first_degree"))
+                    continue
+                url = normalize_profile_url(f"/in/{card.slug}/")
+                if await is_blacklisted(session, url, card.name):
+                    skips.append(Skip(card.slug, card.name, "blacklisted"))
+                    continue
+                contact = await get_contact_by_url(session, url)
+                history: list[tuple[str, datetime]] = []
+                if contact is not None:
+                    if await occurrences_already_wished(session, [contact.id], [when.occurrence]):
+                        skips.append(Skip(card.slug, card.name, "already_wished"))
+                        continue
+                    history = await wish_history(session, contact.id)
+                items.append(self._item(card, when, category, language, history))
+                self._cards[card.slug] = card
+        return items, skips
+
+    def _item(
+        self,
+        card: BirthdayCard,
+        when: BirthdayWhen,
+        category: str,
+        language: str,
+        history: list[tuple[str, datetime]],
+    ) -> PlanItem:
+        kind: Literal["today", "late"] = "today" if category == "today" else "late"
+        template = choose_template(
+            self.library,
+            kind,
+            language,
+            history,
+            now=self.rt.clock(),
+            no_repeat_years=self.rt.settings.birthday.no_repeat_years,
+            rng=self.rt.rng,
+        )
+        first = first_name_of(card.name) or card.name
+        text = render(template, first_name=first, name=card.name, days_late=when.days_late)
+        reason = "birthday today" if kind == "today" else f"birthday {when.days_late} day(s) ago"
+        return PlanItem(
+            slug=card.slug,
+            name=card.name,
+            action="message",
+            reason=reason,
+            text=text,
+            template_id=template.id,
+            occurrence=when.occurrence.isoformat(),
+            days_late=when.days_late,
+        )
+
+    # Act on one person --------------------------------------------------------------------
+
+    async def act(self, ctx: CampaignContext, item: PlanItem) -> ActResult:
+        assert item.text is not None and item.occurrence is not None and item.days_late is not None
+        occurrence = date.fromisoformat(item.occurrence)
+        flight = await self._claim(item, occurrence, ctx.summary.run_id)
+        if flight is None:
+            return ActResult("skipped", spent=False, skip_reason="already_wished")
+        target = MessageTarget(item.slug, item.name, Entry.BIRTHDAY)
+        try:
+            outcome = await ctx.actions.send_message(target, item.text, self._hooks(ctx, flight))
+        except BaseException:
+            if flight.sending:
+                await self._move(
+                    flight, InteractionState.UNKNOWN, error="the run stopped after Send was prepared"
+                )
+            else:
+                await self._move(flight, InteractionState.FAILED, error="the run stopped before sending")
+            raise
+        result = await self._settle(flight, outcome)
+        await ctx.actions.close_dialogs()
+        await ctx.check_page()
+        return result
+
+    async def _claim(self, item: PlanItem, occurrence: date, run_id: int | None) -> _Flight | None:
+        async with self.rt.db.transaction() as session:
+            contact, _ = await upsert_contact(
+                session,
+                normalize_profile_url(f"/in/{item.slug}/"),
+                name=item.name,
+                first_name=first_name_of(item.name),
+                degree=1,
+                birthday_month=occurrence.month,
+                birthday_day=occurrence.day,
+            )
+            row = await claim_birthday(
+                session,
+                contact_id=contact.id,
+                occurrence=occurrence,
+                text=item.text or "",
+                template_id=item.template_id,
+                days_late=item.days_late or 0,
+                run_id=run_id,
+            )
+            return None if row is None else _Flight(row.id, occurrence)
+
+    def _hooks(self, ctx: CampaignContext, flight: _Flight) -> SendHooks:
+        zone = self.rt.settings.zone
+
+        async def on_thread(_target: MessageTarget, thread: tuple[ThreadMessage, ...]) -> bool:
+            flight.earlier_wish = earlier_wish(thread, flight.occurrence, zone)
+            return flight.earlier_wish is None
+
+        async def on_before_send(_target: MessageTarget) -> None:
+            # Written and committed before the click: after this line a crash means `unknown`.
+            await self._move(flight, InteractionState.SENDING)
+            flight.sending = True
+            ctx.in_flight_spent = True
+
+        return SendHooks(on_thread=on_thread, on_before_send=on_before_send)
+
+    async def _settle(self, flight: _Flight, outcome: SendOutcome) -> ActResult:
+        status = outcome.status
+        if status is SendStatus.SENT:
+            await self._move(flight, InteractionState.SENT)
+            return ActResult("sent", spent=True)
+        if status is SendStatus.SKIPPED and flight.earlier_wish is not None:
+            # Wished already (by hand, or by a run whose record was lost): record it, send nothing.
+            await self._move(flight, InteractionState.SENDING)
+            await self._move(
+                flight, InteractionState.SENT, text=flight.earlier_wish.text, at=flight.earlier_wish.at
+            )
+            return ActResult("skipped", spent=False, skip_reason="wished_in_thread")
+        if outcome.clicked or flight.sending:
+            # Send was clicked (or about to be) but the bubble never showed: never resend blindly.
+            if not flight.sending:
+                await self._move(flight, InteractionState.SENDING)
+            await self._move(flight, InteractionState.UNKNOWN, error=f"{status.value}: {outcome.detail}")
+            return ActResult("unknown", spent=True, trouble=True, detail=outcome.detail or status.value)
+        await self._move(flight, InteractionState.FAILED, error=f"{status.value}: {outcome.detail}")
+        if status in SKIP_REASONS:
+            return ActResult("skipped", spent=False, skip_reason=SKIP_REASONS[status], detail=outcome.detail)
+        return ActResult(
+            "failed", spent=False, trouble=status in TROUBLE, detail=outcome.detail or status.value
+        )
+
+    async def _move(
+        self,
+        flight: _Flight,
+        state: InteractionState,
+        *,
+        error: str | None = None,
+        text: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        async with self.rt.db.transaction() as session:
+            await move(session, flight.interaction_id, state, error=error, text=text, at=at)

@@ -1,0 +1,17 @@
+"""The campaigns by name, for the CLI, the console and the scheduler."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from linkpilot.engine.campaigns.birthday import BirthdayCampaign
+from linkpilot.engine.campaigns.runner import Campaign
+from linkpilot.engine.runtime import Runtime
+
+CAMPAIGNS: dict[str, Callable[[Runtime], Campaign]] = {
+    "birthday": BirthdayCampaign,
+}
+
+
+def create_campaign(name: str, rt: Runtime) -> Campaign:
+    return CAMPAIGNS[name](rt)

@@ -1,0 +1,225 @@
+"""Running a campaign: plan first, then act item by item under the breaker and the ledger.
+
+The runner owns what every campaign shares — the run record, the session check, quota
+reservations, breaker bookkeeping, events and the summary — so a campaign only says whom to
+act on (`plan`) and how to act on one person (`act`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Literal, Protocol
+
+from linkpilot.engine.actions.base import FEED_PATH
+from linkpilot.engine.actions.manager import ActionManager
+from linkpilot.engine.breaker import BreakerState
+from linkpilot.engine.browser.context import BrowserSession
+from linkpilot.engine.browser.errors import BrowserError
+from linkpilot.engine.campaigns.summary import PlanItem, RunSummary, Skip, StopReason
+from linkpilot.engine.events import CampaignFinished, CampaignStarted, Progress
+from linkpilot.engine.pacing import Pacing, Pause, make_pacing
+from linkpilot.engine.page_state import Authwall, LoggedOut, PageBlocked
+from linkpilot.engine.quota.contract import Action, QuotaRefused
+from linkpilot.engine.runtime import Runtime
+from linkpilot.engine.selectors import SelectorEngine
+from linkpilot.engine.selectors.scores import SelectorScores
+from linkpilot.engine.session.store import NoSession
+from linkpilot.storage.runs import finish_run, start_run
+
+log = logging.getLogger(__name__)
+
+Result = Literal["sent", "failed", "unknown", "skipped"]
+
+
+@dataclass(frozen=True)
+class ActResult:
+    """What acting on one person came to.
+
+    `spent`: the action may have reached the site (Send or Withdraw was clicked, the profile was
+    opened), so its quota unit is committed, never released. `trouble`: a sign that something is
+    wrong with the site or the account, which the breaker counts.
+    """
+
+    result: Result
+    spent: bool
+    trouble: bool = False
+    detail: str = ""
+    skip_reason: str | None = None
+
+
+@dataclass
+class CampaignContext:
+    rt: Runtime
+    browser: BrowserSession
+    actions: ActionManager
+    pacing: Pacing
+    summary: RunSummary
+    # Set by a campaign the moment its action may reach the site; read if acting raises.
+    in_flight_spent: bool = field(default=False)
+
+    async def check_page(self) -> None:
+        """After an action: still on the origin, no checkpoint, no login wall (raises if so)."""
+        await self.browser.verify(self.actions.page)
+
+
+class Campaign(Protocol):
+    name: str
+    action: Action
+    pause: Pause  # what the pacing waits between two people
+
+    def run_limit(self, rt: Runtime) -> int: ...
+
+    async def prepare(self, ctx: CampaignContext) -> None:
+        """Before planning, in real runs only: settle what an earlier crash left open."""
+        ...
+
+    async def plan(self, ctx: CampaignContext) -> tuple[list[PlanItem], list[Skip]]: ...
+
+    async def act(self, ctx: CampaignContext, item: PlanItem) -> ActResult: ...
+
+
+async def run_campaign(rt: Runtime, campaign: Campaign, *, dry_run: bool) -> RunSummary:
+    summary = RunSummary(campaign.name, dry_run)
+    async with rt.db.transaction() as session:
+        summary.run_id = (await start_run(session, campaign.name, dry_run=dry_run)).id
+    try:
+        await _run(rt, campaign, summary)
+    except NoSession as exc:
+        summary.stop, summary.stop_detail = StopReason.NO_SESSION, exc.message
+    except PageBlocked as blocked:
+        await _blocked(rt, summary, blocked)
+    except BrowserError as exc:
+        await rt.breaker.record_failure(f"browser: {exc.message}")
+        summary.stop, summary.stop_detail = StopReason.BROWSER_FAILED, exc.message
+    finally:
+        await _finish(rt, summary)
+    return summary
+
+
+async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary) -> None:
+    # A dry run only looks: it must not take the half-open probe slot, so it reads the state.
+    state = await rt.breaker.state()
+    if state.state is BreakerState.OPEN and (state.hard or summary.dry_run):
+        summary.stop = StopReason.BREAKER_OPEN
+        summary.stop_detail = state.reason
+        return
+    if not summary.dry_run:
+        decision = await rt.breaker.allow()
+        if not decision.allowed:
+            summary.stop, summary.stop_detail = StopReason.BREAKER_OPEN, decision.reason
+            return
+    async with rt.browser() as browser:
+        page = await browser.goto(FEED_PATH)
+        scores = await SelectorScores.load(rt.db, rt.clock)
+        pacing = make_pacing(rt.settings, rng=rt.rng, clock=rt.clock)
+        actions = ActionManager(page, SelectorEngine(scores), browser.origin.url, pacing=pacing)
+        ctx = CampaignContext(rt, browser, actions, pacing, summary)
+        try:
+            if not summary.dry_run:
+                await campaign.prepare(ctx)
+            summary.planned, summary.skipped = await campaign.plan(ctx)
+            rt.bus.publish(
+                CampaignStarted(
+                    campaign=campaign.name,
+                    run_id=summary.run_id,
+                    dry_run=summary.dry_run,
+                    planned=len(summary.planned),
+                )
+            )
+            if not summary.planned:
+                summary.stop = StopReason.NOTHING_TO_DO
+                return
+            if summary.dry_run:
+                return
+            await _act_on_plan(ctx, campaign)
+        finally:
+            await scores.flush()
+
+
+async def _act_on_plan(ctx: CampaignContext, campaign: Campaign) -> None:
+    rt, summary = ctx.rt, ctx.summary
+    total = len(summary.planned)
+    for done, item in enumerate(summary.planned):
+        decision = await rt.breaker.allow()
+        if not decision.allowed:
+            summary.stop, summary.stop_detail = StopReason.BREAKER_OPEN, decision.reason
+            return
+        reservation = await rt.ledger.reserve(
+            campaign.action, run_id=summary.run_id, run_limit=campaign.run_limit(rt)
+        )
+        if isinstance(reservation, QuotaRefused):
+            outside = reservation.reason == "outside_working_hours"
+            summary.stop = StopReason.OUTSIDE_WORKING_HOURS if outside else StopReason.QUOTA
+            summary.stop_detail = reservation.describe()
+            return
+        rt.bus.publish(
+            Progress(campaign=campaign.name, run_id=summary.run_id, done=done, total=total, current=item.name)
+        )
+        ctx.in_flight_spent = False
+        try:
+            outcome = await campaign.act(ctx, item)
+        except BaseException:
+            # Whatever broke, a unit that may have reached the site stays spent.
+            if ctx.in_flight_spent:
+                await rt.ledger.commit(reservation)
+            else:
+                await rt.ledger.release(reservation)
+            raise
+        if outcome.spent:
+            await rt.ledger.commit(reservation)
+        else:
+            await rt.ledger.release(reservation)
+        if outcome.result == "skipped":
+            summary.skipped.append(Skip(item.slug, item.name, outcome.skip_reason or "skipped"))
+        else:
+            summary.count(outcome.result)
+        rt.bus.log(
+            "warning" if outcome.result in ("failed", "unknown") else "info",
+            f"{item.name}: {outcome.result}{' — ' + outcome.detail if outcome.detail else ''}",
+            campaign.name,
+        )
+        if outcome.trouble:
+            await rt.breaker.record_failure(f"{campaign.name}: {outcome.detail or outcome.result}")
+        elif outcome.result == "sent":
+            await rt.breaker.record_success()
+        await rt.publish_quota()
+        rt.bus.publish(
+            Progress(campaign=campaign.name, run_id=summary.run_id, done=done + 1, total=total, current=None)
+        )
+        if done + 1 < total:
+            await ctx.pacing.pause(campaign.pause)
+
+
+async def _blocked(rt: Runtime, summary: RunSummary, blocked: PageBlocked) -> None:
+    if isinstance(blocked, LoggedOut):
+        summary.stop, summary.stop_detail = StopReason.NO_SESSION, blocked.message
+        await rt.breaker.record_failure(blocked.kind)
+        return
+    # A checkpoint, a captcha, a restriction, the sign-in wall or a limit warning: stop at the
+    # first sign and stay stopped until the operator has looked (`linkpilot breaker reset`).
+    reason = "authwall" if isinstance(blocked, Authwall) else blocked.kind
+    await rt.breaker.trip_hard(reason)
+    summary.stop, summary.stop_detail = StopReason.CHECKPOINT, blocked.message
+
+
+async def _finish(rt: Runtime, summary: RunSummary) -> None:
+    try:
+        summary.quota = await rt.publish_quota()
+        summary.breaker = (await rt.breaker.state()).as_dict()
+    finally:
+        status = "completed" if summary.exit_code == 0 else "stopped"
+        async with rt.db.transaction() as session:
+            await finish_run(
+                session,
+                summary.run_id or 0,
+                status=status,
+                stop_reason=f"{summary.stop}: {summary.stop_detail}"
+                if summary.stop_detail
+                else str(summary.stop),
+                plan=[asdict(item) for item in summary.planned],
+                counts=summary.to_json()["counts"],
+            )
+        rt.bus.publish(
+            CampaignFinished(campaign=summary.campaign, run_id=summary.run_id, summary=summary.to_json())
+        )

@@ -1,0 +1,83 @@
+"""Everything a campaign runs with, built once from the settings and closed together."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from linkpilot.common.clock import Clock, utc_now
+from linkpilot.common.settings import Settings
+from linkpilot.engine.breaker import BreakerSnapshot, CircuitBreaker
+from linkpilot.engine.browser.context import BrowserSession
+from linkpilot.engine.events import BreakerChanged, EventBus, QuotaChanged
+from linkpilot.engine.quota.contract import QuotaLedger
+from linkpilot.engine.quota.factory import create_ledger, redis_client
+from linkpilot.engine.session.store import SessionStore
+from linkpilot.storage.database import Database
+from linkpilot.storage.migrate import ensure_schema
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    ledger: QuotaLedger
+    breaker: CircuitBreaker
+    bus: EventBus
+    clock: Clock = utc_now
+    rng: random.Random = field(default_factory=random.Random)
+
+    @asynccontextmanager
+    async def browser(self) -> AsyncIterator[BrowserSession]:
+        """A browser on the stored session; NoSession (exit 5) when there is none usable."""
+        store = SessionStore(self.settings)
+        stored = store.load()
+        async with BrowserSession(
+            self.settings, cookies=list(stored.cookies), on_cookies=store.save_refreshed
+        ) as browser:
+            yield browser
+
+    async def publish_quota(self) -> dict[str, object]:
+        snapshot = await self.ledger.snapshot()
+        self.bus.publish(QuotaChanged(gauges=snapshot.gauges()))
+        return snapshot.as_dict()
+
+
+def _breaker_event(bus: EventBus) -> Callable[[BreakerSnapshot], None]:
+    def changed(snapshot: BreakerSnapshot) -> None:
+        bus.publish(
+            BreakerChanged(
+                state=snapshot.state.value,
+                reason=snapshot.reason,
+                hard=snapshot.hard,
+                retry_at=snapshot.retry_at,
+            )
+        )
+
+    return changed
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: Settings,
+    *,
+    bus: EventBus | None = None,
+    clock: Clock = utc_now,
+    rng: random.Random | None = None,
+) -> AsyncIterator[Runtime]:
+    settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    ensure_schema(settings.effective_database_url)
+    db = Database(settings.effective_database_url)
+    events = bus or EventBus()
+    redis = redis_client(settings.redis_url) if settings.redis_url else None
+    breaker = CircuitBreaker(db, settings.breaker, clock, redis=redis, on_change=_breaker_event(events))
+    ledger = create_ledger(settings, db, clock)
+    try:
+        yield Runtime(settings, db, ledger, breaker, events, clock, rng or random.Random())
+    finally:
+        await ledger.close()
+        if redis is not None:
+            await redis.aclose()
+        await db.dispose()
