@@ -230,7 +230,7 @@ class BrowserSession:
                 raise BrowserError(f"cannot open {redact(url)}: {_first_line(exc)}") from None
         if self.guard.blocked > refused_before and not self._allowed_location(page.url):
             await self._leave(page)
-            raise OffOrigin(redact(url), "the page redirected to another origin")
+            raise OffOrigin(redact(url), "the page went to another origin (redirect or script)")
         await self.verify(page, check=check)
         return page
 
@@ -275,6 +275,14 @@ class BrowserSession:
                 await route.continue_()
 
     # Cookies ---------------------------------------------------------------------------
+
+    async def use_cookies(self, cookies: Sequence[Cookie]) -> None:
+        """Replace every cookie the browser holds with these (a re-imported session)."""
+        self._cookies = list(cookies)
+        self._watched = watched_values(self._cookies)
+        await self.context.clear_cookies()
+        if self._cookies:
+            await self.context.add_cookies([c.for_origin(self.origin) for c in self._cookies])
 
     async def cookies(self) -> list[Cookie]:
         return [Cookie.from_playwright(c) for c in await self.context.cookies(self.origin.url)]
