@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import platform
 import random
 import sqlite3
 import statistics
@@ -33,6 +35,7 @@ from sqlalchemy import text
 
 from linkpilot.storage.birthdays import (
     DEFAULT_LATE_DAYS,
+    MAX_LATE_DAYS,
     DueBirthdays,
     DueDay,
     birthdays_due,
@@ -198,6 +201,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.contacts < 1:
         parser.error("--contacts must be at least 1")
+    if not 0 <= args.late_days <= MAX_LATE_DAYS:
+        parser.error(f"--late-days must be between 0 and {MAX_LATE_DAYS}")
+    if args.runs < 1 or args.baseline_runs < 1:
+        parser.error("--runs and --baseline-runs must be at least 1")
+    # Timings on a shared box move with its load: print it so a reader can judge the numbers.
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f};"
+        f" Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
     with tempfile.TemporaryDirectory(prefix="linkpilot-bench-") as tmp:
         path = Path(tmp) / "bench.db"
         start = time.perf_counter()
@@ -207,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             f"built {args.contacts:,} contacts in {time.perf_counter() - start:.1f} s ({size_mb:.0f} MB), seed {args.seed}"
         )
         ok = asyncio.run(measure(path, args))
+    print(f"load average after the run: {os.getloadavg()[0]:.2f}")
     return 0 if ok else 1
 
 

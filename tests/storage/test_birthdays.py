@@ -13,10 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, text
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
 from linkpilot.storage.birthdays import (
     MAX_LATE_DAYS,
     BirthdayDue,
+    already_wished_statement,
     birthdays_due,
     birthdays_due_statement,
     celebrated_on,
@@ -225,6 +227,15 @@ async def test_query_plan_searches_the_birthday_index(
     assert "date(" not in sql.lower()
 
 
+def test_the_statement_renders_for_postgresql_too() -> None:
+    stmt = birthdays_due_statement(date(2026, 1, 3), 10)
+    pg = str(stmt.compile(dialect=PGDialect_psycopg()))
+    assert "string_agg(CAST(contacts.id AS VARCHAR), ',')" in pg
+    assert "UNION ALL" in pg
+    lite = str(stmt.compile(dialect=sqlite.dialect()))
+    assert "group_concat(contacts.id)" in lite
+
+
 # --- already wished ---------------------------------------------------------------------------
 
 
@@ -287,6 +298,21 @@ async def test_already_wished_over_many_pairs(db: Database) -> None:
     async with db.session() as session:
         found = await occurrences_already_wished(session, ids, [occurrence] * len(ids))
     assert found == {(cid, occurrence) for cid in ids[::3]}
+
+
+async def test_already_wished_searches_by_contact(db: Database) -> None:
+    ids = await add_contacts(db, *[(6, 15)] * 50)
+    # Earlier wishes in every state, so the (kind, state) index has something to tempt the planner.
+    for n, contact_id in enumerate(ids):
+        state = [InteractionState.SENT, InteractionState.FAILED, InteractionState.UNKNOWN][n % 3]
+        await add_wish(db, contact_id, date(2025, 6, 15), state)
+    # A full chunk, as the campaign sends it: 500 contacts over the eleven dates of a window.
+    stmt = already_wished_statement([(n, date(2026, 6, 15 - n % 11)) for n in range(1, 501)])
+    sql = str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    async with db.session() as session:
+        plan = [row[3] for row in await session.execute(text(f"EXPLAIN QUERY PLAN {sql}"))]
+    assert len(plan) == 1, plan
+    assert plan[0] == "SEARCH interactions USING INDEX ix_interactions_contact_id (contact_id=?)", plan
 
 
 async def test_the_due_list_and_the_wished_set_combine(db: Database) -> None:
