@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from linkpilot.engine.campaigns.logic.birthday_status import (
     BirthdayWhen,
-    celebrated_on,
     classify,
     parse_birthday_status,
 )
@@ -71,6 +70,9 @@ def late(text: str, today: dt.date = TODAY) -> int | None:
         ("Jan 2", 0),
         ("Dec 30, 2024", 3),
         ("30 décembre 2024", 3),
+        ("2024-12-30", 3),  # a <time datetime=...> value
+        ("2024-12-30T00:00:00Z", 3),
+        ("2025-01-05", -3),
     ],
 )
 def test_status_texts_in_both_languages(text: str, days: int) -> None:
@@ -95,6 +97,7 @@ def test_status_texts_in_both_languages(text: str, days: int) -> None:
         "31 avril",
         "30 février",
         "30 février 2024",
+        "2024-02-30",
         "Nov 0",
         "Happy birthday!",
         "days ago",
@@ -130,8 +133,8 @@ def test_29_february_in_a_year_without_one_is_celebrated_on_the_28th() -> None:
     assert parse_birthday_status("Feb 29", dt.date(2025, 3, 3)) == BirthdayWhen(dt.date(2025, 2, 28), 3)
     assert parse_birthday_status("29 févr.", dt.date(2024, 3, 3)) == BirthdayWhen(dt.date(2024, 2, 29), 3)
     assert parse_birthday_status("29 février", dt.date(2025, 2, 28)) == BirthdayWhen(dt.date(2025, 2, 28), 0)
-    assert celebrated_on(2, 29, 2100) == dt.date(2100, 2, 28)
-    assert celebrated_on(2, 29, 2000) == dt.date(2000, 2, 29)
+    assert parse_birthday_status("Feb 29", dt.date(2100, 3, 1)) == BirthdayWhen(dt.date(2100, 2, 28), 1)
+    assert parse_birthday_status("Feb 29", dt.date(2000, 3, 1)) == BirthdayWhen(dt.date(2000, 2, 29), 1)
 
 
 def test_the_first_day_of_the_calendar_has_no_yesterday() -> None:

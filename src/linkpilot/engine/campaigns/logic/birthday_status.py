@@ -13,14 +13,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from linkpilot.engine.campaigns.logic.words import MONTHS, NUMBER_WORDS, number, tokens
+from linkpilot.engine.campaigns.logic.words import (
+    MONTHS,
+    NUMBER_WORDS,
+    TODAY_WORDS,
+    YESTERDAY_WORDS,
+    iso_date,
+    number,
+    tokens,
+)
+from linkpilot.storage.birthdays import DEFAULT_LATE_DAYS, celebrated_on
 
 Category = Literal["today", "late", "ignore"]
 
-DEFAULT_LATE_DAYS: Final = 10
 
-_TODAY: Final = frozenset({"today", "aujourd'hui", "aujourdhui"})
-_YESTERDAY: Final = frozenset({"yesterday", "hier"})
 _DAY_UNITS: Final = frozenset({"day", "days", "jour", "jours"})
 
 
@@ -32,28 +38,12 @@ class BirthdayWhen:
     days_late: int
 
 
-def celebrated_on(month: int, day: int, year: int) -> dt.date:
-    """The day a birthday is celebrated in `year`: 29 February falls back to the 28th.
-
-    Raises ValueError for a day the month never has (31 April, 30 February).
-    """
-    if month == 2 and day == 29 and not _leap(year):
-        return dt.date(year, 2, 28)
-    return dt.date(year, month, day)
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
-
 def _nearest(month: int, day: int, today: dt.date) -> dt.date | None:
     """The occurrence of month/day closest to `today` (a past one on a tie)."""
-    try:
-        celebrated_on(month, day, 2000)  # a leap year: rejects only impossible days
-    except ValueError:
+    if celebrated_on(month, day, 2000) is None:  # a leap year: rejects only impossible days
         return None
     years = [y for y in (today.year - 1, today.year, today.year + 1) if dt.MINYEAR <= y <= dt.MAXYEAR]
-    candidates = [celebrated_on(month, day, year) for year in years]
+    candidates = [d for d in (celebrated_on(month, day, year) for year in years) if d is not None]
     return min(candidates, key=lambda d: (abs((today - d).days), d > today))
 
 
@@ -68,13 +58,13 @@ def _match_at(words: list[str], i: int, today: dt.date) -> tuple[dt.date | None,
     """A status phrase starting at token i: (occurrence, tokens used) or None."""
     word = words[i]
     rest = words[i + 1 :]
-    if word in _TODAY:
+    if word in TODAY_WORDS:
         return today, 1
     if word == "avant-hier":
         return _days_before(today, 2), 1
     if word == "avant" and rest[:1] == ["hier"]:
         return _days_before(today, 2), 2
-    if word in _YESTERDAY:
+    if word in YESTERDAY_WORDS:
         return _days_before(today, 1), 1
     count = number(word) if word.isascii() and word[:1].isdigit() else NUMBER_WORDS.get(word)
     # "3 days ago"
@@ -100,16 +90,17 @@ def _date_at(words: list[str], i: int, today: dt.date) -> tuple[dt.date, int] | 
         return None
     year = number(words[i + 2]) if i + 2 < len(words) and words[i + 2].isdigit() else None
     if year is not None and 1900 <= year <= 2200 and len(words[i + 2]) == 4:
-        try:
-            return celebrated_on(month, day, year), 3
-        except ValueError:
-            return None
+        exact = celebrated_on(month, day, year)
+        return (exact, 3) if exact is not None else None
     occurrence = _nearest(month, day, today)
     return (occurrence, 2) if occurrence is not None else None
 
 
 def parse_birthday_status(text: str, today: dt.date) -> BirthdayWhen | None:
-    """Read a status line (or a whole card's text); None when it names no birthday."""
+    """Read a status line (or a whole card's text, or a `datetime` value); None when it names no birthday."""
+    exact = iso_date(text)
+    if exact is not None:
+        return BirthdayWhen(occurrence=exact, days_late=(today - exact).days)
     words = tokens(text)
     spans: list[tuple[int, int, dt.date]] = []
     for i in range(len(words)):

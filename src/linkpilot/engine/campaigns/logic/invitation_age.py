@@ -12,7 +12,14 @@ import datetime as dt
 import re
 from typing import Final
 
-from linkpilot.engine.campaigns.logic.words import NUMBER_WORDS, number, tokens
+from linkpilot.engine.campaigns.logic.words import (
+    NUMBER_WORDS,
+    TODAY_WORDS,
+    YESTERDAY_WORDS,
+    iso_date,
+    number,
+    tokens,
+)
 
 _UNIT_DAYS: Final[dict[str, int]] = {
     "second": 0, "seconds": 0, "seconde": 0, "secondes": 0, "sec": 0,
@@ -23,21 +30,12 @@ _UNIT_DAYS: Final[dict[str, int]] = {
     "month": 30, "months": 30, "mois": 30, "mo": 30, "mos": 30,
     "year": 365, "years": 365, "an": 365, "ans": 365, "annee": 365, "annees": 365, "yr": 365, "yrs": 365,
 }  # fmt: skip
-_TODAY: Final = frozenset({"today", "aujourd'hui", "aujourdhui"})
-_YESTERDAY: Final = frozenset({"yesterday", "hier"})
-_ISO: Final = re.compile(
-    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*$", re.IGNORECASE
-)
 _EPOCH_MS: Final = re.compile(r"^\s*(\d{12,14})\s*$")
 
 
 def _from_datetime(text: str, today: dt.date) -> int | None:
-    iso = _ISO.match(text)
-    if iso:
-        try:
-            sent = dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        except ValueError:
-            return None
+    sent = iso_date(text)
+    if sent is not None:
         return max(0, (today - sent).days)
     epoch = _EPOCH_MS.match(text)
     if epoch:
@@ -65,9 +63,9 @@ def parse_invitation_age(text: str, today: dt.date) -> int | None:
         return exact
     words = tokens(text)
     for i, word in enumerate(words):
-        if word in _TODAY:
+        if word in TODAY_WORDS:
             return 0
-        if word in _YESTERDAY:
+        if word in YESTERDAY_WORDS:
             return 1
         unit = words[i + 1] if i + 1 < len(words) else ""
         count = _count(word)

@@ -7,6 +7,7 @@ accent-folded form so that "hier" inside "Thierry" or "nov" inside "novice" neve
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import Final
@@ -51,6 +52,13 @@ MONTHS: Final[dict[str, int]] = {
     "decembre": 12,
 }  # fmt: skip
 
+# A `<time datetime=...>` value: a date, possibly with a time and an offset.
+_ISO_DATE: Final = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]*(?:Z|[+-]\d{2}:?\d{2})?)?\s*$", re.IGNORECASE
+)
+
+TODAY_WORDS: Final = frozenset({"today", "aujourd'hui", "aujourdhui"})
+YESTERDAY_WORDS: Final = frozenset({"yesterday", "hier"})
 NUMBER_WORDS: Final[dict[str, int]] = {"a": 1, "an": 1, "one": 1, "un": 1, "une": 1}
 
 
@@ -69,3 +77,14 @@ def number(token: str) -> int | None:
     """ "20", "1er", "3rd" -> the number; anything else -> None."""
     match = _ORDINAL.match(token)
     return int(match.group(1)) if match and len(match.group(1)) <= 4 else None
+
+
+def iso_date(text: str) -> dt.date | None:
+    """The date of a `datetime` attribute value ("2024-11-20", "2024-11-20T08:00:00Z"), else None."""
+    match = _ISO_DATE.match(text)
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
