@@ -179,8 +179,9 @@ def _evidence(state: StateMarkers, segments: str, facts: PageFacts) -> str | Non
     for selector in state.selectors:
         if selector in facts.found:
             return f"element {selector}"
+    texts = [_plain(text) for text in facts.texts]
     for marker, pattern in state.texts:
-        if any(pattern.search(text) for text in facts.texts):
+        if any(pattern.search(text) for text in texts):
             return f"text {marker!r}"
     return None
 
