@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select, tuple_, update
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from linkpilot.common.errors import BadInput
@@ -226,52 +226,56 @@ async def page_contacts(
     """One page of contacts strictly after the key `after` (None: the first page).
 
     Sort by name: (name_key, id) ascending. Sort by fit: fit score descending then id
-    descending, and the unscored after every scored contact, in id order descending. Both
-    read an index range from the key on, so page 1,000 costs what page 1 costs.
+    descending, and the unscored after every scored contact, in id order descending. Each
+    page is read as a few index range scans starting at the key, so page 1,000 costs what
+    page 1 costs.
     """
     if not 1 <= limit <= MAX_PAGE:
         raise ValueError(f"page size must be between 1 and {MAX_PAGE}")
     order = ContactSort(sort)
     where = filter_clauses(filters)
-    if order is ContactSort.NAME:
-        stmt = select(Contact).where(*where).order_by(Contact.name_key, Contact.id)
-        if after is not None:
-            stmt = stmt.where(tuple_(Contact.name_key, Contact.id) > tuple_(after[0], after[1]))
-        rows = list((await session.execute(stmt.limit(limit + 1))).scalars())
-    else:
-        rows = await _page_by_fit(session, where, after, limit)
-    if len(rows) > limit:
-        return ContactPage(rows[:limit], sort_key(rows[limit - 1], order))
+    rows: list[Contact] = []
+    for extra, ordering in _segments(order, after):
+        stmt = select(Contact).where(*where, *extra).order_by(*ordering).limit(limit + 1 - len(rows))
+        rows.extend((await session.execute(stmt)).scalars())
+        if len(rows) > limit:
+            return ContactPage(rows[:limit], sort_key(rows[limit - 1], order))
     return ContactPage(rows, None)
 
 
-async def _page_by_fit(
-    session: AsyncSession, where: list[ColumnElement[bool]], after: PageKey | None, limit: int
-) -> list[Contact]:
-    # Two index ranges instead of one OR: the scored contacts, then (if the page is not full)
-    # the unscored ones. NULLs sort differently on SQLite and PostgreSQL; this way neither matters.
-    rows: list[Contact] = []
-    if after is None or after[0] is not None:
-        scored = (
-            select(Contact)
-            .where(*where, Contact.fit_score.is_not(None))
-            .order_by(Contact.fit_score.desc(), Contact.id.desc())
-            .limit(limit + 1)
-        )
-        if after is not None:
-            scored = scored.where(tuple_(Contact.fit_score, Contact.id) < tuple_(after[0], after[1]))
-        rows = list((await session.execute(scored)).scalars())
-    if len(rows) <= limit:
-        unscored = (
-            select(Contact)
-            .where(*where, Contact.fit_score.is_(None))
-            .order_by(Contact.id.desc())
-            .limit(limit + 1 - len(rows))
-        )
-        if after is not None and after[0] is None:
-            unscored = unscored.where(Contact.id < after[1])
-        rows.extend((await session.execute(unscored)).scalars())
-    return rows
+Segment = tuple[list[ColumnElement[bool]], list[Any]]
+
+
+def _segments(order: ContactSort, after: PageKey | None) -> list[Segment]:
+    """The index ranges that follow `after`, in list order.
+
+    Not one `(key, id) > (?, ?)` row-value test: SQLite seeks only on its first column and then
+    steps through every row sharing the key (thousands of "Jean Martin"s in a big list), and
+    NULL scores sort differently on SQLite and PostgreSQL. Equal-key rows first, then the
+    rest: each range is a plain index seek on both backends.
+    """
+    by_name = [Contact.name_key, Contact.id]
+    by_score = [Contact.fit_score.desc(), Contact.id.desc()]
+    newest_first = [Contact.id.desc()]
+    scored, unscored = Contact.fit_score.is_not(None), Contact.fit_score.is_(None)
+    if order is ContactSort.NAME:
+        if after is None:
+            return [([], by_name)]
+        key, last_id = after
+        return [
+            ([Contact.name_key == key, Contact.id > last_id], by_name),
+            ([Contact.name_key > key], by_name),
+        ]
+    if after is None:
+        return [([scored], by_score), ([unscored], newest_first)]
+    score, last_id = after
+    if score is None:
+        return [([unscored, Contact.id < last_id], newest_first)]
+    return [
+        ([Contact.fit_score == score, Contact.id < last_id], by_score),
+        ([Contact.fit_score < score], by_score),
+        ([unscored], newest_first),
+    ]
 
 
 async def count_contacts(session: AsyncSession, filters: ContactFilters | None = None) -> int:

@@ -101,7 +101,7 @@ class ContactStatus(StrEnum):
     ARCHIVED = "archived"
 
 
-def _search_text(name: str | None, headline: str | None) -> str:
+def contact_search_text(name: str | None, headline: str | None) -> str:
     # Words only, each after a space: `LIKE '% term%'` then finds any word by its prefix.
     return "".join(f" {word}" for word in search_words(f"{name or ''} {headline or ''}"))
 
@@ -117,7 +117,7 @@ def _name_key_default(context: DefaultExecutionContext) -> str:
 
 def _search_text_default(context: DefaultExecutionContext) -> str:
     params = _insert_params(context)
-    return _search_text(params.get("name"), params.get("headline"))
+    return contact_search_text(params.get("name"), params.get("headline"))
 
 
 class Contact(Base):
@@ -169,7 +169,7 @@ class Contact(Base):
 @event.listens_for(Contact, "before_update")
 def _contact_keys_follow_name(_mapper: Mapper[Contact], _conn: Any, target: Contact) -> None:
     target.name_key = fold(target.name or "")
-    target.search_text = _search_text(target.name, target.headline)
+    target.search_text = contact_search_text(target.name, target.headline)
 
 
 class Interaction(Base):
