@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import wraps
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -29,7 +31,24 @@ def prepare_home(settings: Settings) -> Path:
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise StorageError(f"cannot create data folder {home}: {exc.strerror}") from None
+    configure_logging(home)
     return home
+
+
+def configure_logging(home: Path) -> None:
+    """The full log goes to home/linkpilot.log; the terminal only sees what commands print."""
+    root = logging.getLogger()
+    target = str(home / "linkpilot.log")
+    for old in [h for h in root.handlers if getattr(h, "linkpilot_log", False)]:
+        if getattr(old, "baseFilename", None) == target:
+            return
+        root.removeHandler(old)
+        old.close()
+    handler = RotatingFileHandler(target, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
+    handler.linkpilot_log = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 def open_database(settings: Settings) -> Database:
