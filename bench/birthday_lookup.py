@@ -169,7 +169,9 @@ async def measure(path: Path, args: argparse.Namespace) -> bool:
         print(f"contacts due per look-up (today + {args.late_days} days late): {min(found)}..{max(found)}")
         fast = await timed(ours, db, days, args.late_days, warmup=10, runs=args.runs)
         slow = await timed(baseline, db, days, args.late_days, warmup=2, runs=args.baseline_runs)
-        first = await timed(ours_first_degree, db, days, args.late_days, warmup=5, runs=args.runs // 4)
+        first = await timed(
+            ours_first_degree, db, days, args.late_days, warmup=3, runs=max(1, args.runs // 10)
+        )
     finally:
         await db.dispose()
     fast_med, slow_med = statistics.median(fast), statistics.median(slow)
@@ -197,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--late-days", type=int, default=DEFAULT_LATE_DAYS)
     parser.add_argument("--runs", type=int, default=200, help="timed runs of our look-up")
-    parser.add_argument("--baseline-runs", type=int, default=20, help="timed runs of the baseline")
+    parser.add_argument("--baseline-runs", type=int, default=15, help="timed runs of the baseline")
     args = parser.parse_args(argv)
     if args.contacts < 1:
         parser.error("--contacts must be at least 1")

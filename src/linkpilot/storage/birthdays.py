@@ -7,8 +7,8 @@ most for a 10-day window) before the query is built, so SQLite searches the inde
 scanning every contact.
 
 29 February: in a leap year the birthday is celebrated on 29 February; in any other year it
-is celebrated on 28 February (the last day of the person's birth month), so it is due on the
-28th, and late from 1 March onwards, like every other birthday.
+is celebrated on 28 February, the last day of that February: due on the 28th, late from
+1 March onwards, like every other birthday.
 """
 
 from __future__ import annotations
@@ -62,18 +62,6 @@ def local_today(now: datetime, zone: tzinfo) -> date:
     if now.tzinfo is None:
         raise ValueError("local_today needs an aware datetime")
     return now.astimezone(zone).date()
-
-
-def celebrated_on(month: int, day: int, year: int) -> date | None:
-    """The date a (month, day) birthday is celebrated in `year`; None if no such day exists.
-
-    29 February falls back to 28 February in a non-leap year."""
-    if month == 2 and day == 29 and not calendar.isleap(year):
-        return date(year, 2, 28)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def window_occurrences(today: date, late_days: int = DEFAULT_LATE_DAYS) -> dict[tuple[int, int], date]:
@@ -251,13 +239,12 @@ async def occurrences_already_wished(
     found: set[tuple[int, date]] = set()
     for start in range(0, len(pairs), _CHUNK):
         rows = await session.execute(already_wished_statement(pairs[start : start + _CHUNK]))
-        for contact_id, occurrence, kind, state in rows:
-            if kind != InteractionKind.BIRTHDAY or state not in WISH_BLOCKING_STATES:
-                continue
-            if contact_id is None or occurrence is None:
-                continue
-            if (contact_id, occurrence) in wanted:
-                found.add((contact_id, occurrence))
+        blocking = {
+            (contact_id, occurrence)
+            for contact_id, occurrence, kind, state in rows
+            if kind == InteractionKind.BIRTHDAY and state in WISH_BLOCKING_STATES
+        }
+        found |= wanted & blocking
     return found
 
 
