@@ -8,13 +8,13 @@ with a reason. An ImportRecord remembers every imported or merged row by a conte
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from linkpilot.common.text import fold
@@ -32,6 +32,15 @@ from linkpilot.storage.v1_import import mapping as m
 from linkpilot.storage.v1_import.people import ContactIndex, Found, Match
 from linkpilot.storage.v1_import.reader import IMPORTED_COLUMNS, NOT_IMPORTED, V1Snapshot
 from linkpilot.storage.v1_import.report import ImportReport, TableReport
+
+RowT = TypeVar("RowT", Interaction, BlacklistEntry)
+# A row of the target database: an id when it was there before, the new object until it is flushed.
+Target = Contact | Interaction | BlacklistEntry | int
+
+
+def _id(target: Target) -> int:
+    return target if isinstance(target, int) else target.id
+
 
 SOURCE = "v1"
 TABLE_PREFIX = "v1."
@@ -58,9 +67,11 @@ class _Run:
     people: ContactIndex
     done: dict[tuple[str, str], int | None] = field(default_factory=dict)
     v1_contacts: dict[int, Contact | None] = field(default_factory=dict)
-    birthdays: dict[tuple[int, date], int] = field(default_factory=dict)
-    blacklist_by_url: dict[str, int] = field(default_factory=dict)
-    blacklist_by_name: dict[str, int] = field(default_factory=dict)
+    birthdays: dict[tuple[Contact, date], Target] = field(default_factory=dict)
+    blacklist_by_url: dict[str, Target] = field(default_factory=dict)
+    blacklist_by_name: dict[str, Target] = field(default_factory=dict)
+    # ImportRecords wait for the final flush, which gives new rows their ids.
+    pending: list[tuple[str, str, Target]] = field(default_factory=list)
 
     async def load(self) -> None:
         await self.people.load()
@@ -77,7 +88,10 @@ class _Run:
                 Interaction.occurrence.is_not(None),
             )
         )
-        self.birthdays = {(cid, occ): iid for cid, occ, iid in wishes if cid is not None and occ is not None}
+        for cid, occ, iid in wishes:
+            contact = self.people.by_id.get(cid) if cid is not None else None
+            if contact is not None and occ is not None:
+                self.birthdays[(contact, occ)] = iid
         entries = await self.session.execute(
             select(BlacklistEntry.id, BlacklistEntry.profile_url, BlacklistEntry.name).where(
                 BlacklistEntry.active
@@ -86,14 +100,14 @@ class _Run:
         for entry_id, url, name in entries:
             self.remember_blacklisted(entry_id, url, name)
 
-    def remember_blacklisted(self, entry_id: int, url: str | None, name: str | None) -> None:
+    def remember_blacklisted(self, entry_id: Target, url: str | None, name: str | None) -> None:
         # The same test as blacklist.is_blacklisted: an entry stops its URL and its name.
         if url:
             self.blacklist_by_url.setdefault(url, entry_id)
         if name:
             self.blacklist_by_name.setdefault(fold(name), entry_id)
 
-    def blacklisted(self, url: str | None, name: str | None) -> int | None:
+    def blacklisted(self, url: str | None, name: str | None) -> Target | None:
         by_url = self.blacklist_by_url.get(url) if url else None
         return by_url if by_url is not None else self.blacklist_by_name.get(fold(name)) if name else None
 
@@ -106,19 +120,38 @@ class _Run:
     def seen(self, table: str, key: str) -> bool:
         return (TABLE_PREFIX + table, key) in self.done
 
-    def record(self, table: str, key: str, target_id: int) -> None:
-        self.session.add(ImportRecord(source_table=TABLE_PREFIX + table, source_key=key, target_id=target_id))
-        self.done[(TABLE_PREFIX + table, key)] = target_id
+    def record(self, table: str, key: str, target: Target) -> None:
+        self.pending.append((TABLE_PREFIX + table, key, target))
+        self.done[(TABLE_PREFIX + table, key)] = None
         self.report.added["import_records"] += 1
 
-    async def add(self, row: Interaction | BlacklistEntry) -> int:
+    def add(self, row: RowT) -> RowT:
         self.session.add(row)
-        await self.session.flush()
         self.report.added["interactions" if isinstance(row, Interaction) else "blacklist"] += 1
-        return row.id
+        return row
 
-    async def new_contact(self, contact: Contact) -> Contact:
+    async def finish(self) -> None:
+        await self.session.flush()
+        if self.pending:
+            # One executemany: these rows need no id back, and the ORM would insert them one by one.
+            await self.session.execute(
+                insert(ImportRecord),
+                [
+                    {
+                        "source_table": table,
+                        "source_key": key,
+                        "target_id": _id(target),
+                        "imported_at": self.now,
+                    }
+                    for table, key, target in self.pending
+                ],
+            )
+
+    def new_contact(self, contact: Contact) -> Contact:
         contact.source = SOURCE
+        # Column defaults only apply at the final flush; the import reads these before that.
+        contact.status = contact.status or ContactStatus.NEW
+        contact.open_to_work = bool(contact.open_to_work)
         contact.first_name = contact.first_name or first_name_of(contact.name)
         contact.skills = contact.skills or []
         contact.languages = contact.languages or []
@@ -127,7 +160,7 @@ class _Run:
         contact.created_at = contact.created_at or self.now
         contact.updated_at = self.now
         self.report.added["contacts"] += 1
-        return await self.people.create(contact)
+        return self.people.create(contact)
 
 
 async def import_snapshot(
@@ -154,12 +187,12 @@ async def import_snapshot(
     await run.load()
     for table, step in _STEPS.items():
         if table in snapshot.rows:
-            await step(run)
-    await session.flush()
+            step(run)
+    await run.finish()
     return report
 
 
-async def _contacts(run: _Run) -> None:
+def _contacts(run: _Run) -> None:
     rows, t = run.start("contacts")
     prepared = [(row, *m.profile_url(row["linkedin_url"])) for row in rows]
     # Rows with a URL first: a name-only twin then lands on the contact its URL row made.
@@ -191,7 +224,7 @@ async def _contacts(run: _Run) -> None:
                 name = m.slug_name(url)
                 t.notes["name taken from the profile URL"] += 1
             created = m.parse_time(row["created_at"], run.now)
-            contact = await run.new_contact(
+            contact = run.new_contact(
                 Contact(
                     name=name,
                     profile_url=url,
@@ -204,7 +237,7 @@ async def _contacts(run: _Run) -> None:
             contact.notes = m.text(row["notes"])
         if v1_id is not None:
             run.v1_contacts[v1_id] = contact
-        run.record("contacts", key, contact.id)
+        run.record("contacts", key, contact)
 
 
 def _merged(run: _Run, t: TableReport, found: Found, url: str | None) -> Contact | None:
@@ -217,7 +250,7 @@ def _merged(run: _Run, t: TableReport, found: Found, url: str | None) -> Contact
     return found.contact
 
 
-async def _person_by_name(run: _Run, t: TableReport, name: str | None, why: str) -> Contact | str:
+def _person_by_name(run: _Run, t: TableReport, name: str | None, why: str) -> Contact | str:
     """The one contact with this name, or a new one; a skip reason when that cannot be told."""
     if name is None:
         return MISSING_NAME
@@ -227,10 +260,10 @@ async def _person_by_name(run: _Run, t: TableReport, name: str | None, why: str)
     if found.contact is not None:
         return found.contact
     t.notes[f"contact created from the {why}'s name"] += 1
-    return await run.new_contact(Contact(name=name))
+    return run.new_contact(Contact(name=name))
 
 
-async def _birthday_messages(run: _Run) -> None:
+def _birthday_messages(run: _Run) -> None:
     rows, t = run.start("birthday_messages")
     for row in rows:
         key = m.row_key("birthday_messages", row)
@@ -248,7 +281,7 @@ async def _birthday_messages(run: _Run) -> None:
             contact = by_id if by_id is not None else FORGOTTEN
         else:
             # contact_id NULL, dangling, or its contact row was skipped: V1's own way, by name.
-            contact = await _person_by_name(run, t, m.text(row["contact_name"], 200), "message")
+            contact = _person_by_name(run, t, m.text(row["contact_name"], 200), "message")
         if isinstance(contact, str):
             t.skipped[contact] += 1
             continue
@@ -258,15 +291,15 @@ async def _birthday_messages(run: _Run) -> None:
                 t.notes["days_late not understood, taken as 0"] += 1
             days_late = 0
         occurrence = sent.local_date(run.zone) - timedelta(days=days_late)
-        earlier = run.birthdays.get((contact.id, occurrence))
+        earlier = run.birthdays.get((contact, occurrence))
         if earlier is not None:
             # V1 could record two wishes for one birthday (its unique index includes the text).
             t.merged[DUPLICATE_WISH] += 1
             run.record("birthday_messages", key, earlier)
             continue
-        wish_id = await run.add(
+        wish = run.add(
             Interaction(
-                contact_id=contact.id,
+                contact=contact,
                 kind=InteractionKind.BIRTHDAY,
                 state=InteractionState.SENT,
                 text=m.text(row["message_text"]),
@@ -278,16 +311,16 @@ async def _birthday_messages(run: _Run) -> None:
                 updated_at=sent.at,
             )
         )
-        run.birthdays[(contact.id, occurrence)] = wish_id
+        run.birthdays[(contact, occurrence)] = wish
         if contact.birthday_month is None and contact.birthday_day is None:
             # The occurrence is the birthday LinkedIn announced: the contact's birthday.
             contact.birthday_month, contact.birthday_day = occurrence.month, occurrence.day
             t.notes["birthday (month and day) learned from the wish"] += 1
         t.imported += 1
-        run.record("birthday_messages", key, wish_id)
+        run.record("birthday_messages", key, wish)
 
 
-async def _profile_visits(run: _Run) -> None:
+def _profile_visits(run: _Run) -> None:
     rows, t = run.start("profile_visits")
     for row in rows:
         key = m.row_key("profile_visits", row)
@@ -306,20 +339,20 @@ async def _profile_visits(run: _Run) -> None:
         contact: Contact | str
         if url is not None:
             found = run.people.find(url, name, adopt=True)
-            contact = _merged(run, TableReport(), found, url) or await run.new_contact(
+            contact = _merged(run, TableReport(), found, url) or run.new_contact(
                 Contact(name=name or m.slug_name(url), profile_url=url)
             )
             if found.contact is None:
                 t.notes["contact created from the visit"] += 1
         else:
-            contact = await _person_by_name(run, t, name, "visit")
+            contact = _person_by_name(run, t, name, "visit")
         if isinstance(contact, str):
             t.skipped[MISSING_TARGET if contact == MISSING_NAME else contact] += 1
             continue
         success = m.flag(row["success"], default=True)
-        visit_id = await run.add(
+        visit = run.add(
             Interaction(
-                contact_id=contact.id,
+                contact=contact,
                 kind=InteractionKind.VISIT,
                 state=InteractionState.SENT if success else InteractionState.FAILED,
                 error=None
@@ -334,7 +367,7 @@ async def _profile_visits(run: _Run) -> None:
         if success:
             _visited(contact, visited.at)
         t.imported += 1
-        run.record("profile_visits", key, visit_id)
+        run.record("profile_visits", key, visit)
 
 
 def _visited(contact: Contact, at: datetime) -> None:
@@ -390,7 +423,7 @@ def _full_name(row: dict[str, Any]) -> str | None:
     return " ".join(parts)[:200] or None
 
 
-async def _scraped_profiles(run: _Run) -> None:
+def _scraped_profiles(run: _Run) -> None:
     rows, t = run.start("scraped_profiles")
     for row in rows:
         key = m.row_key("scraped_profiles", row)
@@ -409,7 +442,7 @@ async def _scraped_profiles(run: _Run) -> None:
         found = run.people.find(url, None, adopt=False)
         contact = _merged(run, t, found, url)
         if contact is None:
-            contact = await run.new_contact(
+            contact = run.new_contact(
                 Contact(name=_full_name(row) or m.slug_name(url), profile_url=url, **fields)
             )
             t.imported += 1
@@ -419,10 +452,10 @@ async def _scraped_profiles(run: _Run) -> None:
                     setattr(contact, attr, value)
         if scraped is not None:
             _visited(contact, scraped.at)
-        run.record("scraped_profiles", key, contact.id)
+        run.record("scraped_profiles", key, contact)
 
 
-async def _blacklist(run: _Run) -> None:
+def _blacklist(run: _Run) -> None:
     rows, t = run.start("blacklist")
     for row in rows:
         key = m.row_key("blacklist", row)
@@ -448,7 +481,7 @@ async def _blacklist(run: _Run) -> None:
         added = m.parse_time(row["added_at"], run.now)
         if added is None and row["added_at"] is not None:
             t.notes[f"{JUNK_DATE} (added_at), import time used"] += 1
-        entry_id = await run.add(
+        entry = run.add(
             BlacklistEntry(
                 profile_url=url,
                 name=name,
@@ -458,13 +491,13 @@ async def _blacklist(run: _Run) -> None:
                 active=True,
             )
         )
-        run.remember_blacklisted(entry_id, url, name)
+        run.remember_blacklisted(entry, url, name)
         t.imported += 1
-        run.record("blacklist", key, entry_id)
+        run.record("blacklist", key, entry)
 
 
 # Contacts first: messages and visits find their people through the contacts just imported.
-_STEPS: dict[str, Callable[[_Run], Awaitable[None]]] = {
+_STEPS: dict[str, Callable[[_Run], None]] = {
     "contacts": _contacts,
     "birthday_messages": _birthday_messages,
     "profile_visits": _profile_visits,

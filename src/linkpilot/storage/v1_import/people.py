@@ -41,7 +41,8 @@ class ContactIndex:
             self._remember(contact)
 
     def _remember(self, contact: Contact) -> None:
-        self.by_id[contact.id] = contact
+        if contact.id is not None:
+            self.by_id[contact.id] = contact
         if contact.profile_url:
             self.by_url[contact.profile_url] = contact
         self.by_name[fold(contact.name)].append(contact)
@@ -71,9 +72,9 @@ class ContactIndex:
         contact.profile_url = url
         self.by_url[url] = contact
 
-    async def create(self, contact: Contact) -> Contact:
+    def create(self, contact: Contact) -> Contact:
+        # No flush per row: one flush at the end inserts everything (a flush per row is quadratic).
         self.session.add(contact)
-        await self.session.flush()
         self._remember(contact)
         self.created += 1
         return contact

@@ -129,6 +129,9 @@ def _check_file(path: Path) -> None:
         raise BadInput(f"V1 database not found: {path}")
     if path.is_dir():
         raise BadInput(f"V1 database path is a directory, not a file: {path}")
+    if not path.is_file():
+        # A FIFO or device would block or stream forever: only regular files are databases.
+        raise BadInput(f"V1 database path is not a regular file: {path}")
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
