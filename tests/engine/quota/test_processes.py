@@ -1,0 +1,79 @@
+"""Real processes racing for the last units: exactly `limit` grants, never one more."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from linkpilot.storage.database import Database
+from linkpilot.storage.migrate import ensure_schema
+from linkpilot.storage.models import QuotaEvent
+from tests.engine.quota.workers import hammer
+
+WORKERS = 4
+LIMIT = 40
+
+
+def race(db_urls: list[str], redis_url: str | None) -> list[tuple[int, str]]:
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Event()
+    out = ctx.Queue()
+    prefix = f"t:{uuid.uuid4().hex}"
+    procs = [
+        ctx.Process(target=hammer, args=(url, redis_url, prefix, LIMIT, start, out), daemon=True)
+        for url in db_urls
+    ]
+    for proc in procs:
+        proc.start()
+    start.set()
+    results = [out.get(timeout=90) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=30)
+        assert proc.exitcode == 0
+    return results
+
+
+def stored_units(url: str) -> int:
+    async def count() -> int:
+        db = Database(url)
+        try:
+            async with db.session() as session:
+                live = QuotaEvent.state.in_(("reserved", "committed"))
+                return int((await session.execute(select(func.count()).where(live))).scalar_one())
+        finally:
+            await db.dispose()
+
+    return asyncio.run(count())
+
+
+def make_db(path: Path) -> str:
+    url = f"sqlite+aiosqlite:///{path}"
+    ensure_schema(url)
+    return url
+
+
+@pytest.mark.slow
+def test_processes_on_one_data_folder_take_exactly_the_limit(tmp_path: Path) -> None:
+    url = make_db(tmp_path / "one-folder.db")
+    results = race([url] * WORKERS, None)
+    assert sum(granted for granted, _ in results) == LIMIT
+    assert {reason for _, reason in results} == {"daily_limit"}
+    assert stored_units(url) == LIMIT
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+def test_processes_on_separate_folders_sharing_redis_take_exactly_the_limit(
+    tmp_path: Path, redis_url: str
+) -> None:
+    urls = [make_db(tmp_path / f"box-{i}.db") for i in range(WORKERS)]
+    results = race(urls, redis_url)
+    assert sum(granted for granted, _ in results) == LIMIT
+    assert {reason for _, reason in results} == {"daily_limit"}
+    # Each folder holds exactly what it was granted, so together they hold the limit.
+    assert sum(stored_units(url) for url in urls) == LIMIT
