@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--page must be at least 2 and the page must lie inside --contacts")
     print(
         f"python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs"
+        f"{platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
     with tempfile.TemporaryDirectory(prefix="linkpilot-bench-") as folder:
         path = Path(folder) / "bench.db"
