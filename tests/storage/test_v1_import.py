@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -437,7 +438,14 @@ def test_bad_files_are_refused_with_one_line(tmp_path: Path, v1: Path) -> None:
     with sqlite3.connect(no_sent_at) as conn:
         conn.execute("CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT)")
         conn.execute("CREATE TABLE birthday_messages (id INTEGER PRIMARY KEY, contact_name TEXT)")
+    fifo = tmp_path / "pipe.db"
+    os.mkfifo(fifo)
+    odd_version = create_v1_database(tmp_path / "odd.db", quirks=False)
+    with sqlite3.connect(odd_version) as conn:
+        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES ('four-ish', 'now')")
     cases = {
+        fifo: "V1 database path is not a regular file",
+        odd_version: "V1 schema version 'four-ish' is not a number",
         tmp_path / "missing.db": "V1 database not found",
         tmp_path: "is a directory",
         text: "not a SQLite database",

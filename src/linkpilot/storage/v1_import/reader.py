@@ -209,7 +209,7 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {str(row[1]) for row in conn.execute(f'PRAGMA table_info("{table}")')}
 
 
-def _schema_version(conn: sqlite3.Connection, tables: set[str]) -> int | None:
+def _schema_version(conn: sqlite3.Connection, tables: set[str], path: Path) -> int | None:
     if "schema_version" not in tables or "version" not in _columns(conn, "schema_version"):
         return None
     value = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
@@ -218,7 +218,7 @@ def _schema_version(conn: sqlite3.Connection, tables: set[str]) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise BadInput(f"V1 schema version {value!r} is not a number: cannot trust this file") from None
+        raise BadInput(f"V1 schema version {value!r} is not a number: {path}") from None
 
 
 def _read(conn: sqlite3.Connection, path: Path, copied: bool) -> V1Snapshot:
@@ -233,7 +233,7 @@ def _read(conn: sqlite3.Connection, path: Path, copied: bool) -> V1Snapshot:
     absent = [t for t in REQUIRED_TABLES if t not in tables]
     if absent:
         raise BadInput(f"not a V1 LinkedIn bot database (no {' or '.join(absent)} table): {path}")
-    version = _schema_version(conn, tables)
+    version = _schema_version(conn, tables, path)
     warnings: list[str] = []
     if version is None:
         warnings.append("no schema version recorded: an early V1; missing columns are read as empty")
