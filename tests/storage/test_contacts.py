@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import insert, select
 
@@ -17,17 +14,7 @@ from linkpilot.storage.contacts import (
     upsert_contact,
 )
 from linkpilot.storage.database import Database
-from linkpilot.storage.migrate import upgrade
 from linkpilot.storage.models import Contact
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'linkpilot.db'}"
-    upgrade(url)
-    database = Database(url)
-    yield database
-    await database.dispose()
 
 
 async def test_upsert_keys_on_the_normalised_url(db: Database) -> None:

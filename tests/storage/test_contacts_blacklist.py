@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -12,16 +10,6 @@ from linkpilot.common.clock import FrozenClock
 from linkpilot.common.errors import BadInput
 from linkpilot.storage.blacklist import add_entry, is_blacklisted, list_entries, parse_target, remove_entry
 from linkpilot.storage.database import Database
-from linkpilot.storage.migrate import upgrade
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'linkpilot.db'}"
-    upgrade(url)
-    database = Database(url)
-    yield database
-    await database.dispose()
 
 
 async def listed(db: Database, url: str | None, name: str | None) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,17 +21,7 @@ from linkpilot.storage.csv_io import (
     read_contacts_csv,
 )
 from linkpilot.storage.database import Database
-from linkpilot.storage.migrate import upgrade
 from linkpilot.storage.models import Contact
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'linkpilot.db'}"
-    upgrade(url)
-    database = Database(url)
-    yield database
-    await database.dispose()
 
 
 def write(tmp_path: Path, content: str | bytes, name: str = "contacts.csv") -> Path:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,20 +12,10 @@ from linkpilot.common.errors import BadInput
 from linkpilot.storage.blacklist import add_entry, is_blacklisted
 from linkpilot.storage.contacts import forget_contact, get_contact_by_url, upsert_contact
 from linkpilot.storage.database import Database
-from linkpilot.storage.migrate import upgrade
 from linkpilot.storage.models import CampaignRun, Interaction, QuotaEvent
 
 AT = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 ELOISE = "https://www.linkedin.com/in/eloise-durand/"
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'linkpilot.db'}"
-    upgrade(url)
-    database = Database(url)
-    yield database
-    await database.dispose()
 
 
 async def seed(db: Database) -> tuple[int, int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ from linkpilot.storage.contacts import (
     page_contacts,
 )
 from linkpilot.storage.database import Database
-from linkpilot.storage.migrate import upgrade
 from linkpilot.storage.models import Contact
 
 NAMES = [
@@ -38,10 +36,9 @@ HEADLINES = [None, "Data engineer", "Développeuse Python", "CTO", "Recruiter"]
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'linkpilot.db'}"
-    upgrade(url)
-    database = Database(url)
+async def db(db: Database) -> Database:
+    """The storage suite's empty database, filled with 240 contacts and a few blacklist entries."""
+    database = db
     rng = random.Random(7)
     async with database.transaction() as session:
         # Many equal names and equal scores: the id tie-breaker carries the weight.
@@ -63,8 +60,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     async with database.transaction() as session:
         await add_entry(session, "bob smith")
         await remove_entry(session, "Bob Smith")  # a removed entry blacklists nobody
-    yield database
-    await database.dispose()
+    return database
 
 
 def expected(rows: list[Contact], filters: ContactFilters, sort: ContactSort) -> list[int]:
