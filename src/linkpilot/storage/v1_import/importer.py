@@ -8,7 +8,7 @@ with a reason. An ImportRecord remembers every imported or merged row by a conte
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -117,8 +117,24 @@ class _Run:
         report.read = len(rows)
         return rows, report
 
-    def seen(self, table: str, key: str) -> bool:
-        return (TABLE_PREFIX + table, key) in self.done
+    def fresh(
+        self, table: str, rows: list[dict[str, Any]], t: TableReport
+    ) -> Iterator[tuple[dict[str, Any], str]]:
+        """(row, key) for each row no earlier import brought in; the others count as merged."""
+        for row in rows:
+            key = m.row_key(table, row)
+            if (TABLE_PREFIX + table, key) in self.done:
+                t.merged[ALREADY] += 1
+                if table == "contacts":
+                    self._known_contact(row, self.done[(TABLE_PREFIX + table, key)])
+                continue
+            yield row, key
+
+    def _known_contact(self, row: dict[str, Any], target: int | None) -> None:
+        # Messages still find the contact an earlier import made (None: it was removed since).
+        v1_id = m.whole_number(row["id"])
+        if v1_id is not None:
+            self.v1_contacts[v1_id] = self.people.by_id.get(target) if target is not None else None
 
     def record(self, table: str, key: str, target: Target) -> None:
         self.pending.append((TABLE_PREFIX + table, key, target))
@@ -194,18 +210,13 @@ async def import_snapshot(
 
 def _contacts(run: _Run) -> None:
     rows, t = run.start("contacts")
-    prepared = [(row, *m.profile_url(row["linkedin_url"])) for row in rows]
     # Rows with a URL first: a name-only twin then lands on the contact its URL row made.
-    prepared.sort(key=lambda p: (p[1] is None, m.whole_number(p[0]["id"]) or 0))
-    for row, url, bad_url in prepared:
-        key = m.row_key("contacts", row)
+    ordered = sorted(
+        rows, key=lambda r: (m.profile_url(r["linkedin_url"])[0] is None, m.whole_number(r["id"]) or 0)
+    )
+    for row, key in run.fresh("contacts", ordered, t):
+        url, bad_url = m.profile_url(row["linkedin_url"])
         v1_id = m.whole_number(row["id"])
-        if run.seen("contacts", key):
-            t.merged[ALREADY] += 1
-            target = run.done[(TABLE_PREFIX + "contacts", key)]
-            if v1_id is not None:
-                run.v1_contacts[v1_id] = run.people.by_id.get(target) if target is not None else None
-            continue
         if bad_url:
             t.skipped[BAD_URL] += 1
             continue
@@ -265,11 +276,7 @@ def _person_by_name(run: _Run, t: TableReport, name: str | None, why: str) -> Co
 
 def _birthday_messages(run: _Run) -> None:
     rows, t = run.start("birthday_messages")
-    for row in rows:
-        key = m.row_key("birthday_messages", row)
-        if run.seen("birthday_messages", key):
-            t.merged[ALREADY] += 1
-            continue
+    for row, key in run.fresh("birthday_messages", rows, t):
         sent = m.parse_time(row["sent_at"], run.now)
         if sent is None:
             t.skipped[f"{JUNK_DATE} (sent_at)"] += 1
@@ -322,11 +329,7 @@ def _birthday_messages(run: _Run) -> None:
 
 def _profile_visits(run: _Run) -> None:
     rows, t = run.start("profile_visits")
-    for row in rows:
-        key = m.row_key("profile_visits", row)
-        if run.seen("profile_visits", key):
-            t.merged[ALREADY] += 1
-            continue
+    for row, key in run.fresh("profile_visits", rows, t):
         visited = m.parse_time(row["visited_at"], run.now)
         if visited is None:
             t.skipped[f"{JUNK_DATE} (visited_at)"] += 1
@@ -425,11 +428,7 @@ def _full_name(row: dict[str, Any]) -> str | None:
 
 def _scraped_profiles(run: _Run) -> None:
     rows, t = run.start("scraped_profiles")
-    for row in rows:
-        key = m.row_key("scraped_profiles", row)
-        if run.seen("scraped_profiles", key):
-            t.merged[ALREADY] += 1
-            continue
+    for row, key in run.fresh("scraped_profiles", rows, t):
         url, _ = m.profile_url(row["profile_url"])
         if url is None:
             t.skipped[BAD_URL] += 1
@@ -457,11 +456,7 @@ def _scraped_profiles(run: _Run) -> None:
 
 def _blacklist(run: _Run) -> None:
     rows, t = run.start("blacklist")
-    for row in rows:
-        key = m.row_key("blacklist", row)
-        if run.seen("blacklist", key):
-            t.merged[ALREADY] += 1
-            continue
+    for row, key in run.fresh("blacklist", rows, t):
         if not m.flag(row["is_active"], default=True):
             t.skipped[INACTIVE] += 1
             continue
