@@ -1,0 +1,383 @@
+"""The operator console: a Textual app over the engine's events and a small engine facade.
+
+The app folds every engine event into one immutable `EngineSnapshot`, redraws the screens
+from it, and decides from it which keys can act. Everything that calls the engine runs in a
+worker that never takes the app down: a failure becomes a notification and a log line.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from functools import partial
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from linkpilot.common.clock import Clock, utc_now
+from linkpilot.common.errors import LinkPilotError
+from linkpilot.console.contacts_source import ContactsSource
+from linkpilot.console.facade import CAMPAIGNS, CampaignPlan, EngineFacade, EngineSnapshot
+from linkpilot.console.screens.contacts import ContactsScreen
+from linkpilot.console.screens.dashboard import DashboardScreen
+from linkpilot.console.screens.dialogs import CampaignChoice, ConfirmCampaignScreen, ConfirmScreen, HelpScreen
+from linkpilot.console.screens.log import LogScreen
+from linkpilot.console.state import apply_event, campaign_blocked
+from linkpilot.engine.events import CampaignFinished, Event, LogLine
+
+# Binding ids, for the keymap: {"campaign.birthday": "B"} moves the birthday campaign to B.
+DEFAULT_KEYS: Mapping[str, str] = {
+    "screen.dashboard": "1",
+    "screen.contacts": "2",
+    "screen.log": "3",
+    "campaign.birthday": "b",
+    "campaign.sourcing": "s",
+    "campaign.invitations": "i",
+    "campaign.pause": "p",
+    "campaign.resume": "p",
+    "campaign.stop": "x",
+    "breaker.reset": "r",
+    "app.help": "f1",
+    "app.quit": "q",
+}
+
+
+BINDING_GROUPS = frozenset({"screen", "campaign", "breaker", "app", "contacts", "log"})
+
+
+class EngineEvent(Message):
+    """One engine event, handed from the bus to the app's message queue."""
+
+    def __init__(self, event: Event) -> None:
+        super().__init__()
+        self.event = event
+
+
+def _binding(binding_id: str, action: str, description: str, *, show: bool = True) -> Binding:
+    return Binding(DEFAULT_KEYS[binding_id], action, description, show=show, id=binding_id)
+
+
+class ConsoleApp(App[None]):
+    CSS_PATH = "console.tcss"
+    TITLE = "LinkPilot"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "dashboard": DashboardScreen,
+        "contacts": ContactsScreen,
+        "log": LogScreen,
+    }
+    DEFAULT_MODE = "dashboard"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _binding("screen.dashboard", "show('dashboard')", "Dashboard", show=False),
+        _binding("screen.contacts", "show('contacts')", "Contacts", show=False),
+        _binding("screen.log", "show('log')", "Log", show=False),
+        _binding("campaign.birthday", "campaign('birthday')", "Birthday"),
+        _binding("campaign.sourcing", "campaign('sourcing')", "Sourcing"),
+        _binding("campaign.invitations", "campaign('invitations')", "Invitations"),
+        _binding("campaign.pause", "pause", "Pause"),
+        _binding("campaign.resume", "resume", "Resume"),
+        _binding("campaign.stop", "stop", "Stop"),
+        _binding("breaker.reset", "reset_breaker", "Reset breaker"),
+        _binding("app.help", "help", "Help"),
+        _binding("app.quit", "quit_console", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        facade: EngineFacade,
+        contacts: ContactsSource,
+        *,
+        clock: Clock = utc_now,
+        zone: ZoneInfo | None = None,
+        keymap: Mapping[str, str] | None = None,
+        page_size: int = 50,
+        search_debounce: float = 0.25,
+        log_capacity: int = 2000,
+        animations: bool = False,
+    ) -> None:
+        super().__init__()
+        self.facade = facade
+        self.contacts = contacts
+        self.clock = clock
+        self.zone = zone or ZoneInfo("UTC")
+        self.page_size = page_size
+        self.search_debounce = search_debounce
+        self.log_capacity = log_capacity
+        self.animations = animations
+        # Slow links and snapshots: nothing moves unless it has to.
+        self.animation_level = "full" if animations else "none"
+        if keymap:
+            self.set_keymap(dict(keymap))
+        self.state = EngineSnapshot()
+        self.log_lines: deque[LogLine] = deque(maxlen=log_capacity)
+        self._pending_lines: list[LogLine] = []
+        self.busy: str | None = None  # the campaign being planned or run from this console
+        self.birthday_plan: CampaignPlan | None = None
+        self.birthday_plan_error: str | None = None
+        self.dashboard: DashboardScreen | None = None
+        self.log_screen: LogScreen | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._thread = threading.get_ident()
+
+    # Engine -> UI ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        try:
+            self.state = self.facade.snapshot()
+        except Exception as exc:
+            self.report_error("reading the engine state", exc)
+        self._thread = threading.get_ident()
+        self._unsubscribe = self.facade.bus.subscribe(self._from_bus)
+        self.state_changed()
+        self.load_birthday_plan()
+
+    async def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        # The pool's connections belong to this loop: close them before it ends.
+        await self.contacts.close()
+
+    def _from_bus(self, event: Event) -> None:
+        # The engine runs on this loop; a thread (a blocking helper) must go through the loop.
+        if threading.get_ident() == self._thread:
+            self.post_message(EngineEvent(event))
+        else:
+            self.call_from_thread(self.post_message, EngineEvent(event))
+
+    def on_engine_event(self, message: EngineEvent) -> None:
+        event = message.event
+        if isinstance(event, LogLine):
+            self._queue_log(event)
+            return
+        try:
+            self.state = apply_event(self.state, event)
+        except Exception as exc:  # a malformed event must not take the console down
+            self.report_error(f"showing {type(event).__name__}", exc)
+            return
+        if isinstance(event, CampaignFinished):
+            self._finished(event)
+        self.state_changed()
+
+    def state_changed(self) -> None:
+        self.refresh_bindings()
+        if self.dashboard is not None and self.dashboard.is_mounted:
+            self.dashboard.show_state(self.state)
+        screen = self.screen
+        if hasattr(screen, "show_chrome"):
+            screen.show_chrome()
+
+    def _queue_log(self, line: LogLine) -> None:
+        self.log_lines.append(line)
+        # Coalesced: a burst of lines is written to the log widget once, after the next refresh.
+        if not self._pending_lines:
+            self.call_after_refresh(self._flush_log)
+        self._pending_lines.append(line)
+
+    def _flush_log(self) -> None:
+        lines, self._pending_lines = self._pending_lines, []
+        if self.log_screen is not None and self.log_screen.is_mounted:
+            self.log_screen.append(lines)
+
+    def _finished(self, event: CampaignFinished) -> None:
+        summary = event.summary
+        counts = summary.get("counts", {})
+        stopped = summary.get("stopped", {}).get("reason", "finished")
+        skipped = sum(counts.get("skipped", {}).values()) if isinstance(counts.get("skipped"), dict) else 0
+        self.notify(
+            f"{event.campaign}: {counts.get('sent', 0)} sent, {counts.get('failed', 0)} failed, "
+            f"{skipped} skipped ({stopped})",
+            title="Campaign finished",
+            severity="information" if stopped in ("completed", "nothing_to_do") else "warning",
+        )
+        self.load_birthday_plan()
+
+    # Errors ------------------------------------------------------------------------
+
+    def report_error(self, what: str, exc: BaseException) -> None:
+        """The one place engine failures surface: a notification and a line in the log."""
+        detail = exc.message if isinstance(exc, LinkPilotError) else f"{type(exc).__name__}: {exc}"
+        self.notify(detail, title=f"Error {what}", severity="error", timeout=10)
+        self._queue_log(LogLine(level="error", message=f"{what}: {detail}", at=self.clock()))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.report_error(event.worker.name or "in the background", event.worker.error)
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self.refresh_bindings()
+
+    # Keys --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        running = self.state.running
+        if action == "campaign":
+            # None: shown dimmed in the footer, the key-status line says why.
+            return (
+                None if campaign_blocked(self.state, str(parameters[0]), busy=self.busy is not None) else True
+            )
+        if action == "pause":
+            return running is not None and not running.paused
+        if action == "resume":
+            return running is not None and running.paused
+        if action == "stop":
+            return running is not None
+        if action == "reset_breaker":
+            return self.state.breaker.state != "closed"
+        return True
+
+    def blocked_summary(self) -> str:
+        reasons = {c: campaign_blocked(self.state, c, busy=self.busy is not None) for c in CAMPAIGNS}
+        blocked = {c: r for c, r in reasons.items() if r}
+        if not blocked:
+            return ""
+        distinct = set(blocked.values())
+        if len(blocked) == len(CAMPAIGNS) and len(distinct) == 1:
+            reason = distinct.pop()
+            hint = " (r: reset after checking the account)" if self.state.breaker.is_open else ""
+            return f"Campaign keys off: {reason}{hint}"
+        return "Off: " + "; ".join(f"{c} ({r})" for c, r in blocked.items())
+
+    def action_show(self, mode: str) -> None:
+        self.switch_mode(mode)
+
+    def action_campaign(self, campaign: str) -> None:
+        self.busy = campaign
+        self.refresh_bindings()
+        self.run_worker(
+            partial(self._campaign_flow, campaign),
+            name=f"planning {campaign}",
+            group="campaign",
+            exit_on_error=False,
+        )
+
+    async def _campaign_flow(self, campaign: str) -> None:
+        try:
+            plan = await self.facade.plan(campaign)
+            choice: CampaignChoice | None = await self.push_screen_wait(ConfirmCampaignScreen(plan))
+            if choice is None:
+                return
+            self.notify(
+                f"{campaign}: {'dry run' if choice.dry_run else 'live run'} starting", title="Campaign"
+            )
+            await self.facade.start(choice.campaign, dry_run=choice.dry_run)
+        finally:
+            self.busy = None
+            self.state_changed()
+
+    def action_pause(self) -> None:
+        self._call("pausing", self.facade.pause, paused=True)
+
+    def action_resume(self) -> None:
+        self._call("resuming", self.facade.resume, paused=False)
+
+    def _call(self, what: str, call: Callable[[], None], *, paused: bool) -> None:
+        try:
+            call()
+        except Exception as exc:
+            self.report_error(what, exc)
+            return
+        if self.state.running is not None:
+            self.state = replace(self.state, running=replace(self.state.running, paused=paused))
+        self.state_changed()
+
+    def action_stop(self) -> None:
+        self.run_worker(self._stop_flow, name="stopping", group="stop", exclusive=True, exit_on_error=False)
+
+    async def _stop_flow(self) -> None:
+        running = self.state.running
+        if running is None:
+            return
+        question = f"Stop the {running.campaign} campaign after the current step?"
+        if await self.push_screen_wait(ConfirmScreen(question, yes="Stop")):
+            self.facade.stop()
+
+    def action_reset_breaker(self) -> None:
+        self.run_worker(
+            self._reset_flow,
+            name="resetting the breaker",
+            group="breaker",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _reset_flow(self) -> None:
+        breaker = self.state.breaker
+        detail = f"It opened because: {breaker.reason or 'unknown'}.\nCheck the account in a browser first."
+        if await self.push_screen_wait(ConfirmScreen("Reset the circuit breaker?", detail, yes="Reset")):
+            await self.facade.reset_breaker()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(list(self.key_help())))
+
+    def key_help(self) -> Iterable[tuple[str, str]]:
+        for key, active in self.screen.active_bindings.items():
+            # Ours only: every console binding has an id ("campaign.birthday"), widget ones do not.
+            if active.binding.id and active.binding.id.split(".")[0] in BINDING_GROUPS:
+                state = "" if active.enabled else "  (off now)"
+                yield self.get_key_display(active.binding) or key, active.binding.description + state
+
+    def action_quit_console(self) -> None:
+        self.run_worker(self._quit_flow, name="quitting", group="quit", exclusive=True, exit_on_error=False)
+
+    async def _quit_flow(self) -> None:
+        if self.state.running is not None:
+            question = f"The {self.state.running.campaign} campaign is running. Stop it and quit?"
+            if not await self.push_screen_wait(ConfirmScreen(question, yes="Stop and quit")):
+                return
+            self.facade.stop()
+        self.exit()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette offers what can be done now, worded from the current state."""
+        for campaign in CAMPAIGNS:
+            reason = campaign_blocked(self.state, campaign, busy=self.busy is not None)
+            if reason is None:
+                yield SystemCommand(
+                    f"Run the {campaign} campaign",
+                    "See its plan, then confirm",
+                    partial(self.action_campaign, campaign),
+                )
+        running = self.state.running
+        if running is not None:
+            if running.paused:
+                yield SystemCommand(f"Resume {running.campaign}", "Carry on with the run", self.action_resume)
+            else:
+                yield SystemCommand(
+                    f"Pause {running.campaign}", "Finish this step, then wait", self.action_pause
+                )
+            yield SystemCommand(f"Stop {running.campaign}", "End the run after this step", self.action_stop)
+        if self.state.breaker.state != "closed":
+            reason = self.state.breaker.reason or "unknown reason"
+            yield SystemCommand("Reset the breaker", f"Open: {reason}", self.action_reset_breaker)
+        for mode, title in (("dashboard", "Dashboard"), ("contacts", "Contacts"), ("log", "Campaign log")):
+            yield SystemCommand(
+                f"Show the {title.lower()}", f"Switch to the {title} screen", partial(self.action_show, mode)
+            )
+        yield from super().get_system_commands(screen)
+
+    # Background loads ----------------------------------------------------------------
+
+    def load_birthday_plan(self) -> None:
+        self.run_worker(
+            self._load_plan,
+            name="planning today's birthdays",
+            group="birthday-plan",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _load_plan(self) -> None:
+        try:
+            self.birthday_plan = await self.facade.plan("birthday")
+            self.birthday_plan_error = None
+        except Exception as exc:
+            self.birthday_plan, self.birthday_plan_error = None, "not available"
+            raise exc
+        finally:
+            if self.dashboard is not None and self.dashboard.is_mounted:
+                self.dashboard.show_plan()

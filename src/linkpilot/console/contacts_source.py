@@ -1,0 +1,124 @@
+"""The contacts screen's window on storage: one page at a time, never the whole table.
+
+Rows are copied into small frozen values inside the session, so nothing the widgets hold can
+lazy-load (or hold a connection) after the page was read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from linkpilot.storage.blacklist import is_blacklisted
+from linkpilot.storage.contacts import ContactFilters, ContactSort, PageKey, count_contacts, page_contacts
+from linkpilot.storage.database import Database
+from linkpilot.storage.models import Contact, Interaction
+
+TIMELINE_LIMIT = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    id: int
+    name: str
+    headline: str | None
+    status: str
+    degree: int | None
+    open_to_work: bool
+    fit_score: float | None
+    profile_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    rows: list[ContactRow]
+    next_after: PageKey | None
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    state: str
+    text: str | None
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDetail:
+    row: ContactRow
+    location: str | None
+    company: str | None
+    job_title: str | None
+    birthday: str | None
+    blacklisted: bool
+    timeline: list[TimelineEntry]
+
+
+def _row(contact: Contact) -> ContactRow:
+    return ContactRow(
+        id=contact.id,
+        name=contact.name,
+        headline=contact.headline,
+        status=contact.status,
+        degree=contact.degree,
+        open_to_work=bool(contact.open_to_work),
+        fit_score=contact.fit_score,
+        profile_url=contact.profile_url,
+    )
+
+
+class ContactsSource:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def page(
+        self,
+        filters: ContactFilters,
+        *,
+        after: PageKey | None,
+        limit: int,
+        sort: ContactSort = ContactSort.NAME,
+        with_total: bool = True,
+    ) -> PageResult:
+        async with self.db.session() as session:
+            page = await page_contacts(session, after=after, limit=limit, filters=filters, sort=sort)
+            total = await count_contacts(session, filters) if with_total else -1
+            return PageResult([_row(c) for c in page.contacts], page.next_after, total)
+
+    async def detail(self, contact_id: int) -> ContactDetail | None:
+        async with self.db.session() as session:
+            contact = await session.get(Contact, contact_id)
+            if contact is None:
+                return None
+            listed = await is_blacklisted(session, contact.profile_url, contact.name)
+            stmt = (
+                select(Interaction)
+                .where(Interaction.contact_id == contact_id)
+                .order_by(Interaction.created_at.desc(), Interaction.id.desc())
+                .limit(TIMELINE_LIMIT)
+            )
+            timeline = [
+                TimelineEntry(i.sent_at or i.created_at, i.kind, i.state, i.text, i.error)
+                for i in (await session.execute(stmt)).scalars()
+            ]
+            birthday = (
+                f"{contact.birthday_day:02d}/{contact.birthday_month:02d}"
+                if contact.birthday_day and contact.birthday_month
+                else None
+            )
+            return ContactDetail(
+                row=_row(contact),
+                location=contact.location,
+                company=contact.company,
+                job_title=contact.job_title,
+                birthday=birthday,
+                blacklisted=bool(listed),
+                timeline=timeline,
+            )
+
+    async def close(self) -> None:
+        await self.db.dispose()

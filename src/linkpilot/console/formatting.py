@@ -1,0 +1,50 @@
+"""How times and counts read on screen: local time of the configured zone, relative to the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+
+def local(at: datetime, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%d %b %H:%M")
+
+
+def clock_time(at: datetime, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime("%H:%M:%S")
+
+
+def span(delta: timedelta) -> str:
+    """A short human duration: 45s, 12 min, 3 h 05, 4 days."""
+    seconds = int(abs(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d}"
+    return f"{seconds // 86400} days"
+
+
+def relative(at: datetime, now: datetime) -> str:
+    delta = at - now
+    return f"in {span(delta)}" if delta.total_seconds() > 0 else f"{span(delta)} ago"
+
+
+def bar(used: int, limit: int | None, width: int = 20) -> str:
+    if not limit:
+        return "·" * width
+    filled = min(width, round(width * used / limit))
+    return "█" * filled + "░" * (width - filled)
+
+
+ACTION_LABELS = {
+    "message": "messages",
+    "profile_visit": "profile visits",
+    "invitation_withdrawal": "withdrawals",
+    "search": "searches",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action.replace("_", " "))

@@ -1,0 +1,1 @@
+"""The console's screens: dashboard, contacts, log, and the modal dialogs."""

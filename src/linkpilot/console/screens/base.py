@@ -1,0 +1,65 @@
+"""What every main screen shares: the title line, the body, the key-status line and the footer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from linkpilot.console.formatting import local
+
+if TYPE_CHECKING:
+    from linkpilot.console.app import ConsoleApp
+
+SCREEN_TITLES: tuple[tuple[str, str], ...] = (
+    ("dashboard", "Dashboard"),
+    ("contacts", "Contacts"),
+    ("log", "Log"),
+)
+
+
+class TitleBar(Static):
+    pass
+
+
+class KeyStatus(Static):
+    """Says why keys the footer shows dimmed cannot act now."""
+
+
+class MainScreen(Screen[None]):
+    mode_name = "dashboard"
+
+    @property
+    def console(self) -> ConsoleApp:
+        return cast("ConsoleApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(id="title-bar")
+        yield from self.compose_body()
+        yield KeyStatus(id="key-status")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.show_chrome()
+
+    def on_screen_resume(self) -> None:
+        self.show_chrome()
+
+    def show_chrome(self) -> None:
+        console = self.console
+        title = Text.assemble(("LinkPilot", "bold"), "  ")
+        for n, (mode, label) in enumerate(SCREEN_TITLES, start=1):
+            style = "reverse bold" if mode == self.mode_name else "dim"
+            title.append(f" {n} {label} ", style=style)
+            title.append(" ")
+        title.append(f"  {local(console.clock(), console.zone)}", style="dim")
+        self.query_one(TitleBar).update(title)
+        blocked = console.blocked_summary()
+        self.query_one(KeyStatus).update(Text(blocked))
+        self.query_one(KeyStatus).set_class(bool(blocked), "-blocked")

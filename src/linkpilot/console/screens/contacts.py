@@ -1,0 +1,300 @@
+"""The contacts screen: one page from SQL at a time, keyset paging, search as you type, filters.
+
+The table never holds more than one page. PageDown asks storage for the rows after the last
+one shown; PageUp goes back through the keys of the pages already seen. Loads run in an
+exclusive worker, so a newer query always wins over an older one still under way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from linkpilot.console.contacts_source import ContactDetail, PageResult
+from linkpilot.console.formatting import local
+from linkpilot.console.screens.base import MainScreen
+from linkpilot.storage.contacts import ContactFilters, PageKey
+from linkpilot.storage.models import ContactStatus
+
+ANY = "any"
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    generation: int
+    filters: ContactFilters
+    after: PageKey | None
+    page_index: int
+
+
+class ContactsScreen(MainScreen):
+    mode_name = "contacts"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown", "next_page", "Next page", id="contacts.next_page", priority=True),
+        Binding("pageup", "previous_page", "Prev page", id="contacts.previous_page", priority=True),
+        Binding("slash", "focus_search", "Search", id="contacts.search"),
+        Binding("escape", "focus_table", "Table", show=False, id="contacts.table"),
+    ]
+
+    class PageLoaded(Message):
+        def __init__(self, request: PageRequest, result: PageResult) -> None:
+            super().__init__()
+            self.request = request
+            self.result = result
+
+    class DetailLoaded(Message):
+        def __init__(self, contact_id: int, detail: ContactDetail | None) -> None:
+            super().__init__()
+            self.contact_id = contact_id
+            self.detail = detail
+
+    def __init__(self) -> None:
+        super().__init__()
+        # keys[n] is the `after` that fetches page n; keys[0] is None (the first page).
+        self.keys: list[PageKey | None] = [None]
+        self.page_index = 0
+        self.next_after: PageKey | None = None
+        self.total = 0
+        self.generation = 0
+        self.loaded_generation = -1
+        self.detail_id: int | None = None
+        self._debounce: Timer | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="contact-filters"):
+            yield Input(placeholder="search name or headline ( / )", id="search")
+            yield Select(
+                [(f"status: {s.value}", s.value) for s in ContactStatus],
+                prompt="status: any",
+                id="filter-status",
+                compact=True,
+            )
+            yield Select(
+                [(f"degree: {n}", n) for n in (1, 2, 3)],
+                prompt="degree: any",
+                id="filter-degree",
+                compact=True,
+            )
+            yield Select(
+                [("open to work", True), ("not open to work", False)],
+                prompt="open to work: any",
+                id="filter-otw",
+                compact=True,
+            )
+            yield Select(
+                [("blacklisted", True), ("not blacklisted", False)],
+                prompt="blacklist: any",
+                id="filter-blacklisted",
+                compact=True,
+            )
+        with Horizontal(id="contacts-body"):
+            table: DataTable[str | Text] = DataTable(
+                id="contacts-table", cursor_type="row", zebra_stripes=True
+            )
+            table.add_column("name", key="name", width=22)
+            table.add_column("headline", key="headline", width=24)
+            table.add_column("status", key="status", width=9)
+            table.add_column("deg", key="degree", width=3)
+            table.add_column("otw", key="otw", width=3)
+            table.add_column("fit", key="fit", width=4)
+            yield table
+            with VerticalScroll(id="contact-detail"):
+                yield Static("Select a contact to see its timeline.", id="detail-text")
+        yield Label("", id="page-status")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        search = self.query_one("#search", Input)
+        search.cursor_blink = self.console.animations
+        self.query_one(DataTable).focus()
+        self.reload()
+
+    # Queries -----------------------------------------------------------------
+
+    def filters(self) -> ContactFilters:
+        def chosen(selector: str) -> object:
+            value = self.query_one(selector, Select).value
+            return None if value is Select.NULL else value
+
+        status = chosen("#filter-status")
+        degree = chosen("#filter-degree")
+        otw = chosen("#filter-otw")
+        listed = chosen("#filter-blacklisted")
+        return ContactFilters(
+            status=str(status) if status is not None else None,
+            degree=int(str(degree)) if degree is not None else None,
+            open_to_work=bool(otw) if otw is not None else None,
+            blacklisted=bool(listed) if listed is not None else None,
+            search=self.query_one("#search", Input).value.strip() or None,
+        )
+
+    @property
+    def settled(self) -> bool:
+        """True when the table shows the answer to the latest query (tests and the bench wait on it)."""
+        return self._debounce is None and self.loaded_generation == self.generation
+
+    def reload(self) -> None:
+        """Back to the first page of the current filters."""
+        self.keys = [None]
+        self._fetch(0)
+
+    def _fetch(self, page_index: int) -> None:
+        self.generation += 1
+        request = PageRequest(self.generation, self.filters(), self.keys[page_index], page_index)
+        source = self.console.contacts
+        size = self.console.page_size
+
+        async def load() -> None:
+            result = await source.page(request.filters, after=request.after, limit=size)
+            self.post_message(self.PageLoaded(request, result))
+
+        self.run_worker(
+            load, name="contacts page", group="contacts-page", exclusive=True, exit_on_error=False
+        )
+
+    def on_contacts_screen_page_loaded(self, message: ContactsScreen.PageLoaded) -> None:
+        request, result = message.request, message.result
+        if request.generation != self.generation:
+            return  # an older query answered late
+        self.loaded_generation = request.generation
+        self.page_index = request.page_index
+        self.next_after = result.next_after
+        del self.keys[request.page_index + 1 :]
+        self.total = result.total
+        table = self.query_one(DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for row in result.rows:
+                table.add_row(
+                    Text(row.name),
+                    Text(row.headline or ""),
+                    row.status,
+                    str(row.degree or "—"),
+                    "yes" if row.open_to_work else "",
+                    f"{row.fit_score:.2f}" if row.fit_score is not None else "",
+                    key=str(row.id),
+                )
+        first = request.page_index * self.console.page_size + 1
+        last = first + len(result.rows) - 1
+        shown = f"{first}–{last}" if result.rows else "none"
+        more = "PgDn: next" if result.next_after is not None else "last page"
+        back = " · PgUp: previous" if request.page_index > 0 else ""
+        self.query_one("#page-status", Label).update(
+            f"page {request.page_index + 1} · rows {shown} of {result.total} · {more}{back}"
+        )
+        if not result.rows:
+            self._show_detail(None)
+
+    # Keys and inputs ---------------------------------------------------------------
+
+    def action_next_page(self) -> None:
+        if self.next_after is None or not self.settled:
+            return
+        self.keys = [*self.keys[: self.page_index + 1], self.next_after]
+        self._fetch(self.page_index + 1)
+
+    def action_previous_page(self) -> None:
+        if self.page_index == 0 or not self.settled:
+            return
+        self._fetch(self.page_index - 1)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self) -> None:
+        # Debounced: typing "dupont" queries once, after the operator pauses.
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(self.console.search_debounce, self._search_now)
+
+    def _search_now(self) -> None:
+        self._debounce = None
+        self.reload()
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._search_now()
+        self.action_focus_table()
+
+    @on(Select.Changed)
+    def filter_changed(self) -> None:
+        self.reload()
+
+    # Detail pane ---------------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted, "#contacts-table")
+    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is None:
+            return
+        contact_id = int(event.row_key.value)
+        if contact_id == self.detail_id:
+            return
+        self.detail_id = contact_id
+        source = self.console.contacts
+
+        async def load() -> None:
+            self.post_message(self.DetailLoaded(contact_id, await source.detail(contact_id)))
+
+        self.run_worker(
+            load, name="contact detail", group="contact-detail", exclusive=True, exit_on_error=False
+        )
+
+    def on_contacts_screen_detail_loaded(self, message: ContactsScreen.DetailLoaded) -> None:
+        if message.contact_id == self.detail_id:
+            self._show_detail(message.detail)
+
+    def _show_detail(self, detail: ContactDetail | None) -> None:
+        pane = self.query_one("#detail-text", Static)
+        if detail is None:
+            self.detail_id = None
+            pane.update("No contact selected.")
+            return
+        zone = self.console.zone
+        row = detail.row
+        text = Text()
+        text.append(row.name + "\n", style="bold")
+        for value in (row.headline, detail.job_title and f"{detail.job_title} at {detail.company or '?'}"):
+            if value:
+                text.append(f"{value}\n")
+        facts = [
+            f"status {row.status}",
+            f"degree {row.degree or '—'}",
+            f"birthday {detail.birthday or '—'}",
+        ]
+        if row.open_to_work:
+            facts.append("open to work")
+        text.append(" · ".join(facts) + "\n")
+        if detail.location:
+            text.append(f"{detail.location}\n", style="dim")
+        if detail.blacklisted:
+            text.append("BLACKLISTED: never contacted\n", style="bold red")
+        if row.profile_url:
+            text.append(f"{row.profile_url}\n", style="dim")
+        text.append("\nTimeline\n", style="bold underline")
+        if not detail.timeline:
+            text.append("nothing done yet\n", style="dim")
+        for entry in detail.timeline:
+            style = {"sent": "green", "failed": "red", "unknown": "yellow"}.get(entry.state, "")
+            text.append(f"{local(entry.at, zone)} ", style="dim")
+            text.append(f"{entry.kind} {entry.state}\n", style=style)
+            if entry.text:
+                text.append(f"  “{entry.text}”\n", style="italic")
+            if entry.error:
+                text.append(f"  {entry.error}\n", style="red")
+        pane.update(text)

@@ -1,0 +1,52 @@
+"""The campaign log screen: live tail with follow mode, level and campaign filters."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+
+from linkpilot.console.facade import CAMPAIGNS
+from linkpilot.console.screens.base import MainScreen
+from linkpilot.console.widgets.tail_log import LEVELS, LogPane
+from linkpilot.engine.events import LogLine
+
+
+class LogScreen(MainScreen):
+    mode_name = "log"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "cycle_level", "Level", id="log.level"),
+        Binding("n", "cycle_campaign", "Campaign", id="log.campaign"),
+        Binding("f", "follow", "Follow", id="log.follow"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield LogPane(self.console.zone, max_lines=self.console.log_capacity, id="log-pane")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.console.log_screen = self
+        self.pane.reload(self.console.log_lines)
+
+    @property
+    def pane(self) -> LogPane:
+        return self.query_one(LogPane)
+
+    def append(self, lines: list[LogLine]) -> None:
+        self.pane.append(lines)
+
+    def action_cycle_level(self) -> None:
+        pane = self.pane
+        pane.min_level = LEVELS[(LEVELS.index(pane.min_level) + 1) % len(LEVELS)]
+        pane.reload(self.console.log_lines)
+
+    def action_cycle_campaign(self) -> None:
+        pane = self.pane
+        choices: list[str | None] = [None, *CAMPAIGNS]
+        pane.campaign = choices[(choices.index(pane.campaign) + 1) % len(choices)]
+        pane.reload(self.console.log_lines)
+
+    def action_follow(self) -> None:
+        self.pane.follow(not self.pane.following)

@@ -1,0 +1,125 @@
+"""The contacts screen against a real SQLite file: keyset pages, debounced search, filters, detail."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Select
+
+from linkpilot.common.text import fold
+from linkpilot.console.screens.contacts import ContactsScreen
+from tests.console.conftest import AppFactory
+from tests.console.helpers import screen_text, settle, wait_until
+
+SIZE = (120, 40)
+
+
+def names(screen: ContactsScreen) -> list[str]:
+    table = screen.query_one(DataTable)
+    return [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
+
+
+async def test_pages_forward_and_back_one_page_at_a_time(make_app: AppFactory) -> None:
+    app = make_app(page_size=20)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        screen = await settle(pilot)
+        first = names(screen)
+        # One page in the widget, never the table: 120 contacts, 20 rows.
+        assert len(first) == 20
+        assert first == sorted(first, key=fold)
+        assert "page 1 · rows 1–20 of 120 · PgDn: next" in screen_text(app)
+
+        seen = list(first)
+        for page in range(2, 7):
+            await pilot.press("pagedown")
+            screen = await settle(pilot)
+            assert screen.query_one(DataTable).row_count == 20
+            assert screen.page_index == page - 1
+            seen.extend(names(screen))
+        assert "page 6 · rows 101–120 of 120 · last page" in screen_text(app)
+        assert len(seen) == 120
+        assert len(set(seen)) == 120
+        assert seen == sorted(seen, key=fold)
+
+        await pilot.press("pagedown")  # already on the last page: nothing to fetch
+        screen = await settle(pilot)
+        assert screen.page_index == 5
+
+        for _ in range(5):
+            await pilot.press("pageup")
+            screen = await settle(pilot)
+        assert screen.page_index == 0
+        assert names(screen) == first
+
+
+async def test_search_as_you_type_is_debounced_and_pages_the_matches(make_app: AppFactory) -> None:
+    # Keys arrive milliseconds apart; the pause that ends a word is longer than the debounce.
+    app = make_app(page_size=20, search_debounce=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        screen = await settle(pilot)
+        generation = screen.generation
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"jean")
+        screen = await settle(pilot)
+        # Four keystrokes, one query.
+        assert screen.generation == generation + 1
+        found = names(screen)
+        assert found
+        assert all(name.startswith("Jean ") for name in found)
+        assert "of 10 ·" in screen_text(app)
+
+        await pilot.press(*" dup")
+        screen = await settle(pilot)
+        assert names(screen) == ["Jean Dupont"]
+
+
+async def test_filters_combine_and_reset_to_the_first_page(make_app: AppFactory) -> None:
+    app = make_app(page_size=20)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        screen = await settle(pilot)
+        await pilot.press("pagedown")
+        screen = await settle(pilot)
+        assert screen.page_index == 1
+
+        screen.query_one("#filter-status", Select).value = "connected"
+        screen = await settle(pilot)
+        assert screen.page_index == 0
+        assert "of 30 ·" in screen_text(app)
+        table = screen.query_one(DataTable)
+        assert {str(table.get_row_at(n)[2]) for n in range(table.row_count)} == {"connected"}
+
+        screen.query_one("#filter-otw", Select).value = True
+        screen = await settle(pilot)
+        # n % 4 == 2 and n % 5 == 0: n in 10, 30, 50, 70, 90, 110.
+        assert screen.total == 6
+
+        screen.query_one("#filter-status", Select).clear()
+        screen.query_one("#filter-otw", Select).clear()
+        screen.query_one("#filter-blacklisted", Select).value = True
+        screen = await settle(pilot)
+        assert screen.total == 1
+        assert names(screen) == ["Bob Amadou"]
+
+
+async def test_detail_pane_shows_the_timeline(make_app: AppFactory) -> None:
+    app = make_app(page_size=20)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        screen = await settle(pilot)
+        await wait_until(pilot, lambda: "Timeline" in screen_text(app))
+        text = screen_text(app)
+        assert "Ana Amadou" in text
+        assert "05 Dec 09:00 birthday sent" in text
+        assert "“Happy birthday Ana!”" in text
+
+        ana = screen.detail_id
+        await pilot.press("down")
+        await wait_until(pilot, lambda: "Ana Bernard" in screen_text(app) and screen.detail_id != ana)
+        await wait_until(pilot, lambda: "nothing done yet" in screen_text(app))
+
+        screen.query_one("#filter-blacklisted", Select).value = True
+        screen = await settle(pilot)
+        await wait_until(pilot, lambda: "BLACKLISTED: never contacted" in screen_text(app))
+        assert screen_text(app).count("Bob Amadou") == 2  # the row and the detail pane
