@@ -146,13 +146,24 @@ async def test_result_groups_by_day_today_first(db: Database) -> None:
     ids = await add_contacts(db, (6, 10), (6, 15), (6, 10), (6, 14), (6, 15))
     async with db.session() as session:
         result = await birthdays_due(session, date(2026, 6, 15))
-    assert [(day.occurrence, day.days_late, day.contact_ids) for day in result.days] == [
-        (date(2026, 6, 15), 0, [ids[1], ids[4]]),
-        (date(2026, 6, 14), 1, [ids[3]]),
-        (date(2026, 6, 10), 5, [ids[0], ids[2]]),
+    assert [(day.occurrence, day.days_late, day.count, day.contact_ids) for day in result.days] == [
+        (date(2026, 6, 15), 0, 2, (ids[1], ids[4])),
+        (date(2026, 6, 14), 1, 1, (ids[3],)),
+        (date(2026, 6, 10), 5, 2, (ids[0], ids[2])),
     ]
     assert len(result) == 5
     assert result.contact_ids() == [ids[1], ids[4], ids[3], ids[0], ids[2]]
+    assert repr(result.days[0]) == "DueDay(2026-06-15, days_late=0, count=2)"
+
+
+async def test_a_day_holding_28_and_29_february_lists_ids_in_order(db: Database) -> None:
+    first, second = await add_contacts(db, (2, 29), (2, 28))
+    third, fourth = await add_contacts(db, (2, 28), (2, 29))
+    async with db.session() as session:
+        [day] = (await birthdays_due(session, date(2027, 3, 2))).days
+    assert (day.occurrence, day.days_late, day.count) == (date(2027, 2, 28), 2, 4)
+    assert day.contact_ids == (first, second, third, fourth)
+    assert day.contact_ids is day.contact_ids  # parsed once
 
 
 @pytest.mark.parametrize("late_days", [-1, MAX_LATE_DAYS + 1])
@@ -221,7 +232,7 @@ async def test_query_plan_searches_the_birthday_index(
 
 def test_the_statement_renders_for_postgresql_too() -> None:
     stmt = birthdays_due_statement(date(2026, 1, 3), 10)
-    pg = str(stmt.compile(dialect=PGDialect_psycopg()))
+    pg = str(stmt.compile(dialect=PGDialect_psycopg()))  # type: ignore[no-untyped-call]
     assert "string_agg(CAST(contacts.id AS VARCHAR), ',')" in pg
     assert "UNION ALL" in pg
     lite = str(stmt.compile(dialect=sqlite.dialect()))

@@ -16,11 +16,10 @@ from __future__ import annotations
 import calendar
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
 
-from sqlalchemy import CompoundSelect, Select, String, select, union_all
+from sqlalchemy import CompoundSelect, Select, String, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -111,7 +110,9 @@ def _joined_ids_sqlite(element: JoinedIds, compiler: SQLCompiler, **kw: Any) -> 
     return f"group_concat({compiler.process(element.clauses, **kw)})"
 
 
-def _range_select(month_days: MonthDayRange, first_degree_only: bool) -> Select[int | None, int | None, str]:
+def _range_select(
+    month_days: MonthDayRange, first_degree_only: bool
+) -> Select[int | None, int | None, str, int]:
     month, first, last = month_days
     day = Contact.birthday_day
     stmt = (
@@ -119,6 +120,7 @@ def _range_select(month_days: MonthDayRange, first_degree_only: bool) -> Select[
             Contact.birthday_month,
             Contact.birthday_day,
             JoinedIds(Contact.id),
+            func.count(),
         )
         .where(Contact.birthday_month == month, day == first if first == last else day.between(first, last))
         .group_by(Contact.birthday_month, Contact.birthday_day)
@@ -130,7 +132,7 @@ def _range_select(month_days: MonthDayRange, first_degree_only: bool) -> Select[
 
 def birthdays_due_statement(
     today: date, late_days: int = DEFAULT_LATE_DAYS, *, first_degree_only: bool = False
-) -> Select[int | None, int | None, str] | CompoundSelect[int | None, int | None, str]:
+) -> Select[int | None, int | None, str, int] | CompoundSelect[int | None, int | None, str, int]:
     """The look-up query: one indexed range per calendar month the window touches.
 
     Each range is `month = ? AND day BETWEEN ? AND ?` and yields one row per (month, day) with
@@ -145,20 +147,42 @@ def birthdays_due_statement(
     return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
-@dataclass(frozen=True, slots=True)
 class DueDay:
-    """The contacts whose birthday occurrence falls on one date of the window."""
+    """The contacts whose birthday occurrence falls on one date of the window.
 
-    occurrence: date
-    days_late: int
-    contact_ids: list[int]
+    The ids arrive from the database as comma-joined text, one piece per (month, day); they
+    are parsed the first time `contact_ids` is read, so a run that stops at its quota after
+    today's first few people never pays for the thousands of late ones behind them."""
+
+    __slots__ = ("_ids", "_joined", "count", "days_late", "occurrence")
+
+    def __init__(self, occurrence: date, days_late: int, joined_ids: Sequence[str], count: int) -> None:
+        self.occurrence = occurrence
+        self.days_late = days_late
+        self.count = count
+        self._joined = tuple(joined_ids)
+        self._ids: tuple[int, ...] | None = None
+
+    @property
+    def contact_ids(self) -> tuple[int, ...]:
+        """Ascending ids."""
+        if self._ids is None:
+            # A comma-separated list of integers is a JSON array body: json parses it in C.
+            ids: list[int] = json.loads(f"[{','.join(self._joined)}]")
+            if len(self._joined) > 1:  # 28 February in a non-leap year also holds the 29th's
+                ids.sort()
+            self._ids = tuple(ids)
+        return self._ids
+
+    def __repr__(self) -> str:
+        return f"DueDay({self.occurrence.isoformat()}, days_late={self.days_late}, count={self.count})"
 
 
 class DueBirthdays:
     """The answer of `birthdays_due`: per occurrence date, today's first, then by lateness.
 
-    Iterating yields one `BirthdayDue` per contact; they are built on demand, because the
-    look-up may match tens of thousands of contacts while a run wishes a few dozen."""
+    Iterating yields one `BirthdayDue` per contact, built on demand: the look-up may match
+    tens of thousands of contacts while a run wishes a few dozen."""
 
     __slots__ = ("days",)
 
@@ -166,7 +190,7 @@ class DueBirthdays:
         self.days = tuple(days)
 
     def __len__(self) -> int:
-        return sum(len(day.contact_ids) for day in self.days)
+        return sum(day.count for day in self.days)
 
     def __iter__(self) -> Iterator[BirthdayDue]:
         for day in self.days:
@@ -193,20 +217,22 @@ async def birthdays_due(
     late_of: dict[tuple[int | None, int | None], int] = {
         pair: (today - occurrence).days for pair, occurrence in window_occurrences(today, late_days).items()
     }
-    ids_by_late: list[list[int]] = [[] for _ in range(late_days + 1)]
+    joined_by_late: list[list[str]] = [[] for _ in range(late_days + 1)]
+    count_by_late = [0] * (late_days + 1)
     result = await session.execute(
         birthdays_due_statement(today, late_days, first_degree_only=first_degree_only)
     )
-    for month, day, joined_ids in result:
-        # A comma-separated list of integers is a JSON array body: json parses it in C.
-        ids_by_late[late_of[(month, day)]] += json.loads(f"[{joined_ids}]")
-    days = []
-    for late, ids in enumerate(ids_by_late):
-        if ids:
-            # Already ascending per (month, day); only 28 February may merge two such lists.
-            ids.sort()
-            days.append(DueDay(today - timedelta(days=late), late, ids))
-    return DueBirthdays(days)
+    for month, day, joined_ids, count in result:
+        late = late_of[(month, day)]
+        joined_by_late[late].append(joined_ids)
+        count_by_late[late] += count
+    return DueBirthdays(
+        [
+            DueDay(today - timedelta(days=late), late, joined, count_by_late[late])
+            for late, joined in enumerate(joined_by_late)
+            if joined
+        ]
+    )
 
 
 def already_wished_statement(
