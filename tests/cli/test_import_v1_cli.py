@@ -49,9 +49,10 @@ def test_import_prints_a_table_and_keeps_a_backup(cli, v1: Path, home: Path) -> 
     assert "contacts                 10         5       2        3" in lines
     assert "  skipped: 1 inactive in V1 (removed from its blacklist)" in lines
     assert (
-        "notification_settings: 1 rows not imported (e-mail settings with an SMTP password in clear: never imported)"
+        "notification_settings: 1 row not imported (e-mail settings with an SMTP password in clear: never imported)"
         in lines
     )
+    assert "schema_version: 4 rows not imported (V1 migration bookkeeping)" in lines
     assert "added 10 contacts, 10 interactions, 3 blacklist entries" in lines
     backups = list((home / "backups").iterdir())
     assert len(backups) == 1

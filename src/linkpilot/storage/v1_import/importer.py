@@ -29,7 +29,7 @@ from linkpilot.storage.models import (
     InteractionState,
 )
 from linkpilot.storage.v1_import import mapping as m
-from linkpilot.storage.v1_import.people import ContactIndex, Found, Match
+from linkpilot.storage.v1_import.people import ContactIndex, Found
 from linkpilot.storage.v1_import.reader import IMPORTED_COLUMNS, NOT_IMPORTED, V1Snapshot
 from linkpilot.storage.v1_import.report import ImportReport, TableReport
 
@@ -253,12 +253,9 @@ def _contacts(run: _Run) -> None:
 
 def _merged(run: _Run, t: TableReport, found: Found, url: str | None) -> Contact | None:
     """Count a row that lands on an existing contact; a URL it brings is adopted."""
-    if found.contact is None or found.match is None:
-        return None
-    t.merged[found.match.value] += 1
-    if found.match is Match.NAME_ADOPTS_URL and url is not None:
-        run.people.set_url(found.contact, url)
-    return found.contact
+    if found.match is not None:
+        t.merged[found.match.value] += 1
+    return run.people.land(found, url)
 
 
 def _person_by_name(run: _Run, t: TableReport, name: str | None, why: str) -> Contact | str:
@@ -342,7 +339,8 @@ def _profile_visits(run: _Run) -> None:
         contact: Contact | str
         if url is not None:
             found = run.people.find(url, name, adopt=True)
-            contact = _merged(run, TableReport(), found, url) or run.new_contact(
+            # The visit itself is a new interaction whoever it lands on: nothing merged to count.
+            contact = run.people.land(found, url) or run.new_contact(
                 Contact(name=name or m.slug_name(url), profile_url=url)
             )
             if found.contact is None:

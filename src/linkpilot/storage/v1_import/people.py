@@ -68,9 +68,12 @@ class ContactIndex:
             return Found(None, ambiguous=True)
         return Found(same[0], Match.NAME) if same else Found(None)
 
-    def set_url(self, contact: Contact, url: str) -> None:
-        contact.profile_url = url
-        self.by_url[url] = contact
+    def land(self, found: Found, url: str | None) -> Contact | None:
+        """The contact a row found, having taken the row's URL when it was matched by name for it."""
+        if found.contact is not None and found.match is Match.NAME_ADOPTS_URL and url is not None:
+            found.contact.profile_url = url
+            self.by_url[url] = found.contact
+        return found.contact
 
     def create(self, contact: Contact) -> Contact:
         # No flush per row: one flush at the end inserts everything (a flush per row is quadratic).

@@ -154,13 +154,13 @@ def _in_wal_mode(path: Path) -> bool:
     return header[18] == 2 or header[19] == 2
 
 
-def needs_copy(path: Path) -> bool:
+def _needs_copy(path: Path) -> bool:
     return _in_wal_mode(path) or any(p.exists() for p in _companions(path))
 
 
 @contextmanager
 def _readable_copy(path: Path) -> Iterator[tuple[Path, bool]]:
-    if not needs_copy(path):
+    if not _needs_copy(path):
         yield path, False
         return
     with tempfile.TemporaryDirectory(prefix="linkpilot-v1-") as tmp:

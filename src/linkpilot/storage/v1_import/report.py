@@ -80,7 +80,7 @@ class ImportReport:
         for name, cols in self.missing_columns.items():
             out.append(f"{name}: columns not in this file, read as empty: {', '.join(cols)}")
         for name, (n, why) in self.not_imported.items():
-            out.append(f"{name}: {n} rows not imported ({why})")
+            out.append(f"{name}: {n} row{'' if n == 1 else 's'} not imported ({why})")
         a = self.added
         added = (
             f"{a['contacts']} contacts, {a['interactions']} interactions, {a['blacklist']} blacklist entries"
