@@ -63,6 +63,17 @@ def local_today(now: datetime, zone: tzinfo) -> date:
     return now.astimezone(zone).date()
 
 
+def celebrated_on(month: int, day: int, year: int) -> date | None:
+    """The date a (month, day) birthday is celebrated in `year`: 29 February falls on the 28th
+    in other years. None for a day the month never has (31 April, 30 February)."""
+    if month == 2 and day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 def window_occurrences(today: date, late_days: int = DEFAULT_LATE_DAYS) -> dict[tuple[int, int], date]:
     """Every stored (month, day) whose birthday is celebrated between today - late_days and today,
     mapped to the date it is celebrated on."""
