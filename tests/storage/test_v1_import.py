@@ -227,12 +227,18 @@ async def test_late_wish_counts_back_to_its_birthday(tmp_path: Path, target: Pat
             "INSERT INTO birthday_messages (contact_id, contact_name, message_text, sent_at)"
             " VALUES (NULL, 'Date Only', 'HB', '2024-02-10')"
         )
+        conn.execute(
+            "INSERT INTO birthday_messages (contact_id, contact_name, message_text, sent_at, days_late)"
+            " VALUES (NULL, 'Way Late', 'HB', '2024-02-11T12:00:00+00:00', 9999)"
+        )
     report = await run(path, target, zone=ZoneInfo("America/Los_Angeles"))
-    assert report.tables["birthday_messages"].imported == 2
+    assert report.tables["birthday_messages"].imported == 3
+    assert report.tables["birthday_messages"].notes["days_late not understood, taken as 0"] == 1
     assert report.warnings == []
     async with db.session() as s:
         got = {(i.occurrence, i.days_late) for i in (await s.scalars(select(Interaction))).all()}
-    assert got == {(date(2024, 1, 31), 3), (date(2024, 2, 10), 0)}
+    # Los Angeles: 09:00 UTC on 3 February is still the 3rd there, minus 3 days late.
+    assert got == {(date(2024, 1, 31), 3), (date(2024, 2, 10), 0), (date(2024, 2, 11), 0)}
 
 
 async def test_importing_twice_adds_nothing(v1: Path, target: Path) -> None:

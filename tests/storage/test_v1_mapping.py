@@ -47,6 +47,9 @@ def test_local_date_of_an_instant_and_of_a_bare_date() -> None:
     assert late_evening.local_date(ZoneInfo("UTC")) == date(2024, 4, 12)
     assert bare.local_date(ZoneInfo("America/Los_Angeles")) == date(2024, 4, 12)
     assert bare.local_date(ZoneInfo("Pacific/Kiritimati")) == date(2024, 4, 12)
+    basic = m.parse_time("20240412", NOW)
+    assert basic is not None
+    assert basic.local_date(ZoneInfo("America/Los_Angeles")) == date(2024, 4, 12)
 
 
 @pytest.mark.parametrize(

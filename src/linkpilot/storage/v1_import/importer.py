@@ -43,6 +43,8 @@ def _id(target: Target) -> int:
 
 
 SOURCE = "v1"
+# A wish more than a year late belongs to no birthday we could name: the value is junk.
+MAX_DAYS_LATE = 365
 TABLE_PREFIX = "v1."
 
 ALREADY = "already imported"
@@ -290,7 +292,7 @@ def _birthday_messages(run: _Run) -> None:
             t.skipped[contact] += 1
             continue
         days_late = m.whole_number(row["days_late"])
-        if days_late is None or days_late < 0:
+        if days_late is None or not 0 <= days_late <= MAX_DAYS_LATE:
             if row["days_late"] is not None:
                 t.notes["days_late not understood, taken as 0"] += 1
             days_late = 0

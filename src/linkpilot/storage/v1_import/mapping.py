@@ -86,7 +86,7 @@ def parse_time(value: Any, now: datetime) -> V1Time | None:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
         return None
-    date_only = len(raw) == 10
+    date_only = len(raw) <= 10 and ":" not in raw  # "2024-03-05" or "20240305"
     at = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     if at < EARLIEST or at > now + FUTURE_SLACK:
         return None
