@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from linkpilot.common.errors import BadInput
 from linkpilot.storage.contacts import upsert_contact
@@ -211,6 +211,26 @@ async def test_export_round_trips_through_import(db: Database, tmp_path: Path) -
         "skills": ["Python", "SQL"],
     }
     assert bob.fields == {"name": "Bob", "first_name": "Bob", "status": "new", "open_to_work": False}
+
+
+async def test_export_reads_in_batches_and_misses_no_one(db: Database) -> None:
+    async with db.transaction() as session:
+        await session.execute(
+            insert(Contact),
+            [
+                {"profile_url": f"https://www.linkedin.com/in/p-{n}/", "name": f"Person {n}"}
+                for n in range(1234)
+            ],
+        )
+    out = io.StringIO()
+    async with db.session() as session:
+        assert await export_contacts(session, out, ["profile_url", "created_at"]) == 1234
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "profile_url,created_at"
+    assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(
+        f"https://www.linkedin.com/in/p-{n}/" for n in range(1234)
+    )
+    assert all(len(line.split(",")[1]) == len("2026-01-01T00:00:00+00:00") for line in lines[1:])
 
 
 def test_parse_columns() -> None:

@@ -38,10 +38,26 @@ async def seed(db: Database) -> tuple[int, int]:
                     "profile": "https://fr.linkedin.com/in/Eloise-Durand?trk=1",
                     "headline": "Data",
                     "days_late": 2,
-                }
+                },
+                # The engine's own plan items (engine.campaigns.summary.PlanItem), by slug.
+                {
+                    "slug": "eloise-durand",
+                    "name": "E. Durand",
+                    "action": "message",
+                    "reason": "birthday",
+                    "text": "Joyeux anniversaire !",
+                    "template_id": "fr-1",
+                    "occurrence": "2026-03-14",
+                    "days_late": None,
+                },
+                "not a mapping",
+                {"profile": "https://www.linkedin.com/company/acme/", "name": "Acme"},
             ],
+            stop_reason="identity_mismatch: thread shows ÉLOÏSE DURAND, expected eloise-durand",
         )
-        untouched_run = CampaignRun(campaign="invitations", plan=[{"name": "Bob Smith", "reason": "stale"}])
+        untouched_run = CampaignRun(
+            campaign="invitations", plan=[{"name": "Bob Smith", "reason": "stale"}], stop_reason="completed"
+        )
         session.add_all([run, other_run, untouched_run])
         await session.flush()
         session.add_all(
@@ -133,8 +149,21 @@ async def test_forget_erases_the_person_and_keeps_the_history(db: Database) -> N
         {"reason": "due", "kind": "birthday", "forgotten": True},
         {"contact_id": bob_id, "name": "Bob Smith", "reason": "due"},
     ]
-    assert runs[1].plan == [{"days_late": 2, "forgotten": True}]
-    assert runs[2].plan == [{"name": "Bob Smith", "reason": "stale"}]
+    assert runs[1].plan == [
+        {"days_late": 2, "forgotten": True},
+        {
+            "action": "message",
+            "reason": "birthday",
+            "template_id": "fr-1",
+            "occurrence": "2026-03-14",
+            "days_late": None,
+            "forgotten": True,
+        },
+        "not a mapping",
+        {"profile": "https://www.linkedin.com/company/acme/", "name": "Acme"},
+    ]
+    assert runs[1].stop_reason == "identity_mismatch: thread shows (forgotten), expected (forgotten)"
+    assert (runs[2].plan, runs[2].stop_reason) == ([{"name": "Bob Smith", "reason": "stale"}], "completed")
     # Nothing personal left anywhere in the database file.
     for name in ("contacts", "interactions", "campaign_runs"):
         dump = repr(await table(db, name)).lower()

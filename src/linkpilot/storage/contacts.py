@@ -7,6 +7,7 @@ an index range scan that starts right after the last row shown, however deep the
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from linkpilot.common.errors import BadInput
 from linkpilot.common.text import fold, search_words
-from linkpilot.common.urls import normalize_profile_url
+from linkpilot.common.urls import normalize_profile_url, profile_slug
 from linkpilot.storage.blacklist import contact_is_blacklisted, is_blacklisted
 from linkpilot.storage.models import CampaignRun, Contact, Interaction
 
@@ -315,12 +316,13 @@ class ForgetReport:
 
 # Plan entries keep these keys when their person is forgotten: what was done and why, not to whom.
 _PLAN_KEEP = frozenset(
-    {"kind", "action", "reason", "state", "status", "skip_reason", "days_late", "occurrence"}
+    {"kind", "action", "reason", "state", "status", "skip_reason", "days_late", "occurrence", "template_id"}
 )
 
 
 async def forget_contact(session: AsyncSession, profile_url: str) -> ForgetReport:
-    """Erase a person: their contact row, the texts sent to them, and their place in campaign plans.
+    """Erase a person: their contact row, the texts sent to them, their place in campaign plans
+    (and in run stop reasons).
 
     Kept on purpose: quota_events (they hold no personal data and are the quota history);
     each interaction's kind, state, occurrence and timestamps, unlinked from the person (the
@@ -352,29 +354,34 @@ async def forget_contact(session: AsyncSession, profile_url: str) -> ForgetRepor
         .values(text=None, error=None, contact_id=None)
         .execution_options(synchronize_session=False)
     )
-    runs = await _scrub_plans(session, contact_id, url, fold(name))
+    runs = await _scrub_runs(session, contact_id, url, name)
     await session.execute(delete(Contact).where(Contact.id == contact_id))
     session.expunge(contact)
     await session.flush()
     return ForgetReport(contact_id, int(getattr(scrubbed, "rowcount", 0) or 0), runs, blacklisted)
 
 
-async def _scrub_plans(session: AsyncSession, contact_id: int, url: str | None, name_key: str) -> int:
+async def _scrub_runs(session: AsyncSession, contact_id: int, url: str | None, name: str) -> int:
+    """Campaign runs keep their plans and stop reasons, without this person in them."""
+    slug = profile_slug(url) if url else None
+    name_key = fold(name)
+    mentions = re.compile("|".join(re.escape(t) for t in (name, slug) if t), re.IGNORECASE)
     changed = 0
-    runs = (await session.execute(select(CampaignRun))).scalars()
-    for run in runs:
+    for run in (await session.execute(select(CampaignRun))).scalars():
         plan = run.plan or []
         new_plan = [
-            _scrubbed_entry(entry) if _plan_entry_is(entry, contact_id, url, name_key) else entry
+            _scrubbed_entry(entry) if _plan_entry_is(entry, contact_id, url, slug, name_key) else entry
             for entry in plan
         ]
-        if new_plan != plan:
+        stop_reason = mentions.sub("(forgotten)", run.stop_reason) if run.stop_reason else run.stop_reason
+        if new_plan != plan or stop_reason != run.stop_reason:
             run.plan = new_plan
+            run.stop_reason = stop_reason
             changed += 1
     return changed
 
 
-def _plan_entry_is(entry: object, contact_id: int, url: str | None, name_key: str) -> bool:
+def _plan_entry_is(entry: object, contact_id: int, url: str | None, slug: str | None, name_key: str) -> bool:
     if not isinstance(entry, Mapping):
         return False
     if entry.get("contact_id") == contact_id:
@@ -382,6 +389,8 @@ def _plan_entry_is(entry: object, contact_id: int, url: str | None, name_key: st
     for value in entry.values():
         if not isinstance(value, str):
             continue
+        if slug and value.lower() == slug:
+            return True
         if url and value.startswith(("http", "/in/", "www.")):
             try:
                 if normalize_profile_url(value) == url:
