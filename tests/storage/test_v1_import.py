@@ -25,6 +25,7 @@ from tests.fixtures.v1_factory import (
     SMTP_PASSWORD,
     create_v1_database,
     create_v1_with_companions,
+    create_v1_with_hot_journal,
     truncate_copy,
 )
 
@@ -311,6 +312,23 @@ async def test_wal_companions_are_read_from_a_copy(tmp_path: Path, target: Path)
     assert report.copied
     assert {n: t.read for n, t in report.tables.items()} == {n: e["read"] for n, e in EXPECTED.items()}
     assert files_state(path) == before
+
+
+async def test_a_hot_journal_is_rolled_back_in_the_copy(tmp_path: Path, target: Path, db: Database) -> None:
+    path = create_v1_with_hot_journal(tmp_path / "linkedin.db")
+    before = files_state(path)
+    assert set(before) == {"linkedin.db", "linkedin.db-journal"}
+    with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as conn:
+        # Without its journal the file shows the half-done write: no contacts left at all.
+        assert conn.execute("SELECT COUNT(*) FROM contacts").fetchone()[0] == 0
+    report = await run(path, target)
+    assert report.copied
+    assert files_state(path) == before
+    assert {n: t.read for n, t in report.tables.items()} == {n: e["read"] for n, e in EXPECTED.items()}
+    async with db.session() as s:
+        texts = (await s.scalars(select(Interaction.text).where(Interaction.kind == "birthday"))).all()
+    assert texts
+    assert not [t for t in texts if t and "uncommitted" in t]
 
 
 async def test_a_running_v1_bot_keeps_its_file(tmp_path: Path, target: Path) -> None:

@@ -112,8 +112,11 @@ def read_v1(path: Path) -> V1Snapshot:
     path = path.expanduser()
     _check_file(path)
     with _readable_copy(path) as (readable, copied):
+        # The private copy is opened read-write: a hot journal in it must be rolled back (and a
+        # WAL recovered) before it can be read. query_only still forbids every write statement.
+        uri = readable.resolve().as_uri() + ("" if copied else "?mode=ro")
         try:
-            conn = sqlite3.connect(f"{readable.resolve().as_uri()}?mode=ro", uri=True)
+            conn = sqlite3.connect(uri, uri=True)
         except sqlite3.Error as exc:
             raise BadInput(f"cannot open V1 database {path}: {exc}") from None
         try:
