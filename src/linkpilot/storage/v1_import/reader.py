@@ -8,7 +8,9 @@ into a private temporary folder and the copy is read: a read-only connection on 
 would otherwise create or write `-shm`/`-wal` files beside the user's database. The `-shm`
 file is never copied: it is a cache SQLite rebuilds from the WAL. A copy taken while the
 bot writes is checked (size and mtime unchanged across the copy, `quick_check` passes) and
-retried a few times before giving up with one clear line.
+retried a few times before giving up with one clear line. The copy itself is opened
+read-write (with `query_only`): SQLite must be able to recover its WAL or roll back a hot
+journal (a write the bot was in the middle of) before it can be read.
 
 Everything is read into memory inside one read transaction, then the connection is closed:
 the importer never holds the V1 file open while it writes.
