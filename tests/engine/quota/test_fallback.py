@@ -103,3 +103,39 @@ async def test_reconcile_applies_what_storage_settled_while_redis_was_away(
     # The abandoned one expires in Redis too; the committed one was taken off the pending list.
     assert (await shared.counts(Action.MESSAGE, clock(), windows)).day == 1
     await shared.close()
+
+
+async def test_redis_dies_between_reserve_and_settle(
+    redis_server: RedisServer, redis_url: str, db: Database, clock: FrozenClock
+) -> None:
+    shared = RedisLedger(redis_client(redis_url), db, POLICY, clock, f"t:{uuid.uuid4().hex}")
+    ledger = FallbackLedger(shared, SqliteLedger(db, POLICY, clock), clock, probe_every=timedelta(seconds=30))
+    done, dropped = await grab(ledger, 2)
+    redis_server.stop()
+    await ledger.commit(done)  # storage is settled before Redis is asked
+    assert ledger.backend == "sqlite-fallback"
+    clock.advance(seconds=31)  # due for a probe, but Redis is still down
+    await ledger.release(dropped)
+    assert ledger.backend == "sqlite-fallback"
+    snap = await ledger.snapshot()
+    assert snap.get(Action.MESSAGE).day_used == 1
+    redis_server.restart()
+    clock.advance(seconds=31)
+    again = await grab(ledger, 9)
+    assert {r.backend for r in again} == {"redis"}
+    assert isinstance(await ledger.reserve(Action.MESSAGE), QuotaRefused)
+    await ledger.close()
+
+
+async def test_release_fails_over_when_redis_dies(
+    redis_server: RedisServer, redis_url: str, db: Database, clock: FrozenClock
+) -> None:
+    shared = RedisLedger(redis_client(redis_url), db, POLICY, clock, f"t:{uuid.uuid4().hex}")
+    ledger = FallbackLedger(shared, SqliteLedger(db, POLICY, clock), clock)
+    held = await grab(ledger, 10)
+    redis_server.stop()
+    await ledger.release(held[0])
+    assert ledger.backend == "sqlite-fallback"
+    [back] = await grab(ledger, 1)
+    assert back.backend == "sqlite"
+    await ledger.close()
