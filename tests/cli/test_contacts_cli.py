@@ -285,6 +285,24 @@ def test_export_bad_options(
     assert snapshot(home) == seeded
 
 
+def test_export_into_a_pipe_closed_early_ends_quietly(cli, tmp_path: Path, home: Path) -> None:
+    rows = "".join(f"linkedin.com/in/person-{n},Person {n}\n" for n in range(3000))
+    assert cli("contacts", "import", str(write(tmp_path, "profile_url,name\n" + rows))).code == 0
+    # Like `linkpilot contacts export | head -1`: far more than a pipe buffer, reader gone after a line.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "linkpilot", "contacts", "export"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith(b"profile_url,name,")
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert err == b""
+
+
 # --- forget --------------------------------------------------------------------------------
 
 
@@ -385,7 +403,7 @@ def test_list_search_limit_and_filters(cli, tmp_path: Path, home: Path, seeded: 
     assert [line.split("  ")[0] for line in found.out.splitlines()[2:-1]] == ["Éloïse Durand"]
     assert found.out.splitlines()[-1] == "1 of 1 contact"
     limited = cli("contacts", "list", "--limit", "1")
-    assert limited.out.splitlines()[-1] == "1 of 2 contacts (--limit 2 to see more)"
+    assert limited.out.splitlines()[-1] == "1 of 2 contacts (--limit 2 to see all)"
     assert cli("contacts", "list", "--search", "nobody").out == "no contacts match\n"
     assert cli("contacts", "list", "--degree", "1").out.splitlines()[-1] == "1 of 1 contact"
     assert cli("contacts", "list", "--blacklisted").out == "no contacts match\n"
@@ -393,6 +411,16 @@ def test_list_search_limit_and_filters(cli, tmp_path: Path, home: Path, seeded: 
     assert cli("contacts", "list", "--blacklisted").out == "no contacts match\n"  # not the full name
     assert cli("blacklist", "add", "dr. jean-pierre dupont, phd").code == 0
     assert "Jean-Pierre" in cli("contacts", "list", "--blacklisted").out
+
+
+def test_list_footer_beyond_one_page(cli, tmp_path: Path, home: Path) -> None:
+    rows = "".join(f"linkedin.com/in/person-{n},Person {n}\n" for n in range(1001))
+    assert cli("contacts", "import", str(write(tmp_path, "profile_url,name\n" + rows))).code == 0
+    result = cli("contacts", "list", "--limit", "3", "--sort", "fit")
+    assert [line.split()[1] for line in result.out.splitlines()[2:5]] == ["1000", "999", "998"]
+    assert result.out.splitlines()[-1] == (
+        "3 of 1001 contacts (narrow with --search or filters, or raise --limit up to 1000)"
+    )
 
 
 def test_list_on_an_empty_database_and_bad_options(cli, home: Path) -> None:

@@ -92,7 +92,15 @@ async def export(columns: str | None, output: Path | None) -> None:
     async def work(db: Database) -> int:
         async with db.session() as session:
             if output is None:
-                return await export_contacts(session, sys.stdout, chosen)
+                try:
+                    return await export_contacts(session, sys.stdout, chosen)
+                except BrokenPipeError:
+                    # `| head` closed the pipe: the reader has what it wanted. Point stdout at
+                    # /dev/null so the interpreter's final flush does not fail again.
+                    devnull = os.open(os.devnull, os.O_WRONLY)
+                    os.dup2(devnull, sys.stdout.fileno())
+                    os.close(devnull)
+                    return 0
             # Written beside the target and renamed into place: never a half-written file.
             partial = output.with_name(f".{output.name}.partial")
             try:
@@ -189,7 +197,12 @@ async def list_(
     table = [_row(c) for c in rows]
     for line in render_table(headers, table, flex=len(headers) - 1):
         click.echo(line)
-    more = f" (--limit {min(total, MAX_PAGE)} to see more)" if total > len(rows) else ""
+    if total <= len(rows):
+        more = ""
+    elif total <= MAX_PAGE:
+        more = f" (--limit {total} to see all)"
+    else:
+        more = f" (narrow with --search or filters, or raise --limit up to {MAX_PAGE})"
     click.echo(f"{len(rows)} of {total} contact{'s' if total != 1 else ''}{more}")
 
 
