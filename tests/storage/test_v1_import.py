@@ -483,3 +483,18 @@ def test_bad_files_are_refused_with_one_line(tmp_path: Path, v1: Path) -> None:
             read_v1(path)
         assert "\n" not in caught.value.message
         assert str(path) in caught.value.message
+
+
+def test_the_fixture_has_v1s_own_duplicate_guard(v1: Path) -> None:
+    """The factory's schema is V1's: idx_no_dup_msg refuses the same text to the same contact on one
+    UTC day, but lets through what the importer must dedupe (NULL contact_id, another text)."""
+    with sqlite3.connect(v1) as conn:
+        version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        assert version == 4
+        insert = "INSERT INTO birthday_messages (contact_id, contact_name, message_text, sent_at) VALUES (?, ?, ?, ?)"
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute(
+                insert, (1, "Alice Martin", "Joyeux anniversaire Alice !", "2024-03-05T20:00:00+00:00")
+            )
+        conn.execute(insert, (None, "Bob Durand", "Bon anniversaire Bob", "2024-04-12T23:30:00+00:00"))
+        conn.rollback()
