@@ -311,7 +311,7 @@ def test_forget_with_yes(cli, home: Path, seeded: dict[str, Any]) -> None:
     assert result.code == 0, result.err
     assert result.out == (
         "forgot Éloïse Durand (https://www.linkedin.com/in/eloise-durand/): "
-        "1 interaction texts erased, 0 campaign plans cleaned\n"
+        "1 interaction erased, 0 campaign runs cleaned\n"
     )
     after = snapshot(home)
     assert after is not None

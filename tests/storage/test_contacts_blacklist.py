@@ -34,6 +34,14 @@ async def test_matching_by_url_in_any_decoration(db: Database) -> None:
         db, "linkedin.com/in/bob-smith-2", "Bob Smith"
     )  # a URL entry says nothing of names
     assert not await listed(db, None, None)
+    assert not await listed(db, "https://www.linkedin.com/company/acme/", None)
+
+
+async def test_a_link_that_is_no_profile_still_has_its_name_checked(db: Database) -> None:
+    async with db.transaction() as session:
+        await add_entry(session, "Bob Smith")
+    assert await listed(db, "https://www.linkedin.com/company/acme/", "BOB SMITH")
+    assert not await listed(db, "not even a link", "Bob Smithson")
 
 
 async def test_matching_by_name_ignores_case_accents_and_spacing(db: Database) -> None:

@@ -188,11 +188,14 @@ async def test_export_round_trips_through_import(db: Database, tmp_path: Path) -
             skills=["Python", "SQL"],
             open_to_work=True,
             notes="=cmd",
+            location="'-ok",
         )
         await upsert_contact(session, "linkedin.com/in/bob", name="Bob")
     out = io.StringIO()
     async with db.session() as session:
         assert await export_contacts(session, out) == 2
+    # Formula-looking cells are exported as text for spreadsheets, and come back unchanged.
+    assert ",'=cmd," in out.getvalue()
     path = write(tmp_path, out.getvalue())
     parsed = read_contacts_csv(path)
     assert parsed.errors == []
@@ -207,6 +210,7 @@ async def test_export_round_trips_through_import(db: Database, tmp_path: Path) -
         "birthday_day": 29,
         "status": "new",
         "notes": "=cmd",
+        "location": "'-ok",
         "open_to_work": True,
         "skills": ["Python", "SQL"],
     }

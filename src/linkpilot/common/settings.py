@@ -129,6 +129,31 @@ class Breaker(_Section):
     backoff_max_s: float = Field(default=6 * 3600.0, gt=0)
 
 
+class CampaignSchedule(_Section):
+    """A daily window in which the console or `linkpilot serve` starts a campaign once, at a
+    random minute, on the given weekdays (0 is Monday)."""
+
+    enabled: bool = False
+    start: time = time(8, 0)
+    end: time = time(10, 0)
+    days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    dry_run: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CampaignSchedule:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        if not self.days or any(d < 0 or d > 6 for d in self.days):
+            raise ValueError("days are 0 (Monday) to 6 (Sunday), at least one")
+        return self
+
+
+class Schedule(_Section):
+    birthday: CampaignSchedule = CampaignSchedule()
+    sourcing: CampaignSchedule = CampaignSchedule()
+    invitations: CampaignSchedule = CampaignSchedule()
+
+
 class Settings(_Section):
     home: Path = Path("~/.local/share/linkpilot")
     linkedin_url: str = "https://www.linkedin.com"
@@ -148,6 +173,7 @@ class Settings(_Section):
     sourcing: Sourcing = Sourcing()
     invitations: Invitations = Invitations()
     breaker: Breaker = Breaker()
+    schedule: Schedule = Schedule()
 
     @field_validator("home", "chromium")
     @classmethod

@@ -17,6 +17,7 @@ from linkpilot.common.errors import ExitCode, LinkPilotError
 # name -> "module:attribute". Lazy so `linkpilot health` on a Pi does not import Textual.
 COMMANDS: dict[str, str] = {
     "config": "linkpilot.console.commands.config_cmd:config",
+    "console": "linkpilot.console.commands.console_cmd:console",
     "db": "linkpilot.console.commands.db_cmd:db",
     "demo": "linkpilot.console.commands.demo_cmd:demo",
     "contacts": "linkpilot.console.commands.contacts_cmd:contacts",
@@ -25,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "health": "linkpilot.console.commands.health_cmd:health",
     "sandbox": "linkpilot.console.commands.sandbox_cmd:sandbox",
     "run": "linkpilot.console.commands.run_cmd:run",
+    "serve": "linkpilot.console.commands.serve_cmd:serve",
     "session": "linkpilot.console.commands.session_cmd:session",
     "breaker": "linkpilot.console.commands.breaker_cmd:breaker",
     "quota": "linkpilot.console.commands.quota_cmd:quota",

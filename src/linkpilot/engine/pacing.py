@@ -152,3 +152,20 @@ def make_pacing(
     return HumanPacing(
         settings.delays, settings.working_hours, settings.zone, rng=rng, clock=clock, sleep=sleep
     )
+
+
+async def wait_until(when: datetime, clock: Clock, stop: asyncio.Event, *, step_s: float = 60.0) -> bool:
+    """Wait until `when` or until `stop` is set; True when the time came.
+
+    The scheduler's only way to wait: in steps of at most a minute, so a changed clock (a
+    suspended Pi, a time-zone change) is noticed, and a stop is answered at once.
+    """
+    while not stop.is_set():
+        remaining = (when - clock()).total_seconds()
+        if remaining <= 0:
+            return True
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=min(remaining, step_s))
+        except TimeoutError:
+            continue
+    return False

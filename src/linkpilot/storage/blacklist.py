@@ -101,9 +101,15 @@ async def list_entries(session: AsyncSession, *, include_removed: bool = False) 
 async def is_blacklisted(session: AsyncSession, profile_url: str | None, name: str | None) -> bool:
     """True when an active entry names this profile URL, or this full name (case and accents aside).
 
-    The URL is normalised here, so campaigns may pass the link exactly as the page showed it.
+    The URL is normalised here, so campaigns may pass the link exactly as the page showed it; a
+    link that is not a profile URL cannot match a URL entry, and the name is still checked.
     """
-    url = normalize_profile_url(profile_url) if profile_url else None
+    url = None
+    if profile_url:
+        try:
+            url = normalize_profile_url(profile_url)
+        except BadInput:
+            url = None
     if not url and not (name and fold(name)):
         return False
     stmt = select(exists().where(BlacklistEntry.active, _matches(url, name)))

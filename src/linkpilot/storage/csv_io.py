@@ -58,6 +58,9 @@ _TRUE = frozenset({"true", "yes", "y", "1", "oui", "x"})
 _FALSE = frozenset({"false", "no", "n", "0", "non"})
 _STATUSES = tuple(str(s) for s in ContactStatus)
 _UTF16_32 = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+# Spreadsheets run a cell starting with these as a formula, and headlines come from strangers'
+# profiles: exports put an apostrophe in front (shown as text), imports take it off again.
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ def _parse_row(
 ) -> ContactRow | RowError:
     if len(cells) > len(columns):
         return RowError(line, f"{len(cells)} fields, the header has {len(columns)}")
-    values = {col: cells[i].strip() if i < len(cells) else "" for i, col in enumerate(columns)}
+    values = {col: _unguarded(cells[i].strip()) if i < len(cells) else "" for i, col in enumerate(columns)}
     problems: list[str] = []
     fields: dict[str, Any] = {}
     url = ""
@@ -220,6 +223,15 @@ def _parse_row(
     if problems:
         return RowError(line, "; ".join(problems))
     return ContactRow(line, url, fields)
+
+
+def _unguarded(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:2] in _FORMULA_START else cell
+
+
+def _guarded(cell: str) -> str:
+    # A value that itself looks guarded gets a second apostrophe, so import restores it exactly.
+    return "'" + cell if cell.startswith(_FORMULA_START) or _unguarded(cell) != cell else cell
 
 
 def _convert(column: str, raw: str) -> dict[str, Any]:
@@ -344,6 +356,6 @@ async def export_contacts(
     writer.writerow(columns)
     count = 0
     async for contact in iter_contacts(session):
-        writer.writerow([export_value(contact, column) for column in columns])
+        writer.writerow([_guarded(export_value(contact, column)) for column in columns])
         count += 1
     return count

@@ -153,9 +153,10 @@ async def forget(url: str, yes: bool) -> None:
 
     name, report = await with_database(settings, work)
     kept = "; still on the blacklist" if report.still_blacklisted else ""
+    texts, runs = report.interactions_scrubbed, report.campaign_runs_scrubbed
     click.echo(
-        f"forgot {name} ({normalized}): {report.interactions_scrubbed} interaction texts erased, "
-        f"{report.campaign_runs_scrubbed} campaign plans cleaned{kept}"
+        f"forgot {name} ({normalized}): {texts} interaction{'s' if texts != 1 else ''} erased, "
+        f"{runs} campaign run{'s' if runs != 1 else ''} cleaned{kept}"
     )
 
 

@@ -7,6 +7,7 @@ act on (`plan`) and how to act on one person (`act`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import asdict, dataclass, field
 from typing import Literal, Protocol
@@ -85,6 +86,10 @@ async def run_campaign(rt: Runtime, campaign: Campaign, *, dry_run: bool) -> Run
         summary.run_id = (await start_run(session, campaign.name, dry_run=dry_run)).id
     try:
         await _run(rt, campaign, summary)
+    except asyncio.CancelledError:
+        # Stopped from outside (SIGTERM, the console's stop key): recorded, then passed on.
+        summary.stop, summary.stop_detail = StopReason.CANCELLED, "stopped by the operator"
+        raise
     except NoSession as exc:
         summary.stop, summary.stop_detail = StopReason.NO_SESSION, exc.message
     except PageBlocked as blocked:
@@ -118,7 +123,11 @@ async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary) -> None:
         try:
             if not summary.dry_run:
                 await campaign.prepare(ctx)
-            summary.planned, summary.skipped = await campaign.plan(ctx)
+            planned, summary.skipped = await campaign.plan(ctx)
+            # The plan shows what this run will do: people past the per-run cap wait for the next.
+            cap = campaign.run_limit(rt)
+            summary.planned = planned[:cap]
+            summary.skipped += [Skip(item.slug, item.name, "over_run_cap") for item in planned[cap:]]
             rt.bus.publish(
                 CampaignStarted(
                     campaign=campaign.name,

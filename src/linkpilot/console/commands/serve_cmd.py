@@ -1,0 +1,31 @@
+"""`linkpilot serve`: the engine headless — health sidecar and the daily schedule — until SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import click
+
+from linkpilot.console.commands.common import prepare_home, settings_from_env
+from linkpilot.engine.service import serve as serve_engine
+
+
+@click.command()
+def serve() -> None:
+    """Run the scheduled campaigns and the health sidecar without the console."""
+    settings = settings_from_env()
+    prepare_home(settings)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            loop.add_signal_handler(sig, stop.set)
+        click.echo(
+            f"linkpilot serving; health on http://{settings.health_host}:{settings.health_port}/health"
+        )
+        await serve_engine(settings, stop)
+        click.echo("linkpilot stopped")
+
+    asyncio.run(main())
