@@ -21,6 +21,7 @@ from linkpilot.storage.birthdays import (
     already_wished_statement,
     birthdays_due,
     birthdays_due_statement,
+    celebrated_on,
     local_today,
     month_day_ranges,
     occurrences_already_wished,
@@ -186,6 +187,13 @@ def test_local_today_is_the_date_in_the_configured_zone() -> None:
     assert local_today(instant, ZoneInfo("America/New_York")) == date(2026, 1, 1)
     with pytest.raises(ValueError, match="aware"):
         local_today(datetime(2026, 1, 1), ZoneInfo("Europe/Paris"))
+
+
+def test_celebrated_on() -> None:
+    assert celebrated_on(2, 29, 2027) == date(2027, 2, 28)
+    assert celebrated_on(2, 29, 2028) == date(2028, 2, 29)
+    assert celebrated_on(4, 31, 2026) is None
+    assert celebrated_on(12, 31, 2026) == date(2026, 12, 31)
 
 
 def test_month_day_ranges_refuses_gaps() -> None:
