@@ -13,8 +13,9 @@ from linkpilot.engine.breaker import BreakerSnapshot, CircuitBreaker
 from linkpilot.engine.browser.context import BrowserSession
 from linkpilot.engine.events import BreakerChanged, EventBus, QuotaChanged
 from linkpilot.engine.quota.contract import QuotaLedger
-from linkpilot.engine.quota.factory import create_ledger, redis_client
+from linkpilot.engine.quota.factory import create_ledger
 from linkpilot.engine.session.store import SessionStore
+from linkpilot.engine.shared_redis import redis_client
 from linkpilot.storage.database import Database
 from linkpilot.storage.migrate import ensure_schema
 
