@@ -139,3 +139,30 @@ async def test_release_fails_over_when_redis_dies(
     [back] = await grab(ledger, 1)
     assert back.backend == "sqlite"
     await ledger.close()
+
+
+async def test_redis_restarted_empty_is_reconciled_before_it_grants(
+    redis_server: RedisServer, redis_url: str, db: Database, clock: FrozenClock, tmp_path: Path
+) -> None:
+    prefix = f"t:{uuid.uuid4().hex}"
+    before = RedisLedger(redis_client(redis_url), db, POLICY, clock, prefix)
+    for r in await grab(before, 6):
+        await before.commit(r)
+    await before.close()
+    redis_server.restart()  # no persistence: every key is gone
+    # A new process on the same folder: its first grant puts the folder's units back first.
+    box_a = RedisLedger(redis_client(redis_url), db, POLICY, clock, prefix)
+    other_db = await open_db(tmp_path / "box-b.db")
+    try:
+        [first] = await grab(box_a, 1)
+        assert first.backend == "redis"
+        box_b = RedisLedger(redis_client(redis_url), other_db, POLICY, clock, prefix)
+        assert (await box_b.snapshot()).get(Action.MESSAGE).day_used == 7
+        await grab(box_b, 3)
+        refused = await box_b.reserve(Action.MESSAGE)
+        assert isinstance(refused, QuotaRefused)
+        assert (refused.reason, refused.used) == ("daily_limit", 10)
+        await box_b.close()
+    finally:
+        await other_db.dispose()
+    await box_a.close()

@@ -87,6 +87,10 @@ class RedisLedger:
     def _first_key(self) -> str:
         return f"{self.prefix}:first_use"
 
+    @property
+    def _synced_key(self) -> str:
+        return f"{self.prefix}:synced"
+
     async def ping(self) -> None:
         await self.client.ping()
 
@@ -117,25 +121,28 @@ class RedisLedger:
         limits = self.policy.effective(action, now=now, first_use=first, run_limit=run_limit)
         events, pending = self._keys(action)
         has_run = reservation.run_id is not None
-        result = await self._reserve_script(
-            keys=[events, pending, self._run_key(action, reservation.run_id), self._first_key],
-            args=[
-                _ms(now),
-                _ms(reservation.expires_at),
-                reservation.token,
-                _ms(windows.day_start),
-                _ms(windows.week_start),
-                _ms(windows.month_start),
-                _ms(windows.horizon),
-                _none(limits.day),
-                _none(limits.day_full),
-                _none(limits.week),
-                _none(limits.month),
-                _none(limits.run),
-                1 if has_run else 0,
-                int(RUN_KEY_TTL.total_seconds() * 1000),
-            ],
-        )
+        keys = [events, pending, self._run_key(action, reservation.run_id), self._first_key, self._synced_key]
+        args: list[str | int] = [
+            _ms(now),
+            _ms(reservation.expires_at),
+            reservation.token,
+            _ms(windows.day_start),
+            _ms(windows.week_start),
+            _ms(windows.month_start),
+            _ms(windows.horizon),
+            _none(limits.day),
+            _none(limits.day_full),
+            _none(limits.week),
+            _none(limits.month),
+            _none(limits.run),
+            1 if has_run else 0,
+            int(RUN_KEY_TTL.total_seconds() * 1000),
+        ]
+        result = await self._reserve_script(keys=keys, args=args)
+        if int(result[0]) == -1:
+            # This Redis lost its data: put back what this folder knows before trusting it.
+            await self.reconcile()
+            result = await self._reserve_script(keys=keys, args=args)
         if int(result[0]) == 1:
             return None
         reason = cast(RefusalReason, result[1].decode() if isinstance(result[1], bytes) else result[1])
@@ -214,6 +221,7 @@ class RedisLedger:
                     pipe.pexpire(run_key, int(RUN_KEY_TTL.total_seconds() * 1000))
             if first_granted:
                 pipe.set(self._first_key, _ms(min(first_granted)), nx=True)
+            pipe.set(self._synced_key, _ms(now))
             await pipe.execute()
         return len(stored)
 

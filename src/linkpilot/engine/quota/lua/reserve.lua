@@ -4,13 +4,19 @@
 -- KEYS[2] pending  ZSET token -> expires-at (ms): reservations not yet committed
 -- KEYS[3] run      ZSET token -> reserved-at (ms): the units of one run (ignored unless has_run)
 -- KEYS[4] first    STRING: ms of the first unit ever granted (the warm-up's day zero)
+-- KEYS[5] synced   STRING: set by reconcile; missing means this Redis lost its data (restart
+--                  without persistence, flush) and must be reconciled before it grants again
 --
 -- ARGV: now, expires_at, token, day_start, week_start, month_start, horizon (all ms),
 --       day_limit, day_full, week_limit, month_limit, run_limit (-1: no such limit), has_run (0|1)
 --       run_ttl (ms)
 --
--- Returns {1} on a grant, else {0, reason, used, limit, score-of-the-unit-whose-expiry-frees-one}.
+-- Returns {1} on a grant, {-1} when not reconciled yet, else
+-- {0, reason, used, limit, score-of-the-unit-whose-leaving-frees-one}.
 -- The order of the checks mirrors windows.first_refusal.
+if redis.call('EXISTS', KEYS[5]) == 0 then
+  return {-1}
+end
 local now = tonumber(ARGV[1])
 
 -- A reservation whose process died stops counting once it expires.
