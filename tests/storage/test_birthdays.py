@@ -54,9 +54,14 @@ async def add_contacts(db: Database, *birthdays: Birthday, degree: int | None = 
         return [contact.id for contact in contacts]
 
 
-async def due(db: Database, today: date, **options: int | bool) -> list[BirthdayDue]:
+async def due(
+    db: Database, today: date, *, late_days: int = 10, first_degree_only: bool = False
+) -> list[BirthdayDue]:
     async with db.session() as session:
-        return list(await birthdays_due(session, today, **options))  # type: ignore[arg-type]
+        result = await birthdays_due(session, today, late_days=late_days, first_degree_only=first_degree_only)
+    listed = list(result)
+    assert len(result) == len(listed)  # the SQL count agrees with the ids
+    return listed
 
 
 # --- the window -------------------------------------------------------------------------------
