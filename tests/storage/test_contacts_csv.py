@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
 from linkpilot.common.errors import BadInput
@@ -14,6 +16,8 @@ from linkpilot.storage.csv_io import (
     IMPORT_COLUMNS,
     MAX_CSV_BYTES,
     RowError,
+    _guarded,
+    _unguarded,
     apply_rows,
     export_contacts,
     parse_birthday,
@@ -246,3 +250,10 @@ def test_parse_columns() -> None:
         parse_columns("name,NAME")
     with pytest.raises(BadInput, match="--columns is empty"):
         parse_columns(" , ")
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@ab ,;\"é"), max_size=8))
+def test_the_spreadsheet_guard_always_round_trips(value: str) -> None:
+    guarded = _guarded(value)
+    assert _unguarded(guarded) == value
+    assert guarded[:1] not in ("=", "+", "-", "@")  # a spreadsheet never sees a formula

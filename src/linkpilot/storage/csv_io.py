@@ -60,7 +60,8 @@ _STATUSES = tuple(str(s) for s in ContactStatus)
 _UTF16_32 = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 # Spreadsheets run a cell starting with these as a formula, and headlines come from strangers'
 # profiles: exports put an apostrophe in front (shown as text), imports take it off again.
-_FORMULA_START = ("=", "+", "-", "@")
+_NEEDS_GUARD = re.compile(r"^'*[=+\-@]")
+_GUARDED = re.compile(r"^'+[=+\-@]")
 
 
 @dataclass(frozen=True)
@@ -226,12 +227,12 @@ def _parse_row(
 
 
 def _unguarded(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and cell[1:2] in _FORMULA_START else cell
+    return cell[1:] if _GUARDED.match(cell) else cell
 
 
 def _guarded(cell: str) -> str:
-    # A value that itself looks guarded gets a second apostrophe, so import restores it exactly.
-    return "'" + cell if cell.startswith(_FORMULA_START) or _unguarded(cell) != cell else cell
+    # Apostrophes already in front get one more, so the import gives back exactly the value.
+    return "'" + cell if _NEEDS_GUARD.match(cell) else cell
 
 
 def _convert(column: str, raw: str) -> dict[str, Any]:
