@@ -118,6 +118,20 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
 
 
+def _json_cookies(items: list[Any], where: str) -> Iterable[tuple[str, dict[str, Any], str, str, str]]:
+    """Each JSON cookie object with its place in the file, name, value and domain checked."""
+    for number, raw in enumerate(items, start=1):
+        at = f"{where}: cookie #{number}"
+        if not isinstance(raw, dict):
+            raise BadInput(f"{at}: must be an object")
+        name = _field(raw, "name", str, at)
+        value = _field(raw, "value", str, at)
+        domain = _field(raw, "domain", str, at)
+        if not name or not domain:
+            raise BadInput(f"{at}: empty name or domain")
+        yield at, raw, name, value, domain
+
+
 def parse_storage_state(path: Path, origin: Origin, now: datetime | None = None) -> list[Cookie]:
     where = str(path)
     data = _json(read_text(path), where)
@@ -127,20 +141,12 @@ def parse_storage_state(path: Path, origin: Origin, now: datetime | None = None)
     if not isinstance(raw_cookies, list):
         raise BadInput(f'{where}: "cookies" must be a list')
     cookies = []
-    for number, raw in enumerate(raw_cookies, start=1):
-        at = f"{where}: cookie #{number}"
-        if not isinstance(raw, dict):
-            raise BadInput(f"{at}: must be an object")
-        name = _field(raw, "name", str, at)
-        value = _field(raw, "value", str, at)
-        domain = _field(raw, "domain", str, at)
+    for at, raw, name, value, domain in _json_cookies(raw_cookies, where):
         cookie_path = _field(raw, "path", str, at)
         expires = _field(raw, "expires", (int, float), at)
         http_only = _field(raw, "httpOnly", bool, at, required=False)
         secure = _field(raw, "secure", bool, at, required=False)
         same_site = _field(raw, "sameSite", str, at, required=False)
-        if not name or not domain:
-            raise BadInput(f"{at}: empty name or domain")
         if same_site is not None and same_site not in PLAYWRIGHT_SAME_SITE:
             raise BadInput(f'{at}: "sameSite" must be Strict, Lax or None')
         cookies.append(
@@ -179,21 +185,13 @@ def _extension_json(data: Any, where: str) -> list[Cookie]:
     if not isinstance(data, list):
         raise BadInput(f"{where}: expected a JSON list of cookies")
     cookies = []
-    for number, raw in enumerate(data, start=1):
-        at = f"{where}: cookie #{number}"
-        if not isinstance(raw, dict):
-            raise BadInput(f"{at}: must be an object")
-        name = _field(raw, "name", str, at)
-        value = _field(raw, "value", str, at)
-        domain = _field(raw, "domain", str, at)
+    for at, raw, name, value, domain in _json_cookies(data, where):
         cookie_path = _field(raw, "path", str, at, required=False)
         expires = _field(raw, "expirationDate", (int, float), at, required=False)
         session = _field(raw, "session", bool, at, required=False)
         http_only = _field(raw, "httpOnly", bool, at, required=False)
         secure = _field(raw, "secure", bool, at, required=False)
         same_site_raw = _field(raw, "sameSite", str, at, required=False)
-        if not name or not domain:
-            raise BadInput(f"{at}: empty name or domain")
         key = same_site_raw.lower() if same_site_raw is not None else None
         if key not in EXTENSION_SAME_SITE:
             raise BadInput(f'{at}: "sameSite" must be no_restriction, lax, strict or unspecified')
