@@ -144,6 +144,20 @@ async def test_open_ignores_late_reports_and_a_lost_probe_frees_the_next(
     assert (await breaker.allow()).probe
 
 
+async def test_two_processes_get_one_probe_between_them(
+    make_breaker: MakeBreaker, clock: FrozenClock
+) -> None:
+    first, second = make_breaker(), make_breaker()
+    for _ in range(3):
+        await first.record_failure("boom")
+    clock.advance(seconds=300)
+    decisions = [await first.allow(), await second.allow()]
+    assert [d.probe for d in decisions] == [True, False]
+    assert decisions[1].retry_at == clock() + PROBE_TIMEOUT
+    await first.record_success()
+    assert (await second.allow()).allowed
+
+
 async def test_hard_trip_stays_open_until_reset(make_breaker: MakeBreaker, clock: FrozenClock) -> None:
     breaker = make_breaker()
     snap = await breaker.trip_hard("checkpoint")

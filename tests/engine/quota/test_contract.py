@@ -137,6 +137,7 @@ async def test_working_hours(make_ledger: MakeLedger, clock: FrozenClock) -> Non
     clock.at = paris(2026, 3, 10, 8, 29)
     no = await refused(ledger)
     assert (no.reason, no.retry_at) == ("outside_working_hours", paris(2026, 3, 10, 8, 30))
+    assert no.describe() == "message: outside working hours; retry after 2026-03-10T07:30:00+00:00"
     clock.at = paris(2026, 3, 10, 8, 30)
     await take(ledger)
     clock.at = paris(2026, 3, 13, 18, 0)  # Friday evening: the end is exclusive

@@ -59,7 +59,8 @@ class QuotaRefused:
 
     def describe(self) -> str:
         when = f"; retry after {self.retry_at.isoformat()}" if self.retry_at else ""
-        return f"{self.action.value}: {self.reason.replace('_', ' ')} ({self.used}/{self.limit}){when}"
+        counts = "" if self.reason == "outside_working_hours" else f" ({self.used}/{self.limit})"
+        return f"{self.action.value}: {self.reason.replace('_', ' ')}{counts}{when}"
 
 
 @dataclass(frozen=True, slots=True)
