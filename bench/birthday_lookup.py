@@ -36,8 +36,8 @@ from linkpilot.storage.birthdays import (
     DEFAULT_LATE_DAYS,
     MAX_LATE_DAYS,
     DueBirthdays,
-    DueDay,
     birthdays_due,
+    collect_due,
     window_occurrences,
 )
 from linkpilot.storage.database import Database
@@ -100,7 +100,8 @@ def build(path: Path, count: int, seed: int) -> None:
 async def baseline(db: Database, today: date, late_days: int) -> DueBirthdays:
     """The earlier bot's way: a date function over the date column, so every row is read.
 
-    Same question, same answer shape and same post-processing as ours; only the WHERE differs."""
+    Same question, same answer shape and the same post-processing (`collect_due`) as ours; only
+    the WHERE differs."""
     occurrences = window_occurrences(today, late_days)
     late_by_key = {f"{m:02d}-{d:02d}": (today - occ).days for (m, d), occ in occurrences.items()}
     params = {f"p{i}": key for i, key in enumerate(late_by_key)}
@@ -109,20 +110,11 @@ async def baseline(db: Database, today: date, late_days: int) -> DueBirthdays:
         "SELECT strftime('%m-%d', birthday), group_concat(id), count(*) FROM contacts"
         f" WHERE strftime('%m-%d', birthday) IN ({placeholders}) GROUP BY 1"
     )
-    joined_by_late: list[list[str]] = [[] for _ in range(late_days + 1)]
-    count_by_late = [0] * (late_days + 1)
     async with db.session() as session:
-        for month_day, joined_ids, count in await session.execute(stmt, params):
-            late = late_by_key[month_day]
-            joined_by_late[late].append(joined_ids)
-            count_by_late[late] += count
-    return DueBirthdays(
-        [
-            DueDay(today - timedelta(days=late), late, joined, count_by_late[late])
-            for late, joined in enumerate(joined_by_late)
-            if joined
-        ]
-    )
+        rows = await session.execute(stmt, params)
+        return collect_due(
+            today, late_days, ((late_by_key[month_day], joined, count) for month_day, joined, count in rows)
+        )
 
 
 async def ours(db: Database, today: date, late_days: int) -> DueBirthdays:

@@ -1,11 +1,9 @@
-"""The birthday look-up against a real, migrated SQLite file."""
+"""The birthday look-up against a real, migrated SQLite file (the `db` fixture of tests/storage)."""
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,19 +26,9 @@ from linkpilot.storage.birthdays import (
     window_occurrences,
 )
 from linkpilot.storage.database import Database
-from linkpilot.storage.migrate import upgrade
 from linkpilot.storage.models import Contact, Interaction, InteractionKind, InteractionState
 
 Birthday = tuple[int | None, int | None]
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'linkpilot.db'}"
-    upgrade(url)
-    database = Database(url)
-    yield database
-    await database.dispose()
 
 
 async def add_contacts(db: Database, *birthdays: Birthday, degree: int | None = 1) -> list[int]:

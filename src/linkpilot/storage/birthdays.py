@@ -180,8 +180,9 @@ class DueDay:
         if self._ids is None:
             # A comma-separated list of integers is a JSON array body: json parses it in C.
             ids: list[int] = json.loads(f"[{','.join(self._joined)}]")
-            if len(self._joined) > 1:  # 28 February in a non-leap year also holds the 29th's
-                ids.sort()
+            # SQL promises no order inside group_concat, and 28 February may hold two pieces;
+            # the index walk usually yields ascending ids already, which sorting scans in one pass.
+            ids.sort()
             self._ids = tuple(ids)
         return self._ids
 
@@ -228,14 +229,21 @@ async def birthdays_due(
     late_of: dict[tuple[int | None, int | None], int] = {
         pair: (today - occurrence).days for pair, occurrence in window_occurrences(today, late_days).items()
     }
-    joined_by_late: list[list[str]] = [[] for _ in range(late_days + 1)]
-    count_by_late = [0] * (late_days + 1)
     result = await session.execute(
         birthdays_due_statement(today, late_days, first_degree_only=first_degree_only)
     )
-    for month, day, joined_ids, count in result:
-        late = late_of[(month, day)]
-        joined_by_late[late].append(joined_ids)
+    return collect_due(
+        today, late_days, ((late_of[(month, day)], joined, count) for month, day, joined, count in result)
+    )
+
+
+def collect_due(today: date, late_days: int, groups: Iterable[tuple[int, str, int]]) -> DueBirthdays:
+    """The answer from (days late, comma-joined ids, how many) groups, in any order; two groups
+    may share a day (28 February and 29 February in a non-leap year)."""
+    joined_by_late: list[list[str]] = [[] for _ in range(late_days + 1)]
+    count_by_late = [0] * (late_days + 1)
+    for late, joined, count in groups:
+        joined_by_late[late].append(joined)
         count_by_late[late] += count
     return DueBirthdays(
         [
