@@ -10,7 +10,7 @@ Redis returns (see docs/quotas-and-breaker.md for the rule).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from importlib import resources
 from typing import cast
 
@@ -33,12 +33,12 @@ from linkpilot.engine.quota.sqlite_ledger import (
     usage_of,
     warmup_of,
 )
-from linkpilot.engine.quota.windows import Counts, QuotaPolicy, Windows, retry_time, windows_at
+from linkpilot.engine.quota.windows import RUN_SPAN, Counts, QuotaPolicy, Windows, retry_time, windows_at
 from linkpilot.storage.database import Database
 
 DEFAULT_PREFIX = "linkpilot:quota"
 # A run's own key outlives any run; the events themselves are trimmed by the script.
-RUN_KEY_TTL = timedelta(days=8)
+RUN_KEY_TTL = RUN_SPAN
 
 
 def _lua(name: str) -> str:

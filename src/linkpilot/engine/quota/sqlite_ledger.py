@@ -27,6 +27,7 @@ from linkpilot.engine.quota.contract import (
     Reservation,
 )
 from linkpilot.engine.quota.windows import (
+    RUN_SPAN,
     Counts,
     QuotaPolicy,
     Windows,
@@ -78,7 +79,9 @@ async def count_usage(
     if run_id is not None:
         run = (
             await conn.execute(
-                select(func.count()).where(COL.action == action.value, COL.run_id == run_id, _live(now))
+                select(func.count()).where(
+                    COL.action == action.value, COL.at >= now - RUN_SPAN, COL.run_id == run_id, _live(now)
+                )
             )
         ).scalar_one()
     return Counts(day=int(row[0]), week=int(row[1]), month=int(row[2]), run=int(run))

@@ -24,6 +24,10 @@ from linkpilot.engine.quota.contract import Action, RefusalReason
 # to the full limit on day `warmup_days`.
 WARMUP_START_FRACTION = 0.25
 
+# A run's units are looked for over this span only (an index range, not every unit ever); no run
+# lasts anywhere near as long.
+RUN_SPAN = timedelta(days=8)
+
 
 @dataclass(frozen=True, slots=True)
 class ActionPolicy:
