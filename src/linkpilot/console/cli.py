@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "session": "linkpilot.console.commands.session_cmd:session",
     "breaker": "linkpilot.console.commands.breaker_cmd:breaker",
     "quota": "linkpilot.console.commands.quota_cmd:quota",
+    "selectors": "linkpilot.console.commands.selectors_cmd:selectors",
 }
 
 

@@ -1,0 +1,79 @@
+"""`linkpilot selectors check`: how every logical selector key resolves on the live pages."""
+
+from __future__ import annotations
+
+import click
+
+from linkpilot.common.errors import ExitCode
+from linkpilot.console.commands.common import echo_json, run_async, settings_from_env, with_database
+from linkpilot.engine.selectors import SelectorEngine, SelectorScores
+from linkpilot.engine.selectors.health import HealthReport, KeyStatus, check_selectors
+from linkpilot.engine.session.check import session_browser
+from linkpilot.storage.database import Database
+
+
+@click.group()
+def selectors() -> None:
+    """The selector engine: logical keys, their candidates and heuristics."""
+
+
+def report_json(report: HealthReport) -> dict[str, object]:
+    return {
+        "ok": report.ok,
+        "missing_required": list(report.missing_required),
+        "page_errors": report.page_errors,
+        "keys": [
+            {
+                "key": k.key,
+                "page": k.page,
+                "required": k.required,
+                "status": k.status.value,
+                "candidate": k.candidate,
+            }
+            for k in report.keys
+        ],
+    }
+
+
+def print_report(report: HealthReport) -> None:
+    width = max(len(k.key) for k in report.keys)
+    for k in report.keys:
+        how = k.status.value if k.candidate is None else f"{k.status.value}: {k.candidate}"
+        if k.status is KeyStatus.MISSING:
+            how = "MISSING" if k.required else "missing (optional)"
+        click.echo(f"{k.key:<{width}}  {k.page:<15}  {how}")
+    for page, problem in sorted(report.page_errors.items()):
+        click.echo(f"page {page}: {problem}")
+    counts = {s: sum(1 for k in report.keys if k.status is s) for s in KeyStatus}
+    summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    verdict = (
+        "all required keys resolve"
+        if report.ok
+        else f"{len(report.missing_required)} required key(s) missing"
+    )
+    click.echo(f"{len(report.keys)} keys: {summary}; {verdict}")
+
+
+@selectors.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@run_async
+async def check(as_json: bool) -> int:
+    """Open the feed, birthday page, a profile, search and sent invitations; report each key.
+
+    Nothing is sent or withdrawn. Exit 0 when every required key resolves, else 1.
+    """
+    settings = settings_from_env()
+
+    async def run(db: Database) -> HealthReport:
+        engine = SelectorEngine(await SelectorScores.load(db))
+        # max_pages=1: the check needs one page; blocked images change nothing it looks at.
+        async with session_browser(settings, max_pages=1) as browser:
+            page = await browser.goto("/feed/")
+            return await check_selectors(page, engine, browser.origin.url)
+
+    report = await with_database(settings, run)
+    if as_json:
+        echo_json(report_json(report))
+    else:
+        print_report(report)
+    return int(ExitCode.OK) if report.ok else int(ExitCode.FAILURE)
