@@ -174,6 +174,8 @@ BAD_FILES: list[tuple[str, bytes, str]] = [
     ("utf-16", "profile_url,name\nlinkedin.com/in/ana,Ana\n".encode("utf-16"), "is UTF-16 text, not UTF-8"),
     ("empty", b"", "is empty"),
     ("binary", bytes(range(256)) * 4, "is a binary file, not CSV"),
+    ("xlsx", b"PK\x03\x04\x14\x00\x06\x00\x08\x00[Content_Types].xml", "is an Excel workbook"),
+    ("xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "is an Excel workbook"),
     ("header-only", b"profile_url,name\r\n", "has a header but no contact rows"),
     ("malformed", b'profile_url,name\nlinkedin.com/in/ana,"Ana"x\n', "line 2: malformed CSV"),
     (

@@ -130,6 +130,8 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _decode(path: Path, data: bytes) -> str:
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise BadInput(f'{path} is an Excel workbook or another archive, not CSV: save it as "CSV UTF-8"')
     if data.startswith(_UTF16_32):
         raise BadInput(f'{path} is UTF-16 text, not UTF-8: save it as "CSV UTF-8"')
     if b"\x00" in data[:8192]:
