@@ -30,6 +30,7 @@ from linkpilot.console.screens.dashboard import DashboardScreen
 from linkpilot.console.screens.dialogs import CampaignChoice, ConfirmCampaignScreen, ConfirmScreen, HelpScreen
 from linkpilot.console.screens.log import LogScreen
 from linkpilot.console.state import apply_event, campaign_blocked
+from linkpilot.console.workers import run_guarded
 from linkpilot.engine.events import CampaignFinished, Event, LogLine
 
 # Binding ids, for the keymap: {"campaign.birthday": "B"} moves the birthday campaign to B.
@@ -248,11 +249,8 @@ class ConsoleApp(App[None]):
     def action_campaign(self, campaign: str) -> None:
         self.busy = campaign
         self.refresh_bindings()
-        self.run_worker(
-            partial(self._campaign_flow, campaign),
-            name=f"planning {campaign}",
-            group="campaign",
-            exit_on_error=False,
+        run_guarded(
+            self, partial(self._campaign_flow, campaign), name=f"planning {campaign}", group="campaign"
         )
 
     async def _campaign_flow(self, campaign: str) -> None:
@@ -286,7 +284,7 @@ class ConsoleApp(App[None]):
         self.state_changed()
 
     def action_stop(self) -> None:
-        self.run_worker(self._stop_flow, name="stopping", group="stop", exclusive=True, exit_on_error=False)
+        run_guarded(self, self._stop_flow, name="stopping", group="stop", exclusive=True)
 
     async def _stop_flow(self) -> None:
         running = self.state.running
@@ -297,13 +295,7 @@ class ConsoleApp(App[None]):
             self.facade.stop()
 
     def action_reset_breaker(self) -> None:
-        self.run_worker(
-            self._reset_flow,
-            name="resetting the breaker",
-            group="breaker",
-            exclusive=True,
-            exit_on_error=False,
-        )
+        run_guarded(self, self._reset_flow, name="resetting the breaker", group="breaker", exclusive=True)
 
     async def _reset_flow(self) -> None:
         breaker = self.state.breaker
@@ -322,7 +314,7 @@ class ConsoleApp(App[None]):
                 yield self.get_key_display(active.binding) or key, active.binding.description + state
 
     def action_quit_console(self) -> None:
-        self.run_worker(self._quit_flow, name="quitting", group="quit", exclusive=True, exit_on_error=False)
+        run_guarded(self, self._quit_flow, name="quitting", group="quit", exclusive=True)
 
     async def _quit_flow(self) -> None:
         if self.state.running is not None:
@@ -363,21 +355,20 @@ class ConsoleApp(App[None]):
     # Background loads ----------------------------------------------------------------
 
     def load_birthday_plan(self) -> None:
-        self.run_worker(
-            self._load_plan,
-            name="planning today's birthdays",
-            group="birthday-plan",
-            exclusive=True,
-            exit_on_error=False,
+        run_guarded(
+            self, self._load_plan, name="planning today's birthdays", group="birthday-plan", exclusive=True
         )
 
     async def _load_plan(self) -> None:
+        # Shown in its panel rather than notified: the dashboard must open quietly even when
+        # today's plan cannot be made (no session yet, runner not connected).
         try:
-            self.birthday_plan = await self.facade.plan("birthday")
-            self.birthday_plan_error = None
+            self.birthday_plan, self.birthday_plan_error = await self.facade.plan("birthday"), None
         except Exception as exc:
+            detail = exc.message if isinstance(exc, LinkPilotError) else type(exc).__name__
             self.birthday_plan, self.birthday_plan_error = None, "not available"
-            raise exc
-        finally:
-            if self.dashboard is not None and self.dashboard.is_mounted:
-                self.dashboard.show_plan()
+            self._queue_log(
+                LogLine(level="warning", message=f"today's birthday plan: {detail}", at=self.clock())
+            )
+        if self.dashboard is not None and self.dashboard.is_mounted:
+            self.dashboard.show_plan()

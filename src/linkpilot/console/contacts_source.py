@@ -72,8 +72,9 @@ def _row(contact: Contact) -> ContactRow:
 
 
 class ContactsSource:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, owns_db: bool = True) -> None:
         self.db = db
+        self.owns_db = owns_db
 
     async def page(
         self,
@@ -121,4 +122,5 @@ class ContactsSource:
             )
 
     async def close(self) -> None:
-        await self.db.dispose()
+        if self.owns_db:
+            await self.db.dispose()

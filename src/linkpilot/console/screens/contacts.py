@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from linkpilot.console.contacts_source import ContactDetail, PageResult
 from linkpilot.console.formatting import local
 from linkpilot.console.screens.base import MainScreen
+from linkpilot.console.workers import run_guarded
 from linkpilot.storage.contacts import ContactFilters, PageKey
 from linkpilot.storage.models import ContactStatus
 
@@ -158,9 +159,7 @@ class ContactsScreen(MainScreen):
             result = await source.page(request.filters, after=request.after, limit=size)
             self.post_message(self.PageLoaded(request, result))
 
-        self.run_worker(
-            load, name="contacts page", group="contacts-page", exclusive=True, exit_on_error=False
-        )
+        run_guarded(self, load, name="contacts page", group="contacts-page", exclusive=True)
 
     def on_contacts_screen_page_loaded(self, message: ContactsScreen.PageLoaded) -> None:
         request, result = message.request, message.result
@@ -251,9 +250,7 @@ class ContactsScreen(MainScreen):
         async def load() -> None:
             self.post_message(self.DetailLoaded(contact_id, await source.detail(contact_id)))
 
-        self.run_worker(
-            load, name="contact detail", group="contact-detail", exclusive=True, exit_on_error=False
-        )
+        run_guarded(self, load, name="contact detail", group="contact-detail", exclusive=True)
 
     def on_contacts_screen_detail_loaded(self, message: ContactsScreen.DetailLoaded) -> None:
         if message.contact_id == self.detail_id:
