@@ -146,6 +146,17 @@ async def abandoned_sends_to_unknown(session: AsyncSession, kinds: Sequence[Inte
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+async def abandoned_plans_to_failed(session: AsyncSession, kinds: Sequence[InteractionKind]) -> int:
+    """Rows left in `planned` by a run that stopped: nothing was sent, so they may be planned again."""
+    result = await session.execute(
+        update(Interaction)
+        .where(Interaction.state == InteractionState.PLANNED.value, Interaction.kind.in_([k.value for k in kinds]))
+        .values(state=InteractionState.FAILED.value, error="the run stopped before sending")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def unknown_birthdays(session: AsyncSession) -> list[tuple[Interaction, Contact]]:
     rows = await session.execute(
         select(Interaction, Contact)

@@ -7,11 +7,13 @@ acts, moves to `sending` before Send is clicked, and only reading the thread tur
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 from linkpilot.common.urls import normalize_profile_url
+from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.messaging import Entry, MessageTarget, SendHooks
 from linkpilot.engine.actions.outcomes import BirthdayCard, SendOutcome, SendStatus, ThreadMessage
 from linkpilot.engine.campaigns.logic.birthday_status import BirthdayWhen, classify, parse_birthday_status
@@ -30,6 +32,7 @@ from linkpilot.storage.birthdays import occurrences_already_wished
 from linkpilot.storage.blacklist import is_blacklisted
 from linkpilot.storage.contacts import first_name_of, get_contact_by_url, upsert_contact
 from linkpilot.storage.interactions import (
+    abandoned_plans_to_failed,
     abandoned_sends_to_unknown,
     claim_birthday,
     move,
@@ -98,6 +101,7 @@ class BirthdayCampaign:
     async def prepare(self, ctx: CampaignContext) -> None:
         async with self.rt.db.transaction() as session:
             abandoned = await abandoned_sends_to_unknown(session, [InteractionKind.BIRTHDAY])
+            await abandoned_plans_to_failed(session, [InteractionKind.BIRTHDAY])
             pending = await unknown_birthdays(session)
         if abandoned:
             self.rt.bus.log("warning", f"{abandoned} wish(es) were cut off while sending", self.name)
@@ -192,7 +196,8 @@ class BirthdayCampaign:
             history,
             now=self.rt.clock(),
             no_repeat_years=self.rt.settings.birthday.no_repeat_years,
-            rng=self.rt.rng,
+            # Seeded by person and occurrence: a dry run shows the very text the real run sends.
+            rng=random.Random(f"{card.slug}/{when.occurrence.isoformat()}"),
         )
         first = first_name_of(card.name) or card.name
         text = render(template, first_name=first, name=card.name, days_late=when.days_late)
@@ -211,7 +216,8 @@ class BirthdayCampaign:
     # Act on one person --------------------------------------------------------------------
 
     async def act(self, ctx: CampaignContext, item: PlanItem) -> ActResult:
-        assert item.text is not None and item.occurrence is not None and item.days_late is not None
+        assert item.text is not None
+        assert item.occurrence is not None
         occurrence = date.fromisoformat(item.occurrence)
         flight = await self._claim(item, occurrence, ctx.summary.run_id)
         if flight is None:
@@ -259,6 +265,8 @@ class BirthdayCampaign:
 
         async def on_thread(_target: MessageTarget, thread: tuple[ThreadMessage, ...]) -> bool:
             flight.earlier_wish = earlier_wish(thread, flight.occurrence, zone)
+            if flight.earlier_wish is None:
+                faultpoints.reach("before_typing")
             return flight.earlier_wish is None
 
         async def on_before_send(_target: MessageTarget) -> None:
@@ -267,11 +275,15 @@ class BirthdayCampaign:
             flight.sending = True
             ctx.in_flight_spent = True
 
-        return SendHooks(on_thread=on_thread, on_before_send=on_before_send)
+        async def on_after_click(_target: MessageTarget) -> None:
+            faultpoints.reach("after_click")
+
+        return SendHooks(on_thread=on_thread, on_before_send=on_before_send, on_after_click=on_after_click)
 
     async def _settle(self, flight: _Flight, outcome: SendOutcome) -> ActResult:
         status = outcome.status
         if status is SendStatus.SENT:
+            faultpoints.reach("before_commit")
             await self._move(flight, InteractionState.SENT)
             return ActResult("sent", spent=True)
         if status is SendStatus.SKIPPED and flight.earlier_wish is not None:
