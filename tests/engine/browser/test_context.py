@@ -11,6 +11,7 @@ import pytest
 from linkpilot.common.errors import BadInput
 from linkpilot.engine.browser import BrowserCrashed, BrowserError, BrowserSession, TooManyPages
 from linkpilot.engine.browser.processes import browser_pid, chromium_pids, pss_kib
+from linkpilot.engine.page_state import LoggedOut
 from linkpilot.sandbox import RunningSandbox
 from tests.engine.conftest import engine_settings, sandbox_cookie
 
@@ -113,3 +114,20 @@ async def test_a_missing_chromium_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="not an executable file"):
         await session.start()
     assert session._playwright is None
+
+
+async def test_a_form_post_and_its_redirect_pass_the_guard(
+    browser: BrowserSession, sandbox: RunningSandbox
+) -> None:
+    await browser.use_cookies([])
+    with pytest.raises(LoggedOut):
+        await browser.goto("/feed/")
+    page = await browser.goto("/login", check=False)
+    await page.fill("#username", sandbox.state.config.login_email)
+    await page.fill("#password", sandbox.state.config.login_password)
+    async with page.expect_navigation(url="**/feed/"):
+        await page.click("button[type=submit]")
+    await browser.verify(page)
+    assert [c.name for c in await browser.cookies()] == ["li_at"]
+    # verify already took in the cookie the login set: nothing new since.
+    assert not await browser.sync_cookies()

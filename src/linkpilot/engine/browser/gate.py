@@ -84,7 +84,7 @@ class OriginGate:
         up_reader, up_writer = await asyncio.open_connection(origin.host, origin.port)
         writer.write(b"HTTP/1.1 200 Connection Established\r\n\r\n")
         await writer.drain()
-        await _splice(reader, writer, up_reader, up_writer)
+        await _splice(reader, writer, up_reader, up_writer, tunnel=True)
 
     async def _forward(
         self,
@@ -117,7 +117,7 @@ class OriginGate:
         up_reader, up_writer = await asyncio.open_connection(origin.host, origin.port)
         up_writer.write(head.encode("latin-1"))
         await up_writer.drain()
-        await _splice(reader, writer, up_reader, up_writer)
+        await _splice(reader, writer, up_reader, up_writer, tunnel=False)
 
 
 async def _pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
@@ -132,16 +132,20 @@ async def _splice(
     client_writer: asyncio.StreamWriter,
     up_reader: asyncio.StreamReader,
     up_writer: asyncio.StreamWriter,
+    *,
+    tunnel: bool,
 ) -> None:
-    """Copy both ways until either side is done, then drop both ends."""
-    pumps = {
-        asyncio.ensure_future(_pump(client_reader, up_writer)),
-        asyncio.ensure_future(_pump(up_reader, client_writer)),
-    }
+    """Copy both ways, then drop both ends.
+
+    A forwarded request ends when the origin has answered (it was told to close), whatever
+    the client does meanwhile; a tunnel ends as soon as either side goes away.
+    """
+    upload = asyncio.ensure_future(_pump(client_reader, up_writer))
+    download = asyncio.ensure_future(_pump(up_reader, client_writer))
     try:
-        await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({upload, download} if tunnel else {download}, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for pump in pumps:
+        for pump in (upload, download):
             pump.cancel()
-        await asyncio.gather(*pumps, return_exceptions=True)
+        await asyncio.gather(upload, download, return_exceptions=True)
         up_writer.close()
