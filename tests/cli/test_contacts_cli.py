@@ -211,6 +211,25 @@ def test_strict_refuses_the_whole_file(cli, tmp_path: Path, home: Path, seeded: 
     assert len(after["contacts"]) == 3
 
 
+def test_valid_rows_land_in_one_transaction(cli, tmp_path: Path, home: Path, seeded: dict[str, Any]) -> None:
+    # A real SQLite trigger refuses the third new row: the two before it must not stay behind.
+    with closing(sqlite3.connect(home / "linkpilot.db")) as conn, conn:
+        conn.execute(
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON contacts WHEN NEW.name = 'Boom' "
+            "BEGIN SELECT RAISE(ABORT, 'boom refused'); END"
+        )
+    seeded = snapshot(home) or {}
+    path = write(
+        tmp_path,
+        "profile_url,name\nlinkedin.com/in/one-1,One\nlinkedin.com/in/two-2,Two\nlinkedin.com/in/boom-3,Boom\n",
+    )
+    result = cli("contacts", "import", str(path))
+    assert result.code == 1
+    assert result.err.count("\n") == 1
+    assert "boom refused" in result.err
+    assert snapshot(home) == seeded
+
+
 def test_import_paths_that_are_not_files(cli, tmp_path: Path, home: Path, seeded: dict[str, Any]) -> None:
     one_error(cli("contacts", "import", str(tmp_path / "nope.csv")), "nope.csv does not exist")
     one_error(cli("contacts", "import", str(tmp_path)), "is a directory, not a CSV file")
@@ -431,3 +450,20 @@ def test_list_on_an_empty_database_and_bad_options(cli, home: Path) -> None:
     for args in (["--limit", "0"], ["--limit", "5000"], ["--status", "famous"], ["--sort", "age"]):
         one_error(cli("contacts", "list", *args))
     assert snapshot(home) == before
+
+
+def test_tables_fit_the_width_and_cut_long_cells() -> None:
+    from linkpilot.console.commands.tables import render_table
+
+    rows = [["Ana", "a very long headline that cannot fit"], ["Bob", "short"]]
+    lines = render_table(["NAME", "HEADLINE"], rows, flex=1, width=20)
+    assert lines == [
+        "NAME  HEADLINE",
+        "----  --------------",
+        "Ana   a very long h…",
+        "Bob   short",
+    ]
+    assert max(len(line) for line in lines) <= 20
+    # The flexible column keeps a readable minimum even on a very narrow terminal.
+    narrow = render_table(["NAME", "HEADLINE"], rows, flex=1, width=5)
+    assert narrow[2] == "Ana   a very long…"
