@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from linkpilot.common.errors import BadInput
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine.actions.outcomes import (
@@ -271,14 +273,7 @@ class SourcingCampaign:
             elif existing.status == ContactStatus.NEW.value:
                 fields["status"] = ContactStatus.VISITED.value
             contact, _ = await upsert_contact(session, url, **fields)
-            await record_action(
-                session,
-                kind=InteractionKind.VISIT,
-                contact_id=contact.id,
-                state=InteractionState.SENT,
-                run_id=run_id,
-                at=now,
-            )
+            await self._record(session, contact.id, run_id, None)
         return score
 
     async def _store_failure(self, item: PlanItem, outcome: VisitOutcome, run_id: int | None) -> None:
@@ -288,12 +283,18 @@ class SourcingCampaign:
             if contact is None:
                 # Shown by the search even if its profile could not be read: keep whom we tried.
                 contact, _ = await upsert_contact(session, url, name=item.name or item.slug, source=SOURCE)
-            await record_action(
-                session,
-                kind=InteractionKind.VISIT,
-                contact_id=contact.id,
-                state=InteractionState.FAILED,
-                run_id=run_id,
-                error=f"{outcome.status.value}: {outcome.detail}"[:500],
-                at=self.rt.clock(),
-            )
+            await self._record(session, contact.id, run_id, f"{outcome.status.value}: {outcome.detail}")
+
+    async def _record(
+        self, session: AsyncSession, contact_id: int, run_id: int | None, error: str | None
+    ) -> None:
+        """The visit's interaction: sent when the profile was read, failed with why otherwise."""
+        await record_action(
+            session,
+            kind=InteractionKind.VISIT,
+            contact_id=contact_id,
+            state=InteractionState.SENT if error is None else InteractionState.FAILED,
+            run_id=run_id,
+            error=None if error is None else error[:500],
+            at=self.rt.clock(),
+        )
