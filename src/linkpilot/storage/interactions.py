@@ -167,7 +167,7 @@ async def unknown_birthdays(session: AsyncSession) -> list[tuple[Interaction, Co
         )
         .order_by(Interaction.id)
     )
-    return [(i, c) for i, c in rows.tuples()]
+    return [(i, c) for i, c in rows]
 
 
 async def wish_history(session: AsyncSession, contact_id: int) -> list[tuple[str, datetime]]:
@@ -181,4 +181,4 @@ async def wish_history(session: AsyncSession, contact_id: int) -> list[tuple[str
             Interaction.sent_at.is_not(None),
         )
     )
-    return [(str(t), s) for t, s in rows.tuples() if t is not None and s is not None]
+    return [(str(t), s) for t, s in rows if t is not None and s is not None]
