@@ -226,7 +226,7 @@ def test_valid_rows_land_in_one_transaction(cli, tmp_path: Path, home: Path, see
     result = cli("contacts", "import", str(path))
     assert result.code == 1
     assert result.err.count("\n") == 1
-    assert "boom refused" in result.err
+    assert result.err == "linkpilot: error: database refused the change: boom refused\n"
     assert snapshot(home) == seeded
 
 

@@ -97,6 +97,12 @@ def describe_db_error(exc: DBAPIError) -> str:
         if "disk" in text or "full" in text:
             return f"database write failed: {text}"
         return f"database error: {text}"
+    if isinstance(orig, sqlite3.IntegrityError):
+        # A constraint said no (unique, check, trigger): the file itself is fine.
+        return f"database refused the change: {orig}"
+    if isinstance(orig, sqlite3.IntegrityError):
+        # A constraint said no (a duplicate, a missing row): the file itself is fine.
+        return f"database refused the change: {orig}"
     if isinstance(orig, sqlite3.DatabaseError):
         return f"database file is damaged or not a database: {orig}"
     return f"database error: {type(orig).__name__}"
