@@ -144,3 +144,13 @@ async def test_one_step_actions_and_runs_are_recorded(db: Database) -> None:
         ).scalar_one()
     assert sent_at is not None
     assert failed == 1
+
+
+async def test_a_refused_change_is_not_called_a_damaged_file(db: Database) -> None:
+    from linkpilot.common.errors import StorageError
+
+    ada = await _contact(db)
+    await _claim(db, ada)
+    with pytest.raises(StorageError, match="database refused the change: UNIQUE constraint failed"):
+        async with db.transaction() as session:
+            session.add(Interaction(kind="birthday", state="failed", contact_id=ada, occurrence=OCC))
