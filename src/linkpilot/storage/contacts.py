@@ -77,6 +77,9 @@ def split_name(full_name: str) -> tuple[str | None, str | None]:
     last = " ".join(rest) or None
     if len(first.replace(".", "")) <= 1:
         return None, last
+    if _shouting(first):
+        # "JEAN-PIERRE MARTIN": greet "Jean-Pierre", not in capitals.
+        first = "-".join(part.capitalize() for part in first.split("-"))
     return first, last
 
 
