@@ -305,8 +305,10 @@ async def iter_contacts(session: AsyncSession, *, batch: int = 500) -> AsyncIter
         if len(rows) < batch:
             return
         last_id = rows[-1].id
-        # Rows already written out need not stay in the identity map.
-        session.expunge_all()
+        # Rows already handed out need not stay in the identity map (only these: the caller's
+        # own objects in the session are left alone).
+        for contact in rows:
+            session.expunge(contact)
 
 
 @dataclass(frozen=True)
