@@ -64,6 +64,7 @@ class BrowserSession:
         self.restarts = 0
         self.resources_blocked = 0
         self.off_origin_navigations = 0
+        self.navigations_refused = 0
         self._cookies = list(cookies)
         self._watched = watched_values(self._cookies)
         self._on_cookies = on_cookies
@@ -217,7 +218,7 @@ class BrowserSession:
         """
         url = self.url_for(target)
         page = page or await self.page()
-        refused_before = self.guard.blocked
+        refused_before = self.navigations_refused
         try:
             await page.goto(url, wait_until=wait_until)
         except PlaywrightError as exc:
@@ -226,9 +227,10 @@ class BrowserSession:
                 await self._recover()
                 page = await self.page()
                 await page.goto(url, wait_until=wait_until)
-            elif self.guard.blocked == refused_before:
+            elif self.navigations_refused == refused_before:
                 raise BrowserError(f"cannot open {redact(url)}: {_first_line(exc)}") from None
-        if self.guard.blocked > refused_before and not self._allowed_location(page.url):
+        if not self._allowed_location(page.url):
+            # Redirected (the proxy answered for the other origin) or sent away by a script.
             await self._leave(page)
             raise OffOrigin(redact(url), "the page went to another origin (redirect or script)")
         await self.verify(page, check=check)
@@ -254,7 +256,9 @@ class BrowserSession:
     async def _died(self, page: Page) -> bool:
         if self.crashed:
             return True
-        if not page.is_closed() and self._context is not None:
+        context = self._context
+        connected = context is not None and (context.browser is None or context.browser.is_connected())
+        if connected and not page.is_closed():
             return False
         # The close event may trail the failed call by a moment.
         with contextlib.suppress(TimeoutError):
@@ -267,6 +271,8 @@ class BrowserSession:
             reason = self.guard.verdict(request.url)
             if reason is not None:
                 self.guard.refuse(request.url, reason, "route")
+                if request.is_navigation_request():
+                    self.navigations_refused += 1
                 await route.abort("blockedbyclient")
             elif self.block_resources and request.resource_type in BLOCKABLE:
                 self.resources_blocked += 1
