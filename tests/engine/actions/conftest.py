@@ -1,3 +1,3 @@
-from tests.engine.livesite import chromium, live
+from tests.engine.livesite import live
 
-__all__ = ["chromium", "live"]
+__all__ = ["live"]

@@ -21,9 +21,13 @@ from linkpilot.engine.actions import (
 )
 from linkpilot.engine.pacing import HumanPacing
 from linkpilot.sandbox import Person
+from tests.engine.conftest import GENERATIONS
 from tests.engine.livesite import Live
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.parametrize("sandbox", GENERATIONS, indirect=True),
+]
 
 
 def target(person: Person, entry: Entry = Entry.BIRTHDAY) -> MessageTarget:

@@ -8,9 +8,13 @@ from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine.actions import IdentityStatus, NavStatus, VisitStatus, WithdrawStatus
 from linkpilot.engine.actions.search import search_url
 from linkpilot.sandbox.i18n import Texts
+from tests.engine.conftest import GENERATIONS
 from tests.engine.livesite import Live
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.parametrize("sandbox", GENERATIONS, indirect=True),
+]
 
 
 async def test_visit_extracts_the_whole_profile(live: Live) -> None:

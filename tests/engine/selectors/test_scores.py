@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -12,17 +10,7 @@ from sqlalchemy import select
 from linkpilot.common.clock import FrozenClock
 from linkpilot.engine.selectors import SelectorScores
 from linkpilot.storage.database import Database
-from linkpilot.storage.migrate import upgrade
 from linkpilot.storage.models import SelectorStat
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'linkpilot.db'}"
-    upgrade(url)
-    database = Database(url)
-    yield database
-    await database.dispose()
 
 
 def clock() -> FrozenClock:
@@ -68,6 +56,7 @@ def test_a_learned_candidate_joins_the_pool_and_leads_once_it_succeeded() -> Non
     assert record.successes == 2
 
 
+@pytest.mark.asyncio(loop_scope="session")
 async def test_scores_persist_and_reload(db: Database) -> None:
     time = clock()
     scores = await SelectorScores.load(db, clock=time)
@@ -92,6 +81,7 @@ async def test_scores_persist_and_reload(db: Database) -> None:
     assert again.order("k", ["a", "b"]) == ["a", "span._q", "b"]
 
 
+@pytest.mark.asyncio(loop_scope="session")
 async def test_without_a_database_flush_forgets_changes() -> None:
     scores = SelectorScores()
     scores.success("k", "a")

@@ -41,6 +41,8 @@ class ActionContext:
     origin: str
     pacing: Pacing = field(default_factory=FastPacing)
     timeouts: Timeouts = field(default_factory=Timeouts)
+    # CSS selectors of a thread item's parts, found once and reused while they keep working.
+    thread_css: dict[str, str | None] | None = None
 
     def url_for(self, path: str) -> str:
         if path.startswith(("http://", "https://")):

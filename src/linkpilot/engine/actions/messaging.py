@@ -26,7 +26,7 @@ from linkpilot.engine.actions.outcomes import (
     SendStatus,
     ThreadMessage,
 )
-from linkpilot.engine.actions.profile import open_profile, top_card
+from linkpilot.engine.actions.profile import open_profile
 from linkpilot.engine.pacing import Pause
 
 # Never more dialogs than this are closed before opening a new one: a page that keeps
@@ -102,6 +102,9 @@ async def close_dialog(ctx: ActionContext, dialog: Locator) -> bool:
 
 async def close_all_dialogs(ctx: ActionContext) -> int:
     closed = 0
+    # One query answers the usual case (no dialog open) without trying key by key.
+    if not await ctx.selectors.any_locator("message.dialog", ctx.page).count():
+        return 0
     while closed < MAX_OPEN_DIALOGS:
         dialog = await newest_dialog(ctx)
         if dialog is None or not await close_dialog(ctx, dialog):
@@ -184,7 +187,7 @@ async def open_from_profile(ctx: ActionContext, target: MessageTarget) -> OpenDi
             navigation=opened.navigation,
             detail=f"{opened.identity}: profile shows {opened.shown_name!r}",
         )
-    card = await top_card(ctx)
+    card = opened.top_card
     assert card is not None  # open_profile read the name from it
     # Scoped to the top card: never the sticky header's button, never the sidebar's.
     button = await ctx.selectors.resolve("profile.message_button", card)
@@ -238,12 +241,82 @@ async def read_item(ctx: ActionContext, item: Locator, other_name: str) -> Threa
     return ThreadMessage(sender, text, at, from_me=bool(sender) and not same_name(sender, other_name))
 
 
+# Reads every thread item in one round trip once the item parts' CSS selectors are known.
+READ_ITEMS_JS = """(items, sel) => items.map((item) => {
+  const pick = (css, last) => {
+    if (!css) { return null; }
+    const found = item.querySelectorAll(css);
+    return found.length ? found[last ? found.length - 1 : 0] : null;
+  };
+  const sender = pick(sel.sender, false), body = pick(sel.body, true), time = pick(sel.time, false);
+  return {
+    sender: sender ? sender.innerText : "",
+    body: body ? body.innerText : item.innerText,
+    time: time ? time.getAttribute("datetime") : null,
+    ok: Boolean(body),
+  };
+})"""
+ITEM_PARTS = {
+    "sender": "message.thread_item.sender",
+    "body": "message.thread_item.body",
+    "time": "message.thread_item.time",
+}
+
+
+async def _item_selectors(ctx: ActionContext, item: Locator) -> dict[str, str | None] | None:
+    """CSS selectors for the parts of a thread item, learned on `item`; None if one is not CSS."""
+    found: dict[str, str | None] = {}
+    for part, key in ITEM_PARTS.items():
+        resolved = await ctx.selectors.resolve(key, item, pick="last" if part == "body" else "first")
+        if resolved is not None and resolved.candidate is None:
+            return None  # found by role and accessible name only: read item by item
+        found[part] = resolved.candidate if resolved is not None else None
+    return found
+
+
+def _rows_to_messages(rows: list[dict[str, str | None]], other_name: str) -> list[ThreadMessage]:
+    out = []
+    for row in rows:
+        sender = clean(row["sender"])
+        out.append(
+            ThreadMessage(
+                sender,
+                clean(row["body"]),
+                _parse_time(row["time"]),
+                from_me=bool(sender) and not same_name(sender, other_name),
+            )
+        )
+    return out
+
+
+async def read_items(
+    ctx: ActionContext, items: Locator, other_name: str, start: int = 0
+) -> list[ThreadMessage]:
+    """Thread items from index `start` on: one round trip when the parts' CSS is known."""
+    count = await items.count()
+    if count <= start:
+        return []
+    for attempt in range(2):
+        if ctx.thread_css is None or attempt:
+            ctx.thread_css = await _item_selectors(ctx, items.nth(start))
+        if ctx.thread_css is None:
+            return [await read_item(ctx, items.nth(i), other_name) for i in range(start, count)]
+        rows = (await items.evaluate_all(READ_ITEMS_JS, ctx.thread_css))[start:]
+        # Grouped messages may lack a sender line, but a thread where none has one is a miss.
+        senders_ok = not ctx.thread_css.get("sender") or any(row["sender"] for row in rows)
+        if senders_ok and all(row["ok"] for row in rows):
+            return _rows_to_messages(rows, other_name)
+    # The remembered selectors stopped matching and fresh ones do no better: item by item.
+    ctx.thread_css = None
+    return [await read_item(ctx, items.nth(i), other_name) for i in range(start, count)]
+
+
 async def read_thread(ctx: ActionContext, dialog: Locator, other_name: str) -> tuple[ThreadMessage, ...]:
     """The conversation shown in the dialog, oldest first."""
     items = await thread_items(ctx, dialog)
     if items is None:
         return ()
-    return tuple([await read_item(ctx, items.nth(i), other_name) for i in range(await items.count())])
+    return tuple(await read_items(ctx, items, other_name))
 
 
 # --- Type, send, confirm ---------------------------------------------------------------------
@@ -277,12 +350,11 @@ async def confirm_landed(
         await items.nth(before).wait_for(state="attached", timeout=ctx.timeouts.confirm_ms)
     except PlaywrightTimeoutError:
         return f"no new message in the thread after {ctx.timeouts.confirm_ms / 1000:g} s"
-    current = await thread_items(ctx, dialog)
-    if current is None:
+    newest = (await read_items(ctx, items, other_name, start=before))[-1:]
+    if not newest:
         return "the thread could not be read after sending"
-    newest = await read_item(ctx, current.last, other_name)
-    if clean(newest.text) != clean(text):
-        return f"the newest message is not ours: {newest.text[:60]!r}"
+    if clean(newest[0].text) != clean(text):
+        return f"the newest message is not ours: {newest[0].text[:60]!r}"
     return None
 
 

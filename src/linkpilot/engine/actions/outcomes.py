@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from playwright.async_api import Locator
 
 
 class NavStatus(StrEnum):
@@ -42,6 +44,7 @@ class ProfileOpen:
     identity: IdentityStatus | None = None
     shown_name: str | None = None
     final_slug: str | None = None
+    top_card: Locator | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:

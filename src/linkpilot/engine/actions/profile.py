@@ -72,7 +72,7 @@ async def open_profile(ctx: ActionContext, slug: str, expected_name: str | None 
         identity = IdentityStatus.NAME_MISMATCH
     else:
         identity = IdentityStatus.MATCH
-    return ProfileOpen(navigation, identity, name, final_slug)
+    return ProfileOpen(navigation, identity, name, final_slug, card)
 
 
 async def _optional_text(ctx: ActionContext, key: str, scope: Locator) -> str | None:
