@@ -12,7 +12,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import Literal, Protocol
 
-from linkpilot.engine.actions.base import FEED_PATH
+from linkpilot.engine.actions.base import FEED_PATH, Timeouts
 from linkpilot.engine.actions.manager import ActionManager
 from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.browser.context import BrowserSession
@@ -118,7 +118,9 @@ async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary) -> None:
         page = await browser.goto(FEED_PATH)
         scores = await SelectorScores.load(rt.db, rt.clock)
         pacing = make_pacing(rt.settings, rng=rt.rng, clock=rt.clock)
-        actions = ActionManager(page, SelectorEngine(scores), browser.origin.url, pacing=pacing)
+        actions = ActionManager(
+            page, SelectorEngine(scores), browser.origin.url, pacing=pacing, timeouts=_timeouts(rt)
+        )
         ctx = CampaignContext(rt, browser, actions, pacing, summary)
         try:
             if not summary.dry_run:
@@ -144,6 +146,12 @@ async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary) -> None:
             await _act_on_plan(ctx, campaign)
         finally:
             await scores.flush()
+
+
+def _timeouts(rt: Runtime) -> Timeouts:
+    # Fast pacing only ever drives the local practice site, which answers a scroll within
+    # milliseconds: waiting LinkedIn's two seconds for more cards three times adds nothing.
+    return Timeouts(scroll_ms=1_000) if rt.settings.pacing == "fast" else Timeouts()
 
 
 async def _act_on_plan(ctx: CampaignContext, campaign: Campaign) -> None:
