@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import click
+
+from linkpilot.console.cli import COMMANDS, LazyGroup, cli
+
+
+def test_every_registered_command_loads_with_help() -> None:
+    ctx = click.Context(cli)
+    assert isinstance(cli, LazyGroup)
+    for name in COMMANDS:
+        command = cli.get_command(ctx, name)
+        assert isinstance(command, click.Command), name
+        assert command.help, f"{name} has no help text"
+
+
+def test_help_names_every_command(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("--help")
+    assert result.code == 0
+    for name in COMMANDS:
+        assert f"  {name}" in result.out, name
