@@ -17,7 +17,10 @@ def profile_slug(url: str) -> str:
         raise BadInput("empty profile URL")
     if "://" not in text and not text.startswith("/"):
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unclosed "[" reads as a broken IPv6 host
+        raise BadInput(f"not a profile URL (malformed host): {url!r}") from None
     if parts.scheme not in ("http", "https", ""):
         raise BadInput(f"not a profile URL (scheme {parts.scheme!r}): {url!r}")
     segments = [s for s in parts.path.split("/") if s]
