@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -120,6 +123,7 @@ def test_long_values_are_rejected(tmp_path: Path) -> None:
     [
         (b"", "is empty"),
         (b"\xef\xbb\xbf\n\n  \n", "is empty"),
+        (b",,,\n , ,\n", "is empty"),
         (b"profile_url,name\n", "has a header but no contact rows"),
         (b"profile_url,name\n\n,\n", "has a header but no contact rows"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is a binary file, not CSV"),
@@ -158,6 +162,21 @@ def test_unreadable_paths(tmp_path: Path) -> None:
         handle.truncate(MAX_CSV_BYTES + 1)
     with pytest.raises(BadInput, match=r"is too large \(20.0 MB; at most 20 MB\)"):
         read_contacts_csv(big)
+    # A pipe has no size to trust: the limit holds on what is read.
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        # The reader stops one byte past the limit and closes its end: the rest breaks the pipe.
+        with contextlib.suppress(BrokenPipeError), fifo.open("wb") as pipe:
+            pipe.write(b"x" * (MAX_CSV_BYTES + 10))
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    with pytest.raises(BadInput, match=r"is too large \(more than that; at most 20 MB\)"):
+        read_contacts_csv(fifo)
+    writer.join(timeout=30)
+    assert not writer.is_alive()
 
 
 async def test_an_update_leaves_empty_cells_alone(db: Database, tmp_path: Path) -> None:

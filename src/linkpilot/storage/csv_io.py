@@ -113,14 +113,16 @@ def read_contacts_csv(path: Path) -> ParsedCsv:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
         if path.is_dir():
             raise BadInput(f"{path} is a directory, not a CSV file")
-        if size > MAX_CSV_BYTES:
-            raise BadInput(
-                f"{path} is too large ({size / 2**20:.1f} MB; at most {MAX_CSV_BYTES // 2**20} MB)"
-            )
-        return path.read_bytes()
+        size = path.stat().st_size
+        # Read one byte past the limit rather than trust the size: a pipe reports none.
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CSV_BYTES + 1)
+        if len(data) > MAX_CSV_BYTES:
+            shown = f"{size / 2**20:.1f} MB" if size > MAX_CSV_BYTES else "more than that"
+            raise BadInput(f"{path} is too large ({shown}; at most {MAX_CSV_BYTES // 2**20} MB)")
+        return data
     except FileNotFoundError:
         raise BadInput(f"{path} does not exist") from None
     except PermissionError:
