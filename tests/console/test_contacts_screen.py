@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Select
+from pathlib import Path
+
+from textual.widgets import Button, DataTable, Input, Select
 
 from linkpilot.common.text import fold
+from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.screens.contacts import ContactsScreen
+from linkpilot.console.screens.dialogs import ConfirmScreen
+from linkpilot.storage.blacklist import is_blacklisted
+from linkpilot.storage.contacts import count_contacts
+from linkpilot.storage.database import Database
 from tests.console.conftest import AppFactory
 from tests.console.helpers import screen_text, settle, wait_until
 
@@ -26,7 +33,7 @@ async def test_pages_forward_and_back_one_page_at_a_time(make_app: AppFactory) -
         # One page in the widget, never the table: 120 contacts, 20 rows.
         assert len(first) == 20
         assert first == sorted(first, key=fold)
-        assert "page 1 · rows 1–20 of 120 · PgDn: next" in screen_text(app)
+        assert "page 1 · rows 1–20 of 120 · by name · PgDn: next" in screen_text(app)
 
         seen = list(first)
         for page in range(2, 7):
@@ -35,7 +42,7 @@ async def test_pages_forward_and_back_one_page_at_a_time(make_app: AppFactory) -
             assert screen.query_one(DataTable).row_count == 20
             assert screen.page_index == page - 1
             seen.extend(names(screen))
-        assert "page 6 · rows 101–120 of 120 · last page" in screen_text(app)
+        assert "page 6 · rows 101–120 of 120 · by name · last page" in screen_text(app)
         assert len(seen) == 120
         assert len(set(seen)) == 120
         assert seen == sorted(seen, key=fold)
@@ -123,3 +130,72 @@ async def test_detail_pane_shows_the_timeline(make_app: AppFactory) -> None:
         screen = await settle(pilot)
         await wait_until(pilot, lambda: "BLACKLISTED: never contacted" in screen_text(app))
         assert screen_text(app).count("Bob Amadou") == 2  # the row and the detail pane
+
+
+async def test_sort_by_fit_pages_best_first(make_app: AppFactory) -> None:
+    app = make_app(page_size=20)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        screen = await settle(pilot)
+        await pilot.press("o")
+        screen = await settle(pilot)
+        table = screen.query_one(DataTable)
+        scores = [str(table.get_row_at(n)[5]) for n in range(table.row_count)]
+        assert scores == sorted(scores, reverse=True)
+        assert scores[0] == "0.90"
+        assert "best fit first" in screen_text(app)
+
+
+async def test_blacklist_toggle_and_confirmed_forget_write_to_storage(
+    make_app: AppFactory, db_url: str
+) -> None:
+    app = make_app(page_size=20)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        screen = await settle(pilot)
+        await wait_until(pilot, lambda: screen.detail is not None and screen.detail.row.name == "Ana Amadou")
+        await pilot.press("l")
+        await wait_until(pilot, lambda: "BLACKLISTED" in screen_text(app))
+        assert screen.detail is not None
+        assert screen.detail.blacklisted
+        await pilot.press("l")
+        await wait_until(pilot, lambda: screen.detail is not None and not screen.detail.blacklisted)
+
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert isinstance(app.focused, Button)
+        assert app.focused.id == "no"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert names(screen)[0] == "Ana Amadou"
+
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("shift+tab", "enter")
+        await wait_until(pilot, lambda: app.screen is screen)
+        screen = await settle(pilot)
+        assert "Ana Amadou" not in names(screen)
+        assert "of 119 ·" in screen_text(app)
+
+    db = Database(db_url)
+    try:
+        async with db.session() as session:
+            assert await count_contacts(session) == 119
+            assert (
+                await is_blacklisted(session, "https://www.linkedin.com/in/person-0000/", "Ana Amadou")
+                is False
+            )
+    finally:
+        await db.dispose()
+
+
+async def test_a_broken_database_is_reported_not_fatal(make_app: AppFactory, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"this is not a database" * 100)
+    app = make_app()
+    app.contacts = ContactsSource(Database(f"sqlite+aiosqlite:///{broken}"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await wait_until(pilot, lambda: any("contacts page" in (n.title or "") for n in app._notifications))
+        assert app.is_running
+        assert any(line.level == "error" for line in app.log_lines)

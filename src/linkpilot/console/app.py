@@ -207,6 +207,10 @@ class ConsoleApp(App[None]):
         self._queue_log(LogLine(level="error", message=f"{what}: {detail}", at=self.clock()))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.worker_changed(event)
+
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker's end, the app's and the screens' (the message does not bubble)."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.report_error(event.worker.name or "in the background", event.worker.error)
         if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):

@@ -10,9 +10,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from linkpilot.storage.blacklist import is_blacklisted
-from linkpilot.storage.contacts import ContactFilters, ContactSort, PageKey, count_contacts, page_contacts
+from linkpilot.common.clock import Clock, utc_now
+from linkpilot.common.errors import BadInput
+from linkpilot.storage.blacklist import add_entry, is_blacklisted, remove_entry
+from linkpilot.storage.contacts import (
+    ContactFilters,
+    ContactSort,
+    ForgetReport,
+    PageKey,
+    count_contacts,
+    forget_contact,
+    page_contacts,
+)
 from linkpilot.storage.database import Database
 from linkpilot.storage.models import Contact, Interaction
 
@@ -120,6 +131,38 @@ class ContactsSource:
                 blacklisted=bool(listed),
                 timeline=timeline,
             )
+
+    async def set_blacklisted(self, contact_id: int, listed: bool, *, clock: Clock = utc_now) -> None:
+        async with self.db.transaction() as session:
+            contact = await self._get(session, contact_id)
+            if listed:
+                await add_entry(
+                    session, contact.profile_url or contact.name, reason="blacklisted from the console"
+                )
+                return
+            # An entry may name the person by URL or by name: lift whichever is there.
+            removed = 0
+            for target in filter(None, (contact.profile_url, contact.name)):
+                try:
+                    removed += await remove_entry(session, target, clock=clock)
+                except BadInput:
+                    continue
+            if not removed:
+                raise BadInput(f"{contact.name} is not on the blacklist")
+
+    async def forget(self, contact_id: int) -> ForgetReport:
+        async with self.db.transaction() as session:
+            contact = await self._get(session, contact_id)
+            if contact.profile_url is None:
+                raise BadInput(f"{contact.name} has no profile URL to forget by")
+            return await forget_contact(session, contact.profile_url)
+
+    @staticmethod
+    async def _get(session: AsyncSession, contact_id: int) -> Contact:
+        contact = await session.get(Contact, contact_id)
+        if contact is None:
+            raise BadInput("this contact no longer exists")
+        return contact
 
     async def close(self) -> None:
         if self.owns_db:

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from linkpilot.console.formatting import local
 
@@ -44,6 +45,10 @@ class MainScreen(Screen[None]):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Worker messages do not bubble: hand them to the app's one error handler.
+        self.console.worker_changed(event)
 
     def on_mount(self) -> None:
         self.show_chrome()

@@ -22,8 +22,9 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from linkpilot.console.contacts_source import ContactDetail, PageResult
 from linkpilot.console.formatting import local
 from linkpilot.console.screens.base import MainScreen
+from linkpilot.console.screens.dialogs import ConfirmScreen
 from linkpilot.console.workers import run_guarded
-from linkpilot.storage.contacts import ContactFilters, PageKey
+from linkpilot.storage.contacts import ContactFilters, ContactSort, PageKey
 from linkpilot.storage.models import ContactStatus
 
 ANY = "any"
@@ -35,15 +36,23 @@ class PageRequest:
     filters: ContactFilters
     after: PageKey | None
     page_index: int
+    sort: ContactSort
+    keep_cursor: bool = False
 
 
 class ContactsScreen(MainScreen):
     mode_name = "contacts"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("pagedown", "next_page", "Next page", id="contacts.next_page", priority=True),
-        Binding("pageup", "previous_page", "Prev page", id="contacts.previous_page", priority=True),
+        # Shown in the page line ("PgDn: next") rather than the footer, which has little room.
+        Binding("pagedown", "next_page", "Next page", id="contacts.next_page", priority=True, show=False),
+        Binding(
+            "pageup", "previous_page", "Prev page", id="contacts.previous_page", priority=True, show=False
+        ),
         Binding("slash", "focus_search", "Search", id="contacts.search"),
+        Binding("o", "toggle_sort", "Sort", id="contacts.sort"),
+        Binding("l", "toggle_blacklist", "Blacklist", id="contacts.blacklist"),
+        Binding("delete", "forget", "Forget", id="contacts.forget"),
         Binding("escape", "focus_table", "Table", show=False, id="contacts.table"),
     ]
 
@@ -69,6 +78,8 @@ class ContactsScreen(MainScreen):
         self.generation = 0
         self.loaded_generation = -1
         self.detail_id: int | None = None
+        self.detail: ContactDetail | None = None
+        self.sort = ContactSort.NAME
         self._debounce: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -149,14 +160,16 @@ class ContactsScreen(MainScreen):
         self.keys = [None]
         self._fetch(0)
 
-    def _fetch(self, page_index: int) -> None:
+    def _fetch(self, page_index: int, *, keep_cursor: bool = False) -> None:
         self.generation += 1
-        request = PageRequest(self.generation, self.filters(), self.keys[page_index], page_index)
+        request = PageRequest(
+            self.generation, self.filters(), self.keys[page_index], page_index, self.sort, keep_cursor
+        )
         source = self.console.contacts
         size = self.console.page_size
 
         async def load() -> None:
-            result = await source.page(request.filters, after=request.after, limit=size)
+            result = await source.page(request.filters, after=request.after, limit=size, sort=request.sort)
             self.post_message(self.PageLoaded(request, result))
 
         run_guarded(self, load, name="contacts page", group="contacts-page", exclusive=True)
@@ -171,6 +184,7 @@ class ContactsScreen(MainScreen):
         del self.keys[request.page_index + 1 :]
         self.total = result.total
         table = self.query_one(DataTable)
+        keep = table.cursor_row if request.keep_cursor else 0
         with self.app.batch_update():
             table.clear()
             for row in result.rows:
@@ -183,13 +197,18 @@ class ContactsScreen(MainScreen):
                     f"{row.fit_score:.2f}" if row.fit_score is not None else "",
                     key=str(row.id),
                 )
+            if result.rows:
+                table.move_cursor(row=min(keep, len(result.rows) - 1))
+        if result.rows:
+            self._load_detail(result.rows[min(keep, len(result.rows) - 1)].id)
         first = request.page_index * self.console.page_size + 1
         last = first + len(result.rows) - 1
         shown = f"{first}–{last}" if result.rows else "none"
         more = "PgDn: next" if result.next_after is not None else "last page"
         back = " · PgUp: previous" if request.page_index > 0 else ""
+        order = "by name" if request.sort is ContactSort.NAME else "best fit first"
         self.query_one("#page-status", Label).update(
-            f"page {request.page_index + 1} · rows {shown} of {result.total} · {more}{back}"
+            f"page {request.page_index + 1} · rows {shown} of {result.total} · {order} · {more}{back}"
         )
         if not result.rows:
             self._show_detail(None)
@@ -212,6 +231,50 @@ class ContactsScreen(MainScreen):
 
     def action_focus_table(self) -> None:
         self.query_one(DataTable).focus()
+
+    def action_toggle_sort(self) -> None:
+        self.sort = ContactSort.FIT if self.sort is ContactSort.NAME else ContactSort.NAME
+        self.reload()
+
+    def action_toggle_blacklist(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        source, clock = self.console.contacts, self.console.clock
+
+        async def toggle() -> None:
+            await source.set_blacklisted(detail.row.id, not detail.blacklisted, clock=clock)
+            done = "lifted from" if detail.blacklisted else "added to"
+            self.notify(f"{detail.row.name} {done} the blacklist", title="Blacklist")
+            self._refresh_after_edit()
+
+        run_guarded(self, toggle, name="changing the blacklist", group="contact-edit", exclusive=True)
+
+    def action_forget(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        source = self.console.contacts
+
+        async def forget() -> None:
+            question = f"Forget {detail.row.name}?"
+            what = (
+                "Their contact row, the texts sent to them and their place in campaign plans are erased. "
+                "Quota history stays; a blacklist entry stays, so they are never contacted again."
+            )
+            if not await self.app.push_screen_wait(ConfirmScreen(question, what, yes="Forget")):
+                return
+            await source.forget(detail.row.id)
+            self.notify(f"{detail.row.name} forgotten", title="Contacts")
+            self.detail_id = None
+            self._refresh_after_edit()
+
+        run_guarded(self, forget, name="forgetting a contact", group="contact-edit", exclusive=True)
+
+    def _refresh_after_edit(self) -> None:
+        # The same page again (its first key is unchanged), and the detail pane from storage.
+        self.detail_id = None
+        self._fetch(self.page_index, keep_cursor=True)
 
     @on(Input.Changed, "#search")
     def search_changed(self) -> None:
@@ -239,9 +302,10 @@ class ContactsScreen(MainScreen):
 
     @on(DataTable.RowHighlighted, "#contacts-table")
     def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is None:
-            return
-        contact_id = int(event.row_key.value)
+        if event.row_key.value is not None:
+            self._load_detail(int(event.row_key.value))
+
+    def _load_detail(self, contact_id: int) -> None:
         if contact_id == self.detail_id:
             return
         self.detail_id = contact_id
@@ -254,12 +318,14 @@ class ContactsScreen(MainScreen):
 
     def on_contacts_screen_detail_loaded(self, message: ContactsScreen.DetailLoaded) -> None:
         if message.contact_id == self.detail_id:
+            self.detail = message.detail
             self._show_detail(message.detail)
 
     def _show_detail(self, detail: ContactDetail | None) -> None:
         pane = self.query_one("#detail-text", Static)
         if detail is None:
             self.detail_id = None
+            self.detail = None
             pane.update("No contact selected.")
             return
         zone = self.console.zone
