@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import asdict, dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from linkpilot.engine.actions.base import FEED_PATH, Timeouts
 from linkpilot.engine.actions.manager import ActionManager
@@ -49,6 +50,48 @@ class ActResult:
     skip_reason: str | None = None
 
 
+class RunControl:
+    """The operator's hand on a running campaign: pause, resume, stop — each taking effect
+    between two people, never half-way through one."""
+
+    def __init__(self) -> None:
+        self._running = asyncio.Event()
+        self._running.set()
+        self._stopped = asyncio.Event()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stopped.is_set()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._running.set()
+
+    async def unless_stopped(self, waiting: Coroutine[Any, Any, Any]) -> None:
+        """Run a pacing wait, cut short when the operator stops the run."""
+        wait = asyncio.ensure_future(waiting)
+        stopped = asyncio.ensure_future(self._stopped.wait())
+        try:
+            await asyncio.wait({wait, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (wait, stopped):
+                task.cancel()
+            await asyncio.gather(wait, stopped, return_exceptions=True)
+
+    async def wait_if_paused(self) -> None:
+        await self._running.wait()
+
+
 @dataclass
 class CampaignContext:
     rt: Runtime
@@ -80,12 +123,15 @@ class Campaign(Protocol):
     async def act(self, ctx: CampaignContext, item: PlanItem) -> ActResult: ...
 
 
-async def run_campaign(rt: Runtime, campaign: Campaign, *, dry_run: bool) -> RunSummary:
+async def run_campaign(
+    rt: Runtime, campaign: Campaign, *, dry_run: bool, control: RunControl | None = None
+) -> RunSummary:
     summary = RunSummary(campaign.name, dry_run)
+    control = control or RunControl()
     async with rt.db.transaction() as session:
         summary.run_id = (await start_run(session, campaign.name, dry_run=dry_run)).id
     try:
-        await _run(rt, campaign, summary)
+        await _run(rt, campaign, summary, control)
     except asyncio.CancelledError:
         # Stopped from outside (SIGTERM, the console's stop key): recorded, then passed on.
         summary.stop, summary.stop_detail = StopReason.CANCELLED, "stopped by the operator"
@@ -102,7 +148,7 @@ async def run_campaign(rt: Runtime, campaign: Campaign, *, dry_run: bool) -> Run
     return summary
 
 
-async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary) -> None:
+async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary, control: RunControl) -> None:
     # A dry run only looks: it must not take the half-open probe slot, so it reads the state.
     state = await rt.breaker.state()
     if state.state is BreakerState.OPEN and (state.hard or summary.dry_run):
@@ -143,7 +189,7 @@ async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary) -> None:
                 return
             if summary.dry_run:
                 return
-            await _act_on_plan(ctx, campaign)
+            await _act_on_plan(ctx, campaign, control)
         finally:
             await scores.flush()
 
@@ -154,10 +200,16 @@ def _timeouts(rt: Runtime) -> Timeouts:
     return Timeouts(scroll_ms=1_000) if rt.settings.pacing == "fast" else Timeouts()
 
 
-async def _act_on_plan(ctx: CampaignContext, campaign: Campaign) -> None:
+async def _act_on_plan(ctx: CampaignContext, campaign: Campaign, control: RunControl) -> None:
     rt, summary = ctx.rt, ctx.summary
     total = len(summary.planned)
     for done, item in enumerate(summary.planned):
+        if control.paused:
+            rt.bus.log("info", "paused; resume to go on with the next person", campaign.name)
+            await control.wait_if_paused()
+        if control.stop_requested:
+            summary.stop, summary.stop_detail = StopReason.CANCELLED, "stopped by the operator"
+            return
         decision = await rt.breaker.allow()
         if not decision.allowed:
             summary.stop, summary.stop_detail = StopReason.BREAKER_OPEN, decision.reason
@@ -205,7 +257,7 @@ async def _act_on_plan(ctx: CampaignContext, campaign: Campaign) -> None:
             Progress(campaign=campaign.name, run_id=summary.run_id, done=done + 1, total=total, current=None)
         )
         if done + 1 < total:
-            await ctx.pacing.pause(campaign.pause)
+            await control.unless_stopped(ctx.pacing.pause(campaign.pause))
 
 
 async def _blocked(rt: Runtime, summary: RunSummary, blocked: PageBlocked) -> None:
