@@ -131,3 +131,17 @@ async def test_a_form_post_and_its_redirect_pass_the_guard(
     assert [c.name for c in await browser.cookies()] == ["li_at"]
     # verify already took in the cookie the login set: nothing new since.
     assert not await browser.sync_cookies()
+
+
+async def test_fresh_page_replaces_the_main_page_and_keeps_the_session(
+    browser: BrowserSession, sandbox: RunningSandbox
+) -> None:
+    old = await browser.goto("/feed/")
+    fresh = await browser.fresh_page()
+    assert old.is_closed()
+    assert fresh is not old
+    assert await browser.page() is fresh
+    # Still logged in and guarded on the new page.
+    page = await browser.goto("/feed/")
+    assert page is fresh
+    assert await page.locator("#global-nav").count() == 1

@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 
 Result = Literal["sent", "failed", "unknown", "skipped"]
 
+# A fresh page every so many people keeps Chromium's memory under the Pi's budget (see
+# BrowserSession.fresh_page and the engine_overhead bench).
+RECYCLE_PAGE_EVERY = 20
+
 
 @dataclass(frozen=True)
 class ActResult:
@@ -257,6 +261,8 @@ async def _act_on_plan(ctx: CampaignContext, campaign: Campaign, control: RunCon
             Progress(campaign=campaign.name, run_id=summary.run_id, done=done + 1, total=total, current=None)
         )
         if done + 1 < total:
+            if (done + 1) % RECYCLE_PAGE_EVERY == 0:
+                ctx.actions.ctx.page = await ctx.browser.fresh_page()
             await control.unless_stopped(ctx.pacing.pause(campaign.pause))
 
 
