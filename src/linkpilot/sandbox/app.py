@@ -17,8 +17,15 @@ from linkpilot.sandbox.config import LANGUAGES, MARKUPS, SandboxConfig
 from linkpilot.sandbox.data import Invitation, Message, Person, days_since_birthday
 from linkpilot.sandbox.faults import FaultError
 from linkpilot.sandbox.i18n import Texts
+from linkpilot.sandbox.login import (
+    CHALLENGE_COOKIE,
+    PIN_METHODS,
+    LoginSettingsError,
+    PendingLogin,
+    new_pending,
+)
 from linkpilot.sandbox.markup import Markup
-from linkpilot.sandbox.pages import birthday, feed, invitations, messaging, profile, search, simple
+from linkpilot.sandbox.pages import birthday, challenge, feed, invitations, messaging, profile, search, simple
 from linkpilot.sandbox.pages.layout import Ctx
 from linkpilot.sandbox.search import Query
 from linkpilot.sandbox.state import SandboxState
@@ -108,7 +115,11 @@ async def login_get(request: web.Request) -> web.StreamResponse:
     redirect = request.query.get("session_redirect", "")
     if state.is_logged_in(request.cookies.get("li_at")):
         raise web.HTTPFound(redirect if redirect.startswith("/") else "/feed/")
-    return page(simple.login_page(ctx_of(state), redirect=redirect))
+    # Sent back here after too many wrong PINs: say so, as LinkedIn does.
+    failed = request.query.get("trk") == "challenge_failed"
+    return page(
+        simple.login_page(ctx_of(state), redirect=redirect, error=failed, problem_key="too_many_pins")
+    )
 
 
 async def login_post(request: web.Request) -> web.StreamResponse:
@@ -121,8 +132,22 @@ async def login_post(request: web.Request) -> web.StreamResponse:
     ):
         return page(simple.login_page(ctx_of(state), error=True, redirect=redirect), 401)
     target = redirect if redirect.startswith("/") and not redirect.startswith("//") else "/feed/"
+    if state.login_settings.challenge == "none":
+        signed_in(state, target)
+    pending = new_pending(state.login_settings, target)
+    state.pending_login = pending
+    where = "/checkpoint/challenge/?type=captcha" if pending.method == "captcha" else "/checkpoint/challenge/"
+    response = web.HTTPFound(where)
+    response.set_cookie(CHALLENGE_COOKIE, pending.token, path="/", httponly=True, samesite="Lax")
+    raise response
+
+
+def signed_in(state: SandboxState, target: str) -> None:
+    """Raise the redirect that ends a sign-in: li_at set, any challenge forgotten."""
+    state.pending_login = None
     response = web.HTTPFound(target)
     response.set_cookie("li_at", state.login(), path="/", httponly=True, samesite="Lax")
+    response.del_cookie(CHALLENGE_COOKIE, path="/")
     raise response
 
 
@@ -131,13 +156,56 @@ async def authwall(request: web.Request) -> web.StreamResponse:
     return page(simple.authwall_page(ctx_of(state), request.query.get("sessionRedirect", "")))
 
 
+def challenge_of(request: web.Request) -> PendingLogin | None:
+    return state_of(request).pending_for(request.cookies.get(CHALLENGE_COOKIE))
+
+
 async def checkpoint(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
-    return page(simple.checkpoint_page(ctx_of(state), captcha=request.query.get("type") == "captcha"))
+    pending = challenge_of(request)
+    captcha = request.query.get("type") == "captcha" or (pending is not None and pending.method == "captcha")
+    if captcha or pending is None:
+        return page(simple.checkpoint_page(ctx_of(state), captcha=captcha))
+    if pending.method == "app":
+        # Every load of the page is one look at whether the phone said yes.
+        pending.polls += 1
+        limit = state.login_settings.approve_after_polls
+        if pending.approved or (limit is not None and pending.polls >= limit):
+            signed_in(state, pending.redirect)
+        return page(challenge.app_page(ctx_of(state)))
+    return page(challenge.pin_page(ctx_of(state), pending.method))
 
 
 async def checkpoint_post(request: web.Request) -> web.StreamResponse:
-    # No PIN is ever right: a checkpoint is for the operator to clear, not the engine.
+    state = state_of(request)
+    pending = challenge_of(request)
+    if pending is None or pending.method not in PIN_METHODS:
+        # No PIN clears a checkpoint met while acting: it is for the operator to clear.
+        raise web.HTTPFound("/checkpoint/challenge/")
+    form = await request.post()
+    if str(form.get("pin", "")).strip() == pending.pin:
+        signed_in(state, pending.redirect)
+    pending.attempts += 1
+    if pending.attempts >= state.login_settings.max_pin_attempts:
+        state.pending_login = None
+        raise web.HTTPFound("/login?trk=challenge_failed")
+    return page(challenge.pin_page(ctx_of(state), pending.method, error="wrong_pin"))
+
+
+async def alternatives(request: web.Request) -> web.StreamResponse:
+    if challenge_of(request) is None:
+        raise web.HTTPFound("/login")
+    return page(challenge.alternatives_page(ctx_of(state_of(request))))
+
+
+async def alternatives_post(request: web.Request) -> web.StreamResponse:
+    pending = challenge_of(request)
+    if pending is None:
+        raise web.HTTPFound("/login")
+    method = str((await request.post()).get("challenge_method", ""))
+    if method in challenge.ALTERNATIVES:
+        pending.method = method
+        pending.attempts = 0
     raise web.HTTPFound("/checkpoint/challenge/")
 
 
@@ -429,6 +497,24 @@ async def admin_session(request: web.Request) -> web.StreamResponse:
     return web.json_response(state.session_json())
 
 
+async def admin_login(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    if request.method == "POST":
+        body = await json_body(request)
+        action = body.pop("action", None)
+        if action not in (None, "approve"):
+            return web.json_response({"error": "action must be approve"}, status=400)
+        try:
+            state.login_settings.update(body)
+        except LoginSettingsError as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        if action == "approve":
+            if state.pending_login is None or state.pending_login.method != "app":
+                return web.json_response({"error": "no sign-in waits for an app approval"}, status=409)
+            state.pending_login.approved = True
+    return web.json_response(state.login_json())
+
+
 def person_json(person: Person, state: SandboxState) -> dict[str, Any]:
     return {
         "slug": person.slug,
@@ -483,6 +569,8 @@ def create_app(config: SandboxConfig) -> web.Application:
     r.add_get("/authwall", authwall)
     r.add_get("/checkpoint/challenge/", checkpoint)
     r.add_post("/checkpoint/challenge/", checkpoint_post)
+    r.add_get("/checkpoint/challenge/alternatives", alternatives)
+    r.add_post("/checkpoint/challenge/alternatives", alternatives_post)
     r.add_get("/checkpoint/restricted/", restricted)
     r.add_get("/captcha/frame", captcha_frame)
     r.add_get("/static/{name}", static_file)
@@ -505,5 +593,6 @@ def create_app(config: SandboxConfig) -> web.Application:
     r.add_route("*", "/__admin/config", admin_config)
     r.add_route("*", "/__admin/faults", admin_faults)
     r.add_route("*", "/__admin/session", admin_session)
+    r.add_route("*", "/__admin/login", admin_login)
     r.add_get("/__admin/world", admin_world)
     return app

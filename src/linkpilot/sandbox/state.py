@@ -10,6 +10,7 @@ from typing import Any
 from linkpilot.sandbox.config import SandboxConfig
 from linkpilot.sandbox.data import Message, World, build_world
 from linkpilot.sandbox.faults import Faults
+from linkpilot.sandbox.login import LoginSettings, PendingLogin
 
 
 @dataclass
@@ -54,6 +55,9 @@ class SandboxState:
         self.rotate_pending = False
         self.ticks = 0
         self.bubble_serial = 0
+        self.login_settings = LoginSettings()
+        self.pending_login: PendingLogin | None = None
+        self.logins = 0
 
     def reconfigure(self, **changes: Any) -> None:
         """Switch language or markup at runtime; the world is unaffected by either."""
@@ -73,7 +77,21 @@ class SandboxState:
 
     def login(self) -> str:
         self.accepted_tokens.add(self.current_token)
+        self.logins += 1
         return self.current_token
+
+    def pending_for(self, token: str | None) -> PendingLogin | None:
+        """The challenge waiting for the browser holding this ``chp_token``, if any."""
+        pending = self.pending_login
+        return pending if pending is not None and token == pending.token else None
+
+    def login_json(self) -> dict[str, Any]:
+        pending = self.pending_login
+        return {
+            **self.login_settings.to_json(),
+            "pending": pending.to_json() if pending is not None else None,
+            "logins": self.logins,
+        }
 
     def expire(self) -> None:
         self.accepted_tokens.clear()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from linkpilot.sandbox.pages.layout import Ctx, document, esc
 
 
-def login_page(ctx: Ctx, *, error: bool = False, redirect: str = "") -> str:
+def login_page(ctx: Ctx, *, error: bool = False, redirect: str = "", problem_key: str = "wrong_login") -> str:
     t = ctx.t
     problem = ""
     if error:
-        problem = f'<div role="alert" {ctx.c("form__label--error")}>{esc(t("wrong_login"))}</div>'
+        problem = f'<div role="alert" {ctx.c("form__label--error")}>{esc(t(problem_key))}</div>'
     body = f"""<main {ctx.c("app__content")}>
   <h1 {ctx.c("header__content__heading")}>{esc(t("sign_in"))}</h1>
   {problem}
