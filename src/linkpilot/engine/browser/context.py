@@ -192,11 +192,13 @@ class BrowserSession:
         with raw Playwright too); a new page gives that memory back. Call it between actions.
         """
         old = self._page
-        self._page = None
+        # The new page opens before the old one closes: closing a persistent context's last
+        # page ends Chromium's browsing session, and session cookies (li_at among them) with it.
+        self._page = await self.new_page()
         if old is not None and not old.is_closed():
             with contextlib.suppress(PlaywrightError):
                 await old.close()
-        return await self.page()
+        return self._page
 
     async def new_page(self) -> Page:
         await self._recover()
