@@ -22,7 +22,7 @@ DRY = re.compile(r"^.+: dry run, nothing written: \d+ to import, \d+ to update, 
 
 
 # NUL makes a file binary and refused whole: kept to one cell strategy so rows get a chance.
-CHARS = st.characters(exclude_characters="\x00")
+CHARS = st.characters(codec="utf-8", exclude_characters="\x00")
 
 
 def text(**kw: int) -> st.SearchStrategy[str]:
