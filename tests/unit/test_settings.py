@@ -92,3 +92,11 @@ def test_secrets_are_masked_and_never_echoed() -> None:
     with pytest.raises(ConfigError) as info:
         load_settings({"LINKPILOT_SECRET_KEY": secret, "LINKPILOT_LIMITS__NOPE": secret})
     assert secret not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["LINKPILOT_WORKING_HOURS__START", "LINKPILOT_SCHEDULE__BIRTHDAY__END"])
+def test_hours_with_a_utc_offset_are_refused(name: str) -> None:
+    with pytest.raises(
+        ConfigError, match=r"must be a local time without a UTC offset .*environment variable"
+    ):
+        load_settings(environ={name: "07:00Z"})

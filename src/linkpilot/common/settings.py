@@ -11,11 +11,12 @@ import tomllib
 from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,6 +30,16 @@ from linkpilot.common.errors import ConfigError
 
 ENV_PREFIX = "LINKPILOT_"
 CONFIG_ENV = "LINKPILOT_CONFIG"
+
+
+def _local(value: time) -> time:
+    # Hours are read in the configured time zone; an offset would also make them incomparable.
+    if value.tzinfo is not None:
+        raise ValueError("must be a local time without a UTC offset (the timezone setting applies)")
+    return value
+
+
+LocalTime = Annotated[time, AfterValidator(_local)]
 
 
 class _Section(BaseModel):
@@ -58,8 +69,8 @@ class Limits(_Section):
 
 
 class WorkingHours(_Section):
-    start: time = time(7, 0)
-    end: time = time(19, 0)
+    start: LocalTime = time(7, 0)
+    end: LocalTime = time(19, 0)
     days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
 
     @model_validator(mode="after")
@@ -134,8 +145,8 @@ class CampaignSchedule(_Section):
     random minute, on the given weekdays (0 is Monday)."""
 
     enabled: bool = False
-    start: time = time(8, 0)
-    end: time = time(10, 0)
+    start: LocalTime = time(8, 0)
+    end: LocalTime = time(10, 0)
     days: tuple[int, ...] = (0, 1, 2, 3, 4)
     dry_run: bool = False
 
