@@ -231,7 +231,7 @@ def _netscape(lines: Iterable[str], where: str) -> list[Cookie]:
             raise BadInput(f"{at}: the 2nd and 4th fields must be TRUE or FALSE")
         try:
             expiry = int(float(expires))
-        except ValueError:
+        except (ValueError, OverflowError):  # "nan", "1e400"
             raise BadInput(f"{at}: the expiry (5th field) must be a number") from None
         if not name or not domain:
             raise BadInput(f"{at}: empty name or domain")
@@ -263,6 +263,8 @@ def _site_session(cookies: list[Cookie], origin: Origin, where: str, now: dateti
         if previous is None or (cookie.expires or float("inf")) >= (previous.expires or float("inf")):
             kept[key] = cookie
     site = list(kept.values())
+    for cookie in site:
+        _check_expiry(cookie, where)
     li_at = next((c for c in site if c.name == LI_AT), None)
     if li_at is None:
         raise BadInput(f"{where}: no li_at cookie for linkedin.com or {origin.host}")
@@ -274,3 +276,13 @@ def _site_session(cookies: list[Cookie], origin: Origin, where: str, now: dateti
                 f"{where}: the li_at cookie expired on {expiry:%Y-%m-%d}; sign in again and re-export"
             )
     return site
+
+
+def _check_expiry(cookie: Cookie, where: str) -> None:
+    """An expiry that is no date at all (NaN, beyond year 9999) would break every later status."""
+    if cookie.expires is None:
+        return
+    try:
+        datetime.fromtimestamp(cookie.expires, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise BadInput(f"{where}: the {cookie.name} cookie has an expiry that is not a date") from None
