@@ -1,21 +1,22 @@
-"""Fixtures for the storage suites: a real, migrated SQLite file per test."""
+"""Fixtures for the storage suites: a real, migrated database per test, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from linkpilot.storage.database import Database
-from linkpilot.storage.migrate import upgrade
+from tests.postgres import BACKENDS, backend_database, database_url, postgres_server
+
+__all__ = ["database_url", "db", "postgres_server"]
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """An empty database at head revision, in tmp_path/linkpilot.db."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'linkpilot.db'}"
-    upgrade(url)
-    database = Database(url)
-    yield database
-    await database.dispose()
+@pytest.fixture(params=BACKENDS)
+async def db(request: pytest.FixtureRequest) -> AsyncIterator[Database]:
+    """An empty database at head revision: a SQLite file (tmp_path/linkpilot.db), then a fresh
+    PostgreSQL database on the session's server; every test that takes it runs on both."""
+    with backend_database(request, request.param, migrated=True) as url:
+        database = Database(url)
+        yield database
+        await database.dispose()

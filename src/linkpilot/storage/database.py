@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from linkpilot.common.errors import StorageError
@@ -100,9 +100,12 @@ def describe_db_error(exc: DBAPIError) -> str:
     if isinstance(orig, sqlite3.IntegrityError):
         # A constraint said no (unique, check, trigger): the file itself is fine.
         return f"database refused the change: {orig}"
-    if isinstance(orig, sqlite3.IntegrityError):
-        # A constraint said no (a duplicate, a missing row): the file itself is fine.
-        return f"database refused the change: {orig}"
     if isinstance(orig, sqlite3.DatabaseError):
         return f"database file is damaged or not a database: {orig}"
-    return f"database error: {type(orig).__name__}"
+    # PostgreSQL (through psycopg): SQLAlchemy's own error classes say which kind it was.
+    first_line = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    if isinstance(exc, IntegrityError):
+        return f"database refused the change: {first_line}"
+    if isinstance(exc, OperationalError):
+        return f"database unavailable: {first_line}"
+    return f"database error: {first_line}"
