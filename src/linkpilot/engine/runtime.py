@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Settings
@@ -29,16 +30,24 @@ class Runtime:
     bus: EventBus
     clock: Clock = utc_now
     rng: random.Random = field(default_factory=random.Random)
+    # One persistent Chromium profile, so one browser at a time: a plan asked for while a run
+    # is going waits for it instead of failing on Chromium's profile lock.
+    browser_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @asynccontextmanager
     async def browser(self) -> AsyncIterator[BrowserSession]:
         """A browser on the stored session; NoSession (exit 5) when there is none usable."""
-        store = SessionStore(self.settings)
-        stored = store.load()
-        async with BrowserSession(
-            self.settings, cookies=list(stored.cookies), on_cookies=store.save_refreshed
-        ) as browser:
-            yield browser
+        async with self.browser_lock:
+            store = SessionStore(self.settings)
+            stored = store.load()
+            async with BrowserSession(
+                self.settings, cookies=list(stored.cookies), on_cookies=store.save_refreshed
+            ) as browser:
+                yield browser
+
+    def quiet(self) -> Runtime:
+        """The same engine with a private event bus: for plans the operator only looks at."""
+        return replace(self, bus=EventBus())
 
     async def publish_quota(self) -> dict[str, object]:
         snapshot = await self.ledger.snapshot()

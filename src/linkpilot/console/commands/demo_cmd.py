@@ -1,7 +1,7 @@
-"""`linkpilot demo`: LinkPilot on embedded defaults, with no account and no Redis.
+"""`linkpilot demo`: the console against the practice site, with nothing to configure.
 
-Until the console lands this checks the settings, creates and migrates a demo data folder
-(never the real one) and prints what it holds.
+No account and no Redis: the practice site runs in this process, the data folder is a
+throwaway one, and the campaigns pace themselves visibly.
 """
 
 from __future__ import annotations
@@ -10,31 +10,62 @@ from pathlib import Path
 
 import click
 
-from linkpilot.common.settings import load_settings
-from linkpilot.console.commands.common import run_async, with_database
-from linkpilot.storage.database import Database
+from linkpilot.common.clock import utc_now
+from linkpilot.console.commands.common import configure_logging, run_async
+from linkpilot.console.demo import demo_settings, prepare_folder, sandbox_config, seed_contacts, store_session
+from linkpilot.console.live_facade import LiveFacade
+from linkpilot.console.run import require_terminal, run_console
+from linkpilot.engine.campaigns.registry import create_campaign
+from linkpilot.engine.campaigns.runner import run_campaign
+from linkpilot.engine.runtime import open_runtime
+from linkpilot.sandbox import start_sandbox
 from linkpilot.storage.stats import contact_summary
 
 DEMO_HOME = Path("~/.local/share/linkpilot-demo")
 
 
 @click.command()
-@click.option("--home", type=click.Path(path_type=Path, file_okay=False), help="Demo data folder.")
+@click.option(
+    "--home",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Demo data folder (wiped at each start; default ~/.local/share/linkpilot-demo).",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="No console: set the demo up, print what the birthday campaign would do, and exit.",
+)
 @run_async
-async def demo(home: Path | None) -> None:
-    """Run LinkPilot against the practice site, with nothing to configure."""
+async def demo(home: Path | None, check: bool) -> None:
+    """Run the console against the practice site, with sample data and nothing to configure."""
     folder = (home or DEMO_HOME).expanduser()
-    settings = load_settings(home=folder, redis_url=None, pacing="fast")
-    click.echo(f"settings OK (time zone {settings.timezone}, pacing {settings.pacing})")
-
-    async def summarise(db: Database) -> None:
-        async with db.session() as session:
-            summary = await contact_summary(session)
-        click.echo(f"data folder {settings.home} ready, schema current")
-        click.echo(
-            f"contacts: {summary.contacts} ({summary.first_degree} 1st-degree, "
-            f"{summary.with_birthday} with a birthday, {summary.open_to_work} open to work, "
-            f"{summary.blacklisted} blacklisted)"
-        )
-
-    await with_database(settings, summarise)
+    if not check:
+        require_terminal()
+    prepare_folder(folder)
+    configure_logging(folder)
+    zone = demo_settings(folder, "http://127.0.0.1").zone
+    site = await start_sandbox(sandbox_config(utc_now().astimezone(zone).date()))
+    try:
+        settings = demo_settings(folder, site.url)
+        store_session(settings, site.state.config.li_at)
+        async with open_runtime(settings) as rt:
+            seeded = await seed_contacts(rt.db, site.state.world)
+            if check:
+                async with rt.db.session() as session:
+                    summary = await contact_summary(session)
+                click.echo(
+                    f"demo ready in {folder}: {summary.contacts} contacts ({seeded} seeded), practice site {site.url}"
+                )
+                plan = await run_campaign(rt, create_campaign("birthday", rt), dry_run=True)
+                click.echo(
+                    f"birthday plan: {len(plan.planned)} to wish, {len(plan.skipped)} skipped ({plan.stop})"
+                )
+                return
+            facade = LiveFacade(rt)
+            await facade.refresh()
+            try:
+                await run_console(settings, facade, db=rt.db)
+            finally:
+                await facade.shutdown()
+    finally:
+        await site.stop()

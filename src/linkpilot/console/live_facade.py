@@ -1,0 +1,197 @@
+"""The real engine behind the console's `EngineFacade`: the runtime, the runner, the schedule.
+
+It keeps one `EngineSnapshot` current from the engine's own events, so `snapshot()` never
+touches storage from the UI's thread of control.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from linkpilot.console.facade import (
+    BreakerView,
+    CampaignPlan,
+    EngineSnapshot,
+    RunningView,
+    ScheduledRun,
+    SessionView,
+)
+from linkpilot.engine.breaker import BreakerSnapshot
+from linkpilot.engine.campaigns.registry import create_campaign
+from linkpilot.engine.campaigns.runner import RunControl, run_campaign
+from linkpilot.engine.campaigns.summary import RunSummary
+from linkpilot.engine.events import (
+    BreakerChanged,
+    CampaignFinished,
+    CampaignStarted,
+    Event,
+    EventBus,
+    Progress,
+    QuotaChanged,
+    SessionChanged,
+)
+from linkpilot.engine.runtime import Runtime
+from linkpilot.engine.schedule import Scheduler
+from linkpilot.engine.session.store import NoSession, SessionStore
+from linkpilot.storage.models import Interaction, InteractionState
+
+ACTIVITY_DAYS = 30
+
+
+def breaker_view(snapshot: BreakerSnapshot) -> BreakerView:
+    return BreakerView(
+        state=snapshot.state.value,
+        reason=snapshot.reason,
+        hard=snapshot.hard,
+        since=snapshot.since,
+        retry_at=snapshot.retry_at,
+    )
+
+
+class LiveFacade:
+    def __init__(self, rt: Runtime, scheduler: Scheduler | None = None) -> None:
+        self.rt = rt
+        self.scheduler = scheduler
+        self._snapshot = EngineSnapshot()
+        self._control: RunControl | None = None
+        self._task: asyncio.Task[RunSummary] | None = None
+        rt.bus.subscribe(self._follow)
+
+    @property
+    def bus(self) -> EventBus:
+        return self.rt.bus
+
+    # What the dashboard shows ------------------------------------------------------------
+
+    def snapshot(self) -> EngineSnapshot:
+        return replace(self._snapshot, working_hours=self._in_working_hours())
+
+    async def refresh(self) -> EngineSnapshot:
+        """Read everything once from storage (at start, and after a run)."""
+        quota = await self.rt.ledger.snapshot()
+        breaker = await self.rt.breaker.state()
+        next_runs: tuple[ScheduledRun, ...] = ()
+        if self.scheduler is not None:
+            next_runs = tuple(ScheduledRun(s.campaign, s.at) for s in await self.scheduler.plan())
+        self._snapshot = replace(
+            self._snapshot,
+            gauges=quota.gauges(),
+            breaker=breaker_view(breaker),
+            session=self._session(),
+            activity=await self._activity(),
+            next_runs=next_runs,
+        )
+        return self._snapshot
+
+    def _session(self) -> SessionView:
+        try:
+            status = SessionStore(self.rt.settings).load().status()
+        except NoSession:
+            return SessionView("missing")
+        return SessionView(status.state, status.expires_at)
+
+    async def _activity(self) -> tuple[int, ...]:
+        zone = self.rt.settings.zone
+        today = self.rt.clock().astimezone(zone).date()
+        since = self.rt.clock() - timedelta(days=ACTIVITY_DAYS + 1)
+        async with self.rt.db.session() as session:
+            rows = await session.execute(
+                select(Interaction.sent_at).where(
+                    Interaction.state == InteractionState.SENT.value, Interaction.sent_at >= since
+                )
+            )
+            per_day = Counter(sent_at.astimezone(zone).date() for (sent_at,) in rows if sent_at is not None)
+        return tuple(per_day.get(today - timedelta(days=n), 0) for n in range(ACTIVITY_DAYS - 1, -1, -1))
+
+    def _in_working_hours(self) -> bool:
+        hours = self.rt.settings.working_hours
+        local = self.rt.clock().astimezone(self.rt.settings.zone)
+        return local.weekday() in hours.days and hours.start <= local.time() < hours.end
+
+    def _follow(self, event: Event) -> None:
+        snap = self._snapshot
+        if isinstance(event, QuotaChanged):
+            snap = replace(snap, gauges=event.gauges)
+        elif isinstance(event, BreakerChanged):
+            since = snap.breaker.since if snap.breaker.state == event.state else event.at
+            snap = replace(
+                snap,
+                breaker=BreakerView(
+                    event.state,
+                    event.reason,
+                    event.hard,
+                    None if event.state == "closed" else since,
+                    event.retry_at,
+                ),
+            )
+        elif isinstance(event, SessionChanged):
+            snap = replace(snap, session=SessionView(event.status, event.expires_at))
+        elif isinstance(event, CampaignStarted):
+            snap = replace(
+                snap, running=RunningView(event.campaign, event.run_id, event.dry_run, 0, event.planned)
+            )
+        elif isinstance(event, Progress) and snap.running is not None:
+            snap = replace(
+                snap, running=replace(snap.running, done=event.done, total=event.total, current=event.current)
+            )
+        elif isinstance(event, CampaignFinished):
+            snap = replace(snap, running=None)
+        self._snapshot = snap
+
+    # What the operator does --------------------------------------------------------------
+
+    async def plan(self, campaign: str) -> CampaignPlan:
+        # A plan is a dry run nobody asked to watch: its events stay off the console's bus.
+        quiet = self.rt.quiet()
+        return await run_campaign(quiet, create_campaign(campaign, quiet), dry_run=True)
+
+    async def start(self, campaign: str, *, dry_run: bool) -> None:
+        if self._task is not None and not self._task.done():
+            raise RuntimeError("a campaign is already running")
+        self._control = RunControl()
+        self._task = asyncio.create_task(
+            run_campaign(self.rt, create_campaign(campaign, self.rt), dry_run=dry_run, control=self._control)
+        )
+        try:
+            await self._task
+        finally:
+            self._control = None
+            await self.refresh()
+
+    def pause(self) -> None:
+        if self._control is not None:
+            self._control.pause()
+            self._mark_paused(True)
+
+    def resume(self) -> None:
+        if self._control is not None:
+            self._control.resume()
+            self._mark_paused(False)
+
+    def _mark_paused(self, paused: bool) -> None:
+        if self._snapshot.running is not None:
+            self._snapshot = replace(self._snapshot, running=replace(self._snapshot.running, paused=paused))
+
+    def stop(self) -> None:
+        if self._control is not None:
+            self._control.stop()
+
+    async def reset_breaker(self) -> None:
+        await self.rt.breaker.reset()
+
+    async def shutdown(self) -> None:
+        """SIGHUP/SIGTERM or quit: end the current step safely, then the run."""
+        self.stop()
+        if self._task is not None and not self._task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(self._task), timeout=60)
+
+
+def now_local(rt: Runtime) -> datetime:
+    return rt.clock().astimezone(rt.settings.zone)
