@@ -87,10 +87,16 @@ def test_usage_errors_are_one_line_exit_2(cli) -> None:
         assert result.err.startswith("linkpilot: error")
 
 
-def test_demo_prepares_its_own_folder(cli, tmp_path: Path, home: Path) -> None:
-    folder = tmp_path / "demo"
-    result = cli("demo", "--home", str(folder))
-    assert result.code == 0
-    assert "contacts: 0" in result.out
-    assert (folder / "linkpilot.db").exists()
-    assert not home.exists()
+def test_demo_needs_a_terminal_and_never_wipes_a_folder_that_is_not_a_demo(cli, tmp_path: Path) -> None:
+    no_tty = cli("demo", "--home", str(tmp_path / "demo"))
+    assert no_tty.code == 1
+    assert no_tty.err.strip() == (
+        "linkpilot: error: the console needs a terminal; for headless runs use `linkpilot run CAMPAIGN`"
+    )
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "linkpilot.db").write_text("real data")
+    refused = cli("demo", "--check", "--home", str(precious))
+    assert refused.code == 2
+    assert "holds data that is not a LinkPilot demo's" in refused.err
+    assert (precious / "linkpilot.db").read_text() == "real data"
