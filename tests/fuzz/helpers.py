@@ -26,13 +26,18 @@ _VOLATILE = ("linkpilot.log",)
 def assert_refused(result: Any, code: int = 2, *, secrets: Iterable[str] = ()) -> None:
     """One line on stderr, `linkpilot: error...`, the promised exit code, no traceback."""
     assert result.code == code, (result.code, result.out, result.err)
-    lines = result.err.splitlines()
+    lines = terminal_lines(result.err)
     assert len(lines) == 1, result.err
     assert lines[0].startswith("linkpilot: error"), result.err
     assert_no_crash(result)
     for secret in secrets:
         assert secret not in result.err
         assert secret not in result.out
+
+
+def terminal_lines(text: str) -> list[str]:
+    """Lines as a terminal shows them: str.splitlines would also split at \x1c-\x1e and \x85."""
+    return text.removesuffix("\n").split("\n") if text else []
 
 
 def assert_no_crash(result: Any, home: Path | None = None) -> None:

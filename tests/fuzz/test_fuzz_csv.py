@@ -13,7 +13,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from linkpilot.storage.csv_io import IMPORT_COLUMNS
-from tests.fuzz.helpers import FEW, FUZZ, assert_no_crash, assert_refused, data_state
+from tests.fuzz.helpers import FEW, FUZZ, assert_no_crash, assert_refused, data_state, terminal_lines
 
 SUMMARY = re.compile(
     r"^(?P<path>.+): (?P<imported>\d+) imported, (?P<updated>\d+) updated, (?P<rejected>\d+) rejected$"
@@ -116,7 +116,7 @@ def check_import(cli: Any, home: Path, path: Path, data: bytes, *flags: str) -> 
         assert_refused(result)
         assert data_state(home) == before
         return
-    lines = result.out.splitlines()
+    lines = terminal_lines(result.out)
     rejected_lines = [line for line in lines[1:] if re.match(r"^  line \d+: rejected: ", line)]
     assert len(rejected_lines) == len(lines) - 1, result.out
     if "--dry-run" in flags:
