@@ -16,6 +16,7 @@ from linkpilot.common.errors import ExitCode, LinkPilotError
 
 # name -> "module:attribute". Lazy so `linkpilot health` on a Pi does not import Textual.
 COMMANDS: dict[str, str] = {
+    "attach": "linkpilot.console.commands.attach_cmd:attach",
     "config": "linkpilot.console.commands.config_cmd:config",
     "console": "linkpilot.console.commands.console_cmd:console",
     "db": "linkpilot.console.commands.db_cmd:db",
