@@ -18,7 +18,9 @@ def backup_sqlite(url: str, target: Path) -> Path:
     """
     source = sqlite_file(url)
     if source is None:
-        raise BadInput("db backup works on SQLite databases; use pg_dump for PostgreSQL")
+        raise BadInput(
+            "db backup copies a SQLite file; this database is on PostgreSQL: back it up with pg_dump"
+        )
     if not source.exists():
         raise StorageError(f"no database to back up at {source}")
     target = target.expanduser()

@@ -1,4 +1,4 @@
-"""Opening the database: one async engine, SQLite pragmas on every connection, sessions."""
+"""Opening the database (SQLite or PostgreSQL): one async engine, SQLite pragmas on every connection, sessions."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from linkpilot.common.errors import StorageError
+from linkpilot.common.errors import ConfigError, StorageError
 
 BUSY_TIMEOUT_MS = 5000
+# PostgreSQL's lock_not_available (a lock_timeout ran out) and deadlock_detected.
+PG_LOCK_STATES = frozenset({"55P03", "40P01"})
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -31,32 +33,68 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+# One driver per backend, whatever driver a URL names: `postgresql://` works as it is written.
+SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
+# Seconds to reach a PostgreSQL server before saying it is unavailable, unless the URL says.
+PG_CONNECT_TIMEOUT = 10
+
+
+def parse_url(url: str) -> URL:
+    """The database URL, checked: SQLite or PostgreSQL. Errors never repeat the URL (it may
+    hold a password)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            "database URL is not a URL: use sqlite+aiosqlite:///PATH or postgresql://USER@HOST/DATABASE"
+        ) from None
+    if parsed.get_backend_name() not in SYNC_DRIVERS:
+        raise ConfigError(f"database URL: unsupported scheme {parsed.drivername!r}; use sqlite or postgresql")
+    return parsed
+
+
 def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
+    return parse_url(url).get_backend_name() == "sqlite"
 
 
 def sqlite_file(url: str) -> Path | None:
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     return Path(parsed.database)
 
 
+def _with_driver(url: str, drivers: dict[str, str]) -> str:
+    parsed = parse_url(url)
+    return parsed.set(drivername=drivers[parsed.get_backend_name()]).render_as_string(hide_password=False)
+
+
 def sync_url(url: str) -> str:
     """The same database through a synchronous driver (for Alembic and the online backup)."""
-    parsed = make_url(url)
-    driver = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}.get(parsed.get_backend_name())
-    if driver is None:
-        raise StorageError(f"unsupported database URL scheme: {parsed.drivername}")
-    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+    return _with_driver(url, SYNC_DRIVERS)
+
+
+def async_url(url: str) -> str:
+    """The same database through the asynchronous driver the application runs on."""
+    return _with_driver(url, ASYNC_DRIVERS)
+
+
+def connect_args(url: str) -> dict[str, Any]:
+    """Driver options: a PostgreSQL server that does not answer is reported within seconds."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        return {"connect_timeout": PG_CONNECT_TIMEOUT}
+    return {}
 
 
 def create_engine_for(url: str) -> AsyncEngine:
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, pool_pre_ping=not is_sqlite(url))
-    if is_sqlite(url):
+    sqlite = is_sqlite(url)
+    engine = create_async_engine(async_url(url), pool_pre_ping=not sqlite, connect_args=connect_args(url))
+    if sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -104,6 +142,8 @@ def describe_db_error(exc: DBAPIError) -> str:
         return f"database file is damaged or not a database: {orig}"
     # PostgreSQL (through psycopg): SQLAlchemy's own error classes say which kind it was.
     first_line = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    if getattr(orig, "sqlstate", None) in PG_LOCK_STATES:
+        return "database is locked by another process; try again when it is done"
     if isinstance(exc, IntegrityError):
         return f"database refused the change: {first_line}"
     if isinstance(exc, OperationalError):

@@ -3,7 +3,9 @@
 Check-then-insert (a quota reservation, a breaker counter) is only safe across processes when
 the check runs under the write lock. SQLite's default deferred BEGIN takes that lock at the first
 write, after the check; `BEGIN IMMEDIATE` takes it at once, so a second process waits (busy
-timeout) instead of reading a count that is about to change.
+timeout) instead of reading a count that is about to change. PostgreSQL gets the same
+guarantee from a table lock taken first thing in the transaction: under READ COMMITTED every
+later statement reads what the previous lock holder committed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from linkpilot.common.errors import StorageError
-from linkpilot.storage.database import Database, describe_db_error, is_sqlite
+from linkpilot.storage.database import BUSY_TIMEOUT_MS, Database, describe_db_error, is_sqlite
+
+# How long PostgreSQL waits for another process's lock before giving up.
+LOCK_WAIT_MS = BUSY_TIMEOUT_MS
 
 
 @asynccontextmanager
@@ -35,7 +40,10 @@ async def locked_transaction(db: Database, table: str) -> AsyncIterator[AsyncCon
                 await conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
                 await conn.exec_driver_sql("BEGIN")
-                await conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+                # As long as SQLite's busy timeout, then a clear error rather than waiting forever.
+                await conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_MS}ms'")
+                # SHARE ROW EXCLUSIVE conflicts with itself and with every write, not with reads.
+                await conn.exec_driver_sql(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
             try:
                 yield conn
             except BaseException:

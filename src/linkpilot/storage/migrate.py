@@ -14,7 +14,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from linkpilot.common.errors import StorageError
-from linkpilot.storage.database import _sqlite_pragmas, describe_db_error, is_sqlite, sqlite_file, sync_url
+from linkpilot.storage.database import (
+    _sqlite_pragmas,
+    connect_args,
+    describe_db_error,
+    is_sqlite,
+    sqlite_file,
+    sync_url,
+)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -30,7 +37,7 @@ def _sync_engine(url: str) -> Engine:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         _check_sqlite_file(path)
-    engine = create_engine(sync_url(url))
+    engine = create_engine(sync_url(url), connect_args=connect_args(url))
     if is_sqlite(url):
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

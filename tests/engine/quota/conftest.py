@@ -1,4 +1,5 @@
-"""One ledger factory, parametrised over both backends, so every contract test runs twice."""
+"""One ledger factory, parametrised over both ledger backends (embedded, Redis) and both storage
+backends (SQLite, PostgreSQL), so every contract test runs four times."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from linkpilot.engine.quota.sqlite_ledger import SqliteLedger
 from linkpilot.engine.quota.windows import QuotaPolicy
 from linkpilot.storage.database import Database
 from linkpilot.storage.migrate import ensure_schema
+from tests.postgres import BACKENDS, backend_database, database_url, postgres_server
+
+__all__ = ["database_url", "postgres_server"]
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -44,11 +48,14 @@ def clock() -> FrozenClock:
     return FrozenClock(paris(2026, 3, 10, 10, 0))
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "ledger.db")
-    yield database
-    await database.dispose()
+@pytest.fixture(params=BACKENDS)
+async def db(request: pytest.FixtureRequest) -> AsyncIterator[Database]:
+    """The ledger's database: a SQLite file, then a fresh database on the session's PostgreSQL
+    server, so each ledger test runs on both storage backends."""
+    with backend_database(request, request.param, migrated=True) as url:
+        database = Database(url)
+        yield database
+        await database.dispose()
 
 
 MakeLedger = Callable[..., Awaitable[QuotaLedger]]

@@ -58,8 +58,11 @@ def make_db(path: Path) -> str:
 
 
 @pytest.mark.slow
-def test_processes_on_one_data_folder_take_exactly_the_limit(tmp_path: Path) -> None:
-    url = make_db(tmp_path / "one-folder.db")
+def test_processes_on_one_database_take_exactly_the_limit(database_url: str) -> None:
+    """One data folder's SQLite file (BEGIN IMMEDIATE), or one PostgreSQL database shared by
+    several boxes (a table lock): either way the check and the insert are one step."""
+    ensure_schema(database_url)
+    url = database_url
     results = race([url] * WORKERS, None)
     assert sum(granted for granted, _ in results) == LIMIT
     assert {reason for _, reason in results} == {"daily_limit"}

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# The importer's own backup copies a SQLite file; a PostgreSQL database is the operator's to dump.
+NO_BACKUP_ON_POSTGRESQL = "none (the database is on PostgreSQL: take one with pg_dump before importing)"
+
 
 @dataclass
 class TableReport:
@@ -89,7 +92,5 @@ class ImportReport:
             out.append(f"dry run: nothing written; would add {added}")
         else:
             out.append(f"added {added}")
-            out.append(
-                f"backup of the database before import: {self.backup or 'none (not a SQLite database)'}"
-            )
+            out.append(f"backup of the database before import: {self.backup or NO_BACKUP_ON_POSTGRESQL}")
         return out
