@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "run": "linkpilot.console.commands.run_cmd:run",
     "serve": "linkpilot.console.commands.serve_cmd:serve",
     "session": "linkpilot.console.commands.session_cmd:session",
+    "login": "linkpilot.console.commands.login_cmd:login",
     "breaker": "linkpilot.console.commands.breaker_cmd:breaker",
     "quota": "linkpilot.console.commands.quota_cmd:quota",
     "selectors": "linkpilot.console.commands.selectors_cmd:selectors",

@@ -144,7 +144,7 @@ async def test_pin_by_email_right_after_one_wrong_attempt(
         step = await flow.start(EMAIL, PASSWORD)
         assert isinstance(step, NeedPin)
         assert step.channel == "email"
-        assert step.prompt.startswith("Check your email We sent a verification code to your email.")
+        assert step.prompt.startswith("Check your email — We sent a verification code to your email.")
         assert step.error is None
         assert step.attempts_left == 5
         assert step.can_try_another_way

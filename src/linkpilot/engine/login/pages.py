@@ -62,7 +62,10 @@ class LoginPage:
 
     @property
     def prompt(self) -> str:
-        return " ".join(t for t in (self.heading, *self.paragraphs) if t)
+        body = " ".join(self.paragraphs)
+        if self.heading and body:
+            return f"{self.heading} — {body}"
+        return self.heading or body
 
     @property
     def has_pin(self) -> bool:

@@ -1,0 +1,203 @@
+"""`linkpilot login`: sign in with email and password, answering each challenge in the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import click
+
+from linkpilot.common.errors import BadInput, ExitCode, LinkPilotError
+from linkpilot.common.settings import Settings
+from linkpilot.console.commands.breaker_cmd import describe
+from linkpilot.console.commands.common import prepare_home, run_async, settings_from_env, with_database
+from linkpilot.console.terminal_input import Terminal
+from linkpilot.engine.breaker import BreakerState, create_breaker
+from linkpilot.engine.login import (
+    Approval,
+    Captcha,
+    ChooseMethod,
+    Done,
+    Failed,
+    LoginFlow,
+    LoginTimeouts,
+    NeedPin,
+    Step,
+    WaitingForApproval,
+    close_breaker_after_login,
+)
+from linkpilot.engine.session.store import session_path
+from linkpilot.storage.database import Database
+
+CHANNELS = {"email": "your email", "sms": "your phone by text message"}
+# Failures that mean the account needs the operator, not another try.
+BLOCKING = {"restricted", "blocked"}
+
+
+class LoginFailed(LinkPilotError):
+    """The sign-in did not complete; the stored session and the breaker are as they were."""
+
+
+class LoginBlocked(LoginFailed):
+    exit_code = ExitCode.BREAKER_OPEN
+
+
+@click.command()
+@click.option("--email", help="The account's email address or phone number (asked for when left out).")
+@click.option(
+    "--reset-breaker",
+    is_flag=True,
+    help="Close an open breaker without asking, once the new session checks as valid.",
+)
+@click.option(
+    "--approval-timeout",
+    type=click.IntRange(1, 3600),
+    default=300,
+    show_default=True,
+    help="Seconds to wait for an approval in the LinkedIn app.",
+)
+# Between two looks at the approval page; hidden: only tests against the practice site change it.
+@click.option("--poll-interval", type=click.FloatRange(0.05, 60), default=3.0, hidden=True)
+def login(email: str | None, reset_breaker: bool, approval_timeout: int, poll_interval: float) -> int:
+    """Sign in to LinkedIn from here: email, password, then any PIN, app approval or other check.
+
+    The password is typed without echo (or read from standard input when that is not a
+    terminal), used once and never stored. The session the sign-in yields replaces the
+    stored one, encrypted as with `session import`; a failed sign-in changes nothing.
+    """
+    settings = settings_from_env()
+    prepare_home(settings)
+    terminal = Terminal()
+    if not email:
+        email = terminal.ask("Email: ")
+        if email is None:
+            raise BadInput("login: the input ended before the email was given")
+    password = terminal.secret("Password: ")
+    if password is None:
+        raise BadInput("login: the input ended before the password was given")
+    timeouts = LoginTimeouts(approval_s=float(approval_timeout), poll_interval_s=poll_interval)
+    done = run_async(_sign_in)(settings, terminal, email, password, timeouts)
+    del password
+    click.echo(
+        f"signed in: session saved encrypted to {session_path(settings)} ({done.cookies} cookie(s)); "
+        "session: valid (checked just now)"
+    )
+    run_async(with_database)(
+        settings, lambda db: _breaker_after_login(db, settings, done, terminal, reset_breaker)
+    )
+    return int(ExitCode.OK)
+
+
+async def _sign_in(
+    settings: Settings, terminal: Terminal, email: str, password: str, timeouts: LoginTimeouts
+) -> Done:
+    async with LoginFlow(settings, timeouts=timeouts) as flow:
+        click.echo("signing in…")
+        step = await flow.start(email, password)
+        while True:
+            if isinstance(step, Done):
+                return step
+            if isinstance(step, Failed):
+                raise (LoginBlocked if step.kind in BLOCKING else LoginFailed)(
+                    f"login: {step.reason} ({step.kind.replace('_', ' ')}); the stored session is unchanged"
+                )
+            if isinstance(step, Captcha):
+                click.echo(step.instructions)
+                raise LoginBlocked(
+                    "login: LinkedIn asks for a captcha; solve it from a browser on the same network, "
+                    "then run `linkpilot session import`"
+                )
+            step = await _answer(flow, step, terminal)
+
+
+async def _answer(flow: LoginFlow, step: Step, terminal: Terminal) -> Step:
+    if isinstance(step, NeedPin):
+        return await _pin(flow, step, terminal)
+    if isinstance(step, WaitingForApproval):
+        return await _approval(flow, step, terminal)
+    if isinstance(step, ChooseMethod):
+        return await _choose(flow, step, terminal)
+    raise AssertionError(f"unexpected step {type(step).__name__}")
+
+
+async def _pin(flow: LoginFlow, step: NeedPin, terminal: Terminal) -> Step:
+    if step.error:
+        click.echo(f"  {step.error}")
+    else:
+        click.echo(f"LinkedIn: {step.prompt}")
+    hint = " (or type `another` to try another way)" if step.can_try_another_way else ""
+    value = await terminal.ask_async(f"Enter the PIN sent to {CHANNELS[step.channel]}{hint}: ")
+    if value is None:
+        raise LoginFailed("login: the input ended before the PIN was given; the stored session is unchanged")
+    if step.can_try_another_way and value.strip().lower() == "another":
+        return await flow.answer(step, Approval.ANOTHER_WAY)
+    return await flow.answer(step, value)
+
+
+async def _approval(flow: LoginFlow, step: WaitingForApproval, terminal: Terminal) -> Step:
+    if step.can_try_another_way:
+        click.echo("Approve the sign-in in the LinkedIn app; waiting… (press Enter to try another way)")
+    else:
+        click.echo("Approve the sign-in in the LinkedIn app; waiting…")
+    stop = asyncio.Event()
+    polling = asyncio.create_task(flow.wait_for_approval(step, stop))
+    enter = asyncio.create_task(terminal.readline()) if step.can_try_another_way else None
+    try:
+        while enter is not None:
+            await asyncio.wait({polling, enter}, return_when=asyncio.FIRST_COMPLETED)
+            if polling.done():
+                break
+            if enter.result() is None:
+                enter = None  # the input ended: nobody will press Enter, keep waiting
+                break
+            stop.set()
+            current = await polling
+            if isinstance(current, WaitingForApproval):
+                click.echo("trying another way…")
+                return await flow.answer(current, Approval.ANOTHER_WAY)
+            return current
+        return await polling
+    finally:
+        for task in (polling, enter):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+
+async def _choose(flow: LoginFlow, step: ChooseMethod, terminal: Terminal) -> Step:
+    click.echo("LinkedIn offers these ways to confirm it is you:")
+    for number, option in enumerate(step.options, 1):
+        click.echo(f"  {number}. {option.label}")
+    for _ in range(3):
+        value = await terminal.ask_async(f"Choose 1-{len(step.options)}: ")
+        if value is None:
+            break
+        if value.strip().isdigit() and 1 <= int(value) <= len(step.options):
+            return await flow.answer(step, step.options[int(value) - 1].key)
+        click.echo(f"  type a number from 1 to {len(step.options)}")
+    raise LoginFailed("login: no way to confirm was chosen; the stored session is unchanged")
+
+
+async def _breaker_after_login(
+    db: Database, settings: Settings, done: Done, terminal: Terminal, reset: bool
+) -> None:
+    breaker = create_breaker(settings, db)
+    try:
+        snap = await breaker.state()
+        if snap.state == BreakerState.CLOSED:
+            return
+        click.echo(describe(snap))
+        if not reset:
+            answer = await terminal.ask_async(
+                "The new session is valid. Close the breaker so campaigns act again? [y/N]: "
+            )
+            reset = (answer or "").strip().lower() in ("y", "yes")
+        if not reset:
+            click.echo("breaker left open: run `linkpilot breaker reset` when the account is ready")
+            return
+        before = await close_breaker_after_login(breaker, done)
+        if before is not None:
+            click.echo("breaker reset: closed")
+    finally:
+        await breaker.close()
