@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, deque
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger("linkpilot.engine.browser")
 
@@ -95,7 +95,8 @@ class OriginGuard:
             return None
         if not self.origin.owns(url):
             return "off-origin"
-        if urlsplit(url).path.startswith(ADMIN_PREFIX):
+        # Decoded and case-folded first: the site's router decodes /%5F%5Fadmin/ to /__admin/.
+        if unquote(urlsplit(url).path).lower().startswith(ADMIN_PREFIX):
             return "admin API"
         return None
 
