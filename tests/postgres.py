@@ -114,7 +114,9 @@ class PostgresServer:
             "trust",
             "-E",
             "UTF8",
-            "--locale=C",
+            "--locale=C.UTF-8",
+            "--locale-provider=icu",
+            "--icu-locale=en-US",
             "--no-sync",
         )
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 {FAST_AND_LOOSE}"
