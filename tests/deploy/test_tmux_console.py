@@ -1,0 +1,187 @@
+"""The console under tmux: deploy/linkpilot-tmux (the container's command) and `linkpilot attach`."""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliResult
+from tests.deploy.helpers import DEPLOY, Tmux, script_env, until
+
+WRAPPER = DEPLOY / "linkpilot-tmux"
+
+
+def wrapper(tmux: Tmux, home: Path, *command: str) -> subprocess.Popen[str]:
+    args = [str(WRAPPER), "-L", tmux.socket, *(["--", *command] if command else [])]
+    return subprocess.Popen(
+        args, env=tmux.env(script_env(home)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def finish(proc: subprocess.Popen[str]) -> tuple[int, str]:
+    _, err = proc.communicate(timeout=60)
+    return proc.returncode, err
+
+
+def test_wrapper_exits_with_the_commands_status_and_leaves_no_session(tmux: Tmux, home: Path) -> None:
+    code, err = finish(wrapper(tmux, home, "sh", "-c", "exit 3"))
+    assert (code, err) == (3, "")
+    assert not tmux.has_session()
+
+
+def test_sigterm_reaches_the_console_which_ends_the_wrapper(tmux: Tmux, home: Path, tmp_path: Path) -> None:
+    stopped = tmp_path / "stopped"
+    ready = tmp_path / "ready"
+    script = f"trap 'echo term > {stopped}; exit 0' TERM; touch {ready}; while :; do sleep 0.1; done"
+    proc = wrapper(tmux, home, "sh", "-c", script)
+    until(ready.exists, "the command to start in the tmux pane")
+    assert tmux.has_session()
+
+    proc.send_signal(signal.SIGTERM)
+
+    assert finish(proc) == (0, "")
+    assert stopped.read_text() == "term\n"
+    assert not tmux.has_session()
+
+
+def test_a_second_wrapper_refuses_to_take_over_a_running_session(
+    tmux: Tmux, home: Path, tmp_path: Path
+) -> None:
+    ready = tmp_path / "ready"
+    first = wrapper(tmux, home, "sh", "-c", f"touch {ready}; exec sleep 300")
+    until(ready.exists, "the first console")
+    code, err = finish(wrapper(tmux, home, "true"))
+    assert (code, err.strip()) == (
+        2,
+        "linkpilot-tmux: error: a tmux session named linkpilot is already running",
+    )
+    assert tmux.has_session()
+    first.send_signal(signal.SIGTERM)
+    assert finish(first)[0] == 128 + signal.SIGTERM  # sleep has no handler: killed by the signal
+
+
+def test_a_session_closed_from_outside_ends_the_wrapper_with_a_failure(
+    tmux: Tmux, home: Path, tmp_path: Path
+) -> None:
+    ready = tmp_path / "ready"
+    proc = wrapper(tmux, home, "sh", "-c", f"touch {ready}; exec sleep 300")
+    until(ready.exists, "the console")
+    tmux.run("kill-session", "-t", "=linkpilot")
+    code, err = finish(proc)
+    assert code == 1
+    assert "was closed without its command ending" in err
+
+
+@pytest.mark.slow
+def test_wrapper_runs_the_real_console_by_default(tmux: Tmux, home: Path) -> None:
+    proc = wrapper(tmux, home)
+    until(lambda: tmux.has_session() and "Breaker CLOSED" in tmux.screen(), "the console to draw", within=60)
+    start = tmux.run("display-message", "-p", "-t", "=linkpilot:", "#{pane_start_command}").stdout
+    assert "linkpilot console" in start
+    # A key that lands while Textual still waits for the terminal's answers to its start-up
+    # queries can be lost: press q until the console has quit (pressing it again is harmless).
+
+    def quit_pressed() -> bool:
+        if proc.poll() is None:
+            tmux.run("send-keys", "-t", "=linkpilot:", "q", check=False)
+        return proc.poll() is not None
+
+    until(quit_pressed, "the console to quit on q")
+    assert finish(proc) == (0, "")
+    assert (home / "linkpilot.db").exists()
+
+
+def test_attach_without_tmux_says_so_in_one_line(
+    cli: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    result = cli("attach")
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        "linkpilot: error: tmux is not installed: install it (sudo apt-get install tmux) or run `linkpilot console`"
+    ]
+
+
+def test_attach_needs_a_terminal(
+    cli: Callable[..., CliResult], tmux: Tmux, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMUX_TMPDIR", tmux.tmpdir)
+    result = cli("attach", "-L", tmux.socket)
+    assert result.code == 1
+    assert result.err.strip().splitlines() == [
+        "linkpilot: error: attach needs a terminal: over SSH use `ssh -t HOST linkpilot attach`"
+    ]
+    assert not tmux.has_session()
+
+
+@pytest.mark.slow
+def test_attach_detached_starts_the_console_once(
+    cli: Callable[..., CliResult], tmux: Tmux, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMUX_TMPDIR", tmux.tmpdir)
+    monkeypatch.setenv("COLUMNS", "33")  # must not reach the console: it would pin its width
+
+    first = cli("attach", "--detached", "-L", tmux.socket)
+
+    assert (first.code, first.out.strip()) == (
+        0,
+        "console started in the tmux session linkpilot; attach with `linkpilot attach`",
+    )
+    start = tmux.run("display-message", "-p", "-t", "=linkpilot:", "#{pane_start_command}").stdout
+    assert f"{sys.executable} -m linkpilot console" in start
+    until(lambda: "Breaker CLOSED" in tmux.screen(), "the console to draw", within=60)
+    assert (home / "linkpilot.db").exists()  # the console runs on this test's data folder
+    environment = tmux.run("show-environment", "-g").stdout.splitlines()
+    assert f"LINKPILOT_HOME={home}" in environment
+    assert not any(line.startswith("COLUMNS=") for line in environment)
+
+    again = cli("attach", "--detached", "-L", tmux.socket)
+
+    assert (again.code, again.out.strip()) == (0, "the tmux session linkpilot is already running")
+    assert tmux.run("list-sessions", "-F", "#{session_name}").stdout.split() == ["linkpilot"]
+
+
+@pytest.mark.slow
+def test_attach_from_a_terminal_then_detach_leaves_the_console_running(
+    tmux: Tmux, outer_tmux: Tmux, home: Path
+) -> None:
+    # The outer server's pane is the operator's terminal (an SSH session); attach runs inside it.
+    command = shlex.join(
+        [
+            "env",
+            "-u",
+            "TMUX",
+            f"TMUX_TMPDIR={tmux.tmpdir}",
+            sys.executable,
+            "-m",
+            "linkpilot",
+            "attach",
+            "-L",
+            tmux.socket,
+        ]
+    )
+    outer_tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "operator", "-x", "120", "-y", "40", command)
+    until(tmux.has_session, "attach to start the console session", within=60)
+    until(
+        lambda: "Breaker CLOSED" in outer_tmux.screen("operator"),
+        "the console in the operator's terminal",
+        within=60,
+    )
+    clients = tmux.run("list-clients", "-F", "#{client_session}").stdout.split()
+    assert clients == ["linkpilot"]
+
+    tmux.run("detach-client", "-s", "=linkpilot")  # what Ctrl-b d does
+
+    until(lambda: not outer_tmux.has_session("operator"), "the operator's attach to return")
+    assert tmux.run("list-clients").stdout == ""
+    dead = tmux.run("display-message", "-p", "-t", "=linkpilot:", "#{pane_dead}").stdout.strip()
+    assert dead == "0"  # the console (and its engine) is still running
+    assert "Breaker CLOSED" in tmux.screen()
