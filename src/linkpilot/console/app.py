@@ -23,12 +23,14 @@ from textual.worker import Worker, WorkerState
 
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.errors import LinkPilotError
+from linkpilot.common.settings import Settings
 from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.facade import CAMPAIGNS, CampaignPlan, EngineFacade, EngineSnapshot
 from linkpilot.console.screens.contacts import ContactsScreen
 from linkpilot.console.screens.dashboard import DashboardScreen
 from linkpilot.console.screens.dialogs import CampaignChoice, ConfirmCampaignScreen, ConfirmScreen, HelpScreen
 from linkpilot.console.screens.log import LogScreen
+from linkpilot.console.screens.system import SystemScreen
 from linkpilot.console.state import apply_event, campaign_blocked
 from linkpilot.console.workers import run_guarded
 from linkpilot.engine.events import CampaignFinished, Event, LogLine
@@ -38,6 +40,7 @@ DEFAULT_KEYS: Mapping[str, str] = {
     "screen.dashboard": "1",
     "screen.contacts": "2",
     "screen.log": "3",
+    "screen.system": "4",
     "campaign.birthday": "b",
     "campaign.sourcing": "s",
     "campaign.invitations": "i",
@@ -72,12 +75,14 @@ class ConsoleApp(App[None]):
         "dashboard": DashboardScreen,
         "contacts": ContactsScreen,
         "log": LogScreen,
+        "system": SystemScreen,
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
         _binding("screen.dashboard", "show('dashboard')", "Dashboard", show=False),
         _binding("screen.contacts", "show('contacts')", "Contacts", show=False),
         _binding("screen.log", "show('log')", "Log", show=False),
+        _binding("screen.system", "show('system')", "System", show=False),
         _binding("campaign.birthday", "campaign('birthday')", "Birthday"),
         _binding("campaign.sourcing", "campaign('sourcing')", "Sourcing"),
         _binding("campaign.invitations", "campaign('invitations')", "Invitations"),
@@ -96,6 +101,7 @@ class ConsoleApp(App[None]):
         *,
         clock: Clock = utc_now,
         zone: ZoneInfo | None = None,
+        settings: Settings | None = None,
         keymap: Mapping[str, str] | None = None,
         page_size: int = 50,
         search_debounce: float = 0.25,
@@ -106,7 +112,8 @@ class ConsoleApp(App[None]):
         self.facade = facade
         self.contacts = contacts
         self.clock = clock
-        self.zone = zone or ZoneInfo("UTC")
+        self.zone = zone or (settings.zone if settings is not None else ZoneInfo("UTC"))
+        self.settings = settings
         self.page_size = page_size
         self.search_debounce = search_debounce
         self.log_capacity = log_capacity
@@ -350,7 +357,13 @@ class ConsoleApp(App[None]):
         if self.state.breaker.state != "closed":
             reason = self.state.breaker.reason or "unknown reason"
             yield SystemCommand("Reset the breaker", f"Open: {reason}", self.action_reset_breaker)
-        for mode, title in (("dashboard", "Dashboard"), ("contacts", "Contacts"), ("log", "Campaign log")):
+        screens = (
+            ("dashboard", "Dashboard"),
+            ("contacts", "Contacts"),
+            ("log", "Campaign log"),
+            ("system", "System"),
+        )
+        for mode, title in screens:
             yield SystemCommand(
                 f"Show the {title.lower()}", f"Switch to the {title} screen", partial(self.action_show, mode)
             )

@@ -26,6 +26,7 @@ from linkpilot.storage.contacts import (
 )
 from linkpilot.storage.database import Database
 from linkpilot.storage.models import Contact, Interaction
+from linkpilot.storage.selector_stats import StatRecord, load_stats
 
 TIMELINE_LIMIT = 50
 
@@ -163,6 +164,10 @@ class ContactsSource:
         if contact is None:
             raise BadInput("this contact no longer exists")
         return contact
+
+    async def selector_stats(self) -> list[StatRecord]:
+        async with self.db.session() as session:
+            return await load_stats(session)
 
     async def close(self) -> None:
         if self.owns_db:

@@ -38,7 +38,11 @@ async def run_console(
     database = db or open_database(settings)
     try:
         app = ConsoleApp(
-            facade, ContactsSource(database, owns_db=False), clock=clock, zone=settings.zone, keymap=keymap
+            facade,
+            ContactsSource(database, owns_db=False),
+            clock=clock,
+            settings=settings,
+            keymap=keymap,
         )
         await app.run_async()
     finally:

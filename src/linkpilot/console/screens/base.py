@@ -19,6 +19,7 @@ SCREEN_TITLES: tuple[tuple[str, str], ...] = (
     ("dashboard", "Dashboard"),
     ("contacts", "Contacts"),
     ("log", "Log"),
+    ("system", "System"),
 )
 
 

@@ -1,0 +1,65 @@
+"""The system screen: selector health from storage, the effective settings with secrets masked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from textual.widgets import Static
+
+from linkpilot.common.settings import load_settings
+from linkpilot.console.screens.system import SystemScreen
+from linkpilot.storage.database import Database
+from linkpilot.storage.selector_stats import StatRecord, save_stats
+from tests.console.conftest import AppFactory
+from tests.console.fakes import NOW
+from tests.console.helpers import idle, screen_text, wait_until
+
+SIZE = (120, 40)
+
+
+async def seed_stats(db_url: str) -> None:
+    db = Database(db_url)
+    try:
+        async with db.transaction() as session:
+            await save_stats(
+                session,
+                [
+                    StatRecord(
+                        "birthday.card", "[data-test=birthday-card]", False, 41, 0, NOW - timedelta(hours=2)
+                    ),
+                    StatRecord(
+                        "message.textbox",
+                        "div[role=textbox]",
+                        False,
+                        12,
+                        3,
+                        NOW - timedelta(days=2),
+                        NOW - timedelta(hours=1),
+                    ),
+                ],
+            )
+    finally:
+        await db.dispose()
+
+
+async def test_selector_health_and_masked_settings(make_app: AppFactory, db_url: str) -> None:
+    await seed_stats(db_url)
+    settings = load_settings(
+        home=Path("/srv/linkpilot"), secret_key="s3cret-key", redis_url="redis://:hunter2@127.0.0.1:6379/0"
+    )
+    app = make_app(settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot)
+        await pilot.press("4")
+        await wait_until(pilot, lambda: isinstance(app.screen, SystemScreen))
+        await wait_until(pilot, lambda: "Selector health: 2 candidates, 1 failing now" in screen_text(app))
+        text = screen_text(app)
+        assert "birthday.card" in text
+        assert "message.textbox" in text
+        # The whole settings list, including what is scrolled out of view.
+        text = str(app.screen.query_one("#settings-text", Static).content)
+        assert "home = '/srv/linkpilot'" in text
+        assert "secret_key = '********'" in text
+        assert "s3cret" not in text
+        assert "hunter2" not in text
