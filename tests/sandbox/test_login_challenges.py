@@ -41,6 +41,7 @@ async def test_default_login_has_no_challenge(sandbox: RunningSandbox) -> None:
         "pin": None,
         "max_pin_attempts": 3,
         "approve_after_polls": None,
+        "checkpoint_pin": None,
         "pending": None,
         "logins": 1,
     }
@@ -184,6 +185,7 @@ async def test_challenge_needs_the_browser_that_started_it(sandbox: RunningSandb
         ({"pin": 1234}, "pin must be a string of digits"),
         ({"max_pin_attempts": 0}, "max_pin_attempts must be a positive integer"),
         ({"approve_after_polls": True}, "approve_after_polls must be"),
+        ({"checkpoint_pin": "12a"}, "checkpoint_pin must be a string of digits"),
         ({"colour": "red"}, "unknown login setting"),
         ({"action": "deny"}, "action must be approve"),
     ],
@@ -206,3 +208,28 @@ async def test_reset_forgets_login_settings(sandbox: RunningSandbox) -> None:
         state = await admin(http)
     assert state["challenge"] == "none"
     assert state["pending"] is None
+
+
+async def test_a_checkpoint_met_while_acting_clears_only_with_the_configured_pin(
+    sandbox: RunningSandbox,
+) -> None:
+    async with aiohttp.ClientSession(
+        sandbox.url, cookies={"li_at": sandbox.state.current_token}, cookie_jar=aiohttp.CookieJar(unsafe=True)
+    ) as http:
+        await http.post("/__admin/faults", json={"checkpoint_after_actions": 0})
+        # Not configured: no PIN clears it, as before.
+        async with http.post("/checkpoint/challenge/", data={"pin": "5555"}, allow_redirects=False) as resp:
+            assert resp.headers["Location"] == "/checkpoint/challenge/"
+        await admin(http, {"checkpoint_pin": "5555"})
+        async with http.post("/checkpoint/challenge/", data={"pin": "1111"}, allow_redirects=False) as resp:
+            html = await resp.text()
+        assert "isn't valid" in html
+        assert "try-another-way" not in html
+        async with http.get("/feed/", allow_redirects=False) as resp:
+            assert resp.headers["Location"] == "/checkpoint/challenge/"
+        async with http.post("/checkpoint/challenge/", data={"pin": "5555"}, allow_redirects=False) as resp:
+            assert resp.headers["Location"] == "/feed/"
+        async with http.get("/feed/", allow_redirects=False) as resp:
+            assert resp.status == 200
+        async with http.get("/__admin/faults") as resp:
+            assert (await resp.json())["checkpoint_after_actions"] is None

@@ -180,8 +180,7 @@ async def checkpoint_post(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     pending = challenge_of(request)
     if pending is None or pending.method not in PIN_METHODS:
-        # No PIN clears a checkpoint met while acting: it is for the operator to clear.
-        raise web.HTTPFound("/checkpoint/challenge/")
+        return await clear_checkpoint(request)
     form = await request.post()
     if str(form.get("pin", "")).strip() == pending.pin:
         signed_in(state, pending.redirect)
@@ -190,6 +189,20 @@ async def checkpoint_post(request: web.Request) -> web.StreamResponse:
         state.pending_login = None
         raise web.HTTPFound("/login?trk=challenge_failed")
     return page(challenge.pin_page(ctx_of(state), pending.method, error="wrong_pin"))
+
+
+async def clear_checkpoint(request: web.Request) -> web.StreamResponse:
+    """A checkpoint met while acting: only the admin's ``checkpoint_pin`` clears it, if set."""
+    state = state_of(request)
+    expected = state.login_settings.checkpoint_pin
+    active = state.faults.trouble(state.record.actions) == "checkpoint"
+    if expected is None or not active or not state.is_logged_in(request.cookies.get("li_at")):
+        raise web.HTTPFound("/checkpoint/challenge/")
+    form = await request.post()
+    if str(form.get("pin", "")).strip() != expected:
+        return page(challenge.pin_page(ctx_of(state), "pin_email", error="wrong_pin", another_way=False))
+    state.faults.checkpoint_after_actions = None
+    raise web.HTTPFound("/feed/")
 
 
 async def alternatives(request: web.Request) -> web.StreamResponse:

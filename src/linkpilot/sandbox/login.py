@@ -30,6 +30,9 @@ class LoginSettings:
     # The app approves by itself once the challenge page was loaded this many times;
     # None: only when the admin posts {"action": "approve"}.
     approve_after_polls: int | None = None
+    # The PIN that clears a checkpoint met while acting (checkpoint_after_actions); None:
+    # no PIN ever clears it, the default the campaign tests rely on.
+    checkpoint_pin: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -37,6 +40,7 @@ class LoginSettings:
             "pin": self.pin,
             "max_pin_attempts": self.max_pin_attempts,
             "approve_after_polls": self.approve_after_polls,
+            "checkpoint_pin": self.checkpoint_pin,
         }
 
     def update(self, payload: dict[str, Any]) -> None:
@@ -46,9 +50,9 @@ class LoginSettings:
             if key == "challenge":
                 if value not in CHALLENGES:
                     raise LoginSettingsError(f"challenge must be one of {list(CHALLENGES)}")
-            elif key == "pin":
+            elif key in ("pin", "checkpoint_pin"):
                 if value is not None and (not isinstance(value, str) or not value.isdigit()):
-                    raise LoginSettingsError("pin must be a string of digits or null")
+                    raise LoginSettingsError(f"{key} must be a string of digits or null")
             elif key == "max_pin_attempts":
                 if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                     raise LoginSettingsError("max_pin_attempts must be a positive integer")

@@ -15,7 +15,7 @@ def _error(ctx: Ctx, error: str | None) -> str:
     return f'<div role="alert" {ctx.c("form__label--error")}>{esc(ctx.t(error))}</div>'
 
 
-def pin_page(ctx: Ctx, method: str, *, error: str | None = None) -> str:
+def pin_page(ctx: Ctx, method: str, *, error: str | None = None, another_way: bool = True) -> str:
     t = ctx.t
     title, body = (
         ("checkpoint_title", "checkpoint_body")
@@ -32,9 +32,13 @@ def pin_page(ctx: Ctx, method: str, *, error: str | None = None) -> str:
     <input id="{input_id}" name="pin" type="text" inputmode="numeric" maxlength="8" autocomplete="one-time-code">
     <button type="submit" {ctx.c("form__submit")}>{esc(t("submit"))}</button>
   </form>
-  <a id="try-another-way" href="/checkpoint/challenge/alternatives">{esc(t("try_another_way"))}</a>
+  {another_way_link(ctx) if another_way else ""}
 </main>"""
     return document(ctx, t(title), html, nav=False)
+
+
+def another_way_link(ctx: Ctx) -> str:
+    return f'<a id="try-another-way" href="/checkpoint/challenge/alternatives">{esc(ctx.t("try_another_way"))}</a>'
 
 
 def app_page(ctx: Ctx) -> str:
@@ -42,7 +46,7 @@ def app_page(ctx: Ctx) -> str:
     html = f"""<main {ctx.c("app__content")}>
   <h1 {ctx.c("content__header")}>{esc(t("app_title"))}</h1>
   <p>{esc(t("app_body"))}</p>
-  <a id="try-another-way" href="/checkpoint/challenge/alternatives">{esc(t("try_another_way"))}</a>
+  {another_way_link(ctx)}
 </main>"""
     return document(ctx, t("app_title"), html, nav=False)
 
