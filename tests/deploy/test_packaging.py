@@ -1,0 +1,217 @@
+"""The Dockerfile, the compose file and the systemd units, checked with the real tools.
+
+There is no Docker engine on the build machines: nothing here builds an image or starts a
+container. hadolint lints the Dockerfile, Debian's docker-compose loads the compose file (and
+its normalised output is what the assertions read), systemd-analyze verifies the units.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.deploy.helpers import BIN, DEPLOY, REPO
+
+CHECK = DEPLOY / "check"
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=120, check=False)
+
+
+def hadolint(dockerfile: Path) -> subprocess.CompletedProcess[str]:
+    return run(BIN / "hadolint", "--no-color", dockerfile)
+
+
+def compose_config(path: Path = DEPLOY / "compose.yaml") -> dict[str, Any]:
+    """The file as docker-compose resolved it, read back with docker-compose's own YAML library."""
+    tool = shutil.which("docker-compose")
+    assert tool, "docker-compose (Debian's package) is installed by ./dev check"
+    resolved = run(tool, "--project-directory", path.parent, "-f", path, "config")
+    assert resolved.returncode == 0, resolved.stderr
+    interpreter = Path(tool).read_text().splitlines()[0].removeprefix("#!")
+    as_json = subprocess.run(
+        [interpreter, "-c", "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"],
+        input=resolved.stdout,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    config: dict[str, Any] = json.loads(as_json.stdout)
+    return config
+
+
+def megabytes(limit: str) -> float:
+    match = re.fullmatch(r"(\d+)([kmg]?)b?", limit.lower())
+    assert match, limit
+    number, unit = match.groups()
+    return int(number) * {"k": 1 / 1024, "": 1 / 1024**2, "m": 1, "g": 1024}[unit]
+
+
+# Dockerfile
+
+
+def test_the_dockerfile_is_clean_under_hadolint() -> None:
+    done = hadolint(REPO / "Dockerfile")
+    assert (done.returncode, done.stdout + done.stderr) == (0, "")
+
+
+def test_hadolint_does_flag_a_careless_dockerfile(tmp_path: Path) -> None:
+    careless = tmp_path / "Dockerfile"
+    careless.write_text(
+        (REPO / "Dockerfile").read_text() + "RUN apt-get install chromium && pip install redis\n"
+    )
+    done = hadolint(careless)
+    assert done.returncode == 1
+    for rule in ("DL3008", "DL3013", "DL3015", "DL3042"):
+        assert rule in done.stdout, rule
+
+
+def test_the_image_is_debian_slim_non_root_with_a_data_volume_and_a_healthcheck() -> None:
+    text = (REPO / "Dockerfile").read_text()
+    instructions = [line for line in text.splitlines() if line and not line.startswith((" ", "#"))]
+    assert instructions[0] == "FROM python:3.11-slim-bookworm"
+    assert "USER 1000:1000" in instructions
+    assert 'VOLUME ["/data"]' in instructions
+    assert "LINKPILOT_HOME=/data" in text
+    assert any(
+        i.startswith("HEALTHCHECK ") and i.endswith('CMD ["linkpilot", "health"]') for i in instructions
+    )
+    assert instructions[-2:] == ['ENTRYPOINT ["/usr/bin/tini", "--"]', 'CMD ["linkpilot-tmux"]']
+    # Debian's Chromium and tmux, never Playwright's own browser download.
+    assert re.search(r"apt-get install -y --no-install-recommends .*\bchromium\b.*\btmux\b", text)
+    assert "playwright install" not in text
+    # Dependencies are installed from pyproject.toml alone, before the source arrives.
+    assert text.index("target=/tmp/pyproject.toml") < text.index("source=.,target=/tmp/linkpilot")
+
+
+def test_the_build_context_holds_every_file_the_dockerfile_copies() -> None:
+    allowed = {
+        line[1:].rstrip("/")
+        for line in (REPO / ".dockerignore").read_text().splitlines()
+        if line.startswith("!")
+    }
+    copied = re.findall(r"^COPY (?:--\S+ )*(.+) \S+$", (REPO / "Dockerfile").read_text(), flags=re.MULTILINE)
+    sources = [src for line in copied for src in line.split()]
+    assert sources
+    for source in sources:
+        assert source in allowed, source
+        assert (REPO / source).is_file(), source
+
+
+# compose
+
+
+def test_the_compose_file_validates() -> None:
+    done = run(CHECK, "compose")
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        (("condition: service_healthy", "condition: service_happy"), "service_happy"),
+        (("      redis:\n        condition", "      cache:\n        condition"), "cache"),
+        (("    mem_limit: 128m", "    mem_limits: 128m"), "mem_limits"),
+    ],
+)
+def test_the_compose_validator_refuses_a_broken_file(
+    tmp_path: Path, change: tuple[str, str], complaint: str
+) -> None:
+    original = (DEPLOY / "compose.yaml").read_text()
+    assert change[0] in original
+    broken = tmp_path / "compose.yaml"
+    broken.write_text(original.replace(change[0], change[1], 1))
+    done = run(CHECK, "compose", broken)
+    assert done.returncode == 1
+    assert complaint in done.stderr
+
+
+def test_redis_keeps_every_counter_and_never_evicts_one() -> None:
+    redis = compose_config()["services"]["redis"]
+    command = redis["command"]
+    assert command[0] == "redis-server"
+    options = dict(zip(command[1::2], command[2::2], strict=True))
+    assert options["--appendonly"] == "yes"
+    assert options["--maxmemory-policy"] == "noeviction"
+    # Redis refuses writes at its own limit, before the container's limit could kill it.
+    assert megabytes(options["--maxmemory"]) < megabytes(redis["mem_limit"])
+    assert {"source": "redis-data", "target": "/data"}.items() <= _volume(redis, "/data").items()
+
+
+def test_linkpilot_runs_the_console_in_tmux_on_the_data_volume_after_redis_is_healthy() -> None:
+    config = compose_config()
+    linkpilot = config["services"]["linkpilot"]
+    assert linkpilot["command"] == ["linkpilot-tmux"]
+    assert linkpilot["depends_on"] == {"redis": {"condition": "service_healthy"}}
+    assert linkpilot["environment"]["LINKPILOT_REDIS_URL"] == "redis://redis:6379/0"
+    assert linkpilot["environment"]["LINKPILOT_HOME"] == "/data"
+    assert _volume(linkpilot, "/data")["source"] == "linkpilot-data"
+    assert set(config["volumes"]) == {"linkpilot-data", "redis-data"}
+    assert "ports" not in linkpilot  # the sidecar stays inside the container
+
+
+def test_both_services_have_healthchecks() -> None:
+    services = compose_config()["services"]
+    assert services["linkpilot"]["healthcheck"]["test"] == ["CMD", "linkpilot", "health"]
+    assert "redis-cli ping" in " ".join(services["redis"]["healthcheck"]["test"])
+    for service in services.values():
+        assert service["healthcheck"]["retries"] >= 3
+
+
+def test_memory_limits_fit_a_4_gb_pi_with_room_to_spare() -> None:
+    services = compose_config()["services"]
+    limits = {name: megabytes(service["mem_limit"]) for name, service in services.items()}
+    assert limits == {"linkpilot": 1536, "redis": 128}
+    assert sum(limits.values()) <= 2048  # half of 4 GB: the OS, Docker and the page cache keep the rest
+    for service in services.values():
+        assert service["memswap_limit"] == service["mem_limit"]  # no swapping on an SD card
+
+
+def _volume(service: dict[str, Any], target: str) -> dict[str, Any]:
+    volumes = service["volumes"]
+    found = [v for v in volumes if (v["target"] if isinstance(v, dict) else v.split(":")[1]) == target]
+    assert len(found) == 1, volumes
+    volume = found[0]
+    if isinstance(volume, str):
+        source, mounted, *_ = volume.split(":")
+        return {"source": source, "target": mounted}
+    return dict(volume)
+
+
+# systemd
+
+
+def test_the_systemd_units_verify() -> None:
+    done = run(CHECK, "units")
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_the_unit_verifier_refuses_a_typo_and_a_missing_program(tmp_path: Path) -> None:
+    units = tmp_path / "systemd"
+    shutil.copytree(DEPLOY / "systemd", units)
+    serve = units / "linkpilot-serve.service"
+    serve.write_text(serve.read_text().replace("TimeoutStopSec=", "TimeoutStopSecs=", 1))
+    backup = units / "linkpilot-backup.service"
+    backup.write_text(
+        backup.read_text().replace("/usr/local/bin/linkpilot-backup", "/usr/local/bin/lp-backup")
+    )
+    done = run(CHECK, "units", units)
+    assert done.returncode == 1
+    assert "Unknown key 'TimeoutStopSecs' in section [Service]" in done.stderr
+    assert "/usr/local/bin/lp-backup is not executable" in done.stderr
+
+
+def test_the_backup_timer_runs_daily_and_catches_up_after_downtime() -> None:
+    timer = (DEPLOY / "systemd" / "linkpilot-backup.timer").read_text().splitlines()
+    assert "OnCalendar=*-*-* 03:30:00" in timer
+    assert "Persistent=true" in timer
+    service = (DEPLOY / "systemd" / "linkpilot-backup.service").read_text().splitlines()
+    assert "ExecStart=/usr/local/bin/linkpilot-backup -k 14" in service
+    assert "User=linkpilot" in service
