@@ -381,3 +381,36 @@ async def test_on_a_terminal_the_password_is_not_echoed(env: dict[str, str], hom
     text = seen.decode(errors="replace")
     assert EMAIL in text  # the email is echoed, as typed
     assert_password_kept(home, text)
+
+
+async def test_checkpoint_met_while_acting_answered_with_the_stored_session(
+    env: dict[str, str], cli: Any, home: Path, site: RunningSandbox
+) -> None:
+    assert cli("session", "import", "--li-at", site.state.current_token).code == 0
+    await trip_breaker()
+    site.state.faults.update({"checkpoint_after_actions": 0})
+    await admin(site, {"checkpoint_pin": "5555"})
+    run = await Run.start(env, "--checkpoint")
+    await run.expect("LinkedIn: Check your email")
+    await run.expect("Enter the PIN sent to your email: ")
+    await run.send("5555")
+    await run.expect("Close the breaker so campaigns act again? [y/N]: ")
+    await run.send("yes")
+    code, out, err = await run.finish()
+    assert code == 0, err
+    assert "checkpoint cleared: session saved encrypted to" in out
+    assert "Password" not in out
+    assert (await breaker_state()).state == BreakerState.CLOSED
+    assert (await session_check(env))["status"] == "valid"
+
+
+async def test_checkpoint_without_a_session_is_exit_5(env: dict[str, str], cli: Any) -> None:
+    run = await Run.start(env, "--checkpoint")
+    code, _, err = await run.finish()
+    assert code == 5
+    assert err.strip() == "linkpilot: error: no session imported yet: run `linkpilot session import`"
+    refused = cli("login", "--checkpoint", "--email", EMAIL)
+    assert refused.code == 2
+    assert refused.err.strip() == (
+        "linkpilot: error: login: --checkpoint takes no --email: it goes on with the stored session"
+    )

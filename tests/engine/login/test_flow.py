@@ -34,7 +34,7 @@ from linkpilot.engine.login import (
     close_breaker_after_login,
     finished,
 )
-from linkpilot.engine.session.store import SessionStore, StoredSession
+from linkpilot.engine.session.store import NoSession, SessionStore, StoredSession
 from linkpilot.sandbox import RunningSandbox
 from linkpilot.storage.database import Database
 from linkpilot.storage.migrate import ensure_schema
@@ -367,3 +367,59 @@ async def test_the_breaker_closes_only_on_a_valid_session(
         assert await close_breaker_after_login(breaker, done) is None
     finally:
         await db.dispose()
+
+
+async def resumable(settings: Settings, sandbox: RunningSandbox) -> StoredSession:
+    """The site's own session stored, and a checkpoint met while acting, clearable with 5555."""
+    stored = StoredSession(
+        cookies=(sandbox_cookie(sandbox.state.current_token),),
+        source="cookies",
+        imported_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    SessionStore(settings).save(stored)
+    sandbox.state.faults.update({"checkpoint_after_actions": 0})
+    await admin(sandbox, {"checkpoint_pin": "5555"})
+    return stored
+
+
+async def test_resume_answers_a_checkpoint_met_while_acting(
+    settings: Settings, sandbox: RunningSandbox
+) -> None:
+    stored = await resumable(settings, sandbox)
+    async with LoginFlow(settings, timeouts=FAST) as flow:
+        step = await flow.resume()
+        assert isinstance(step, NeedPin)
+        assert step.channel == "email"
+        assert not step.can_try_another_way
+        step = await flow.answer(step, "1234")
+        assert isinstance(step, NeedPin)
+        assert step.error is not None
+        assert "isn't valid" in step.error
+        step = await flow.answer(step, "5555")
+        assert isinstance(step, Done)
+    kept = SessionStore(settings).load()
+    assert kept.source == "cookies"  # the same session, let through again
+    assert kept.imported_at == stored.imported_at
+    assert kept.check_result == "valid"
+    assert kept.refreshed_at is not None
+    assert (await admin(sandbox))["logins"] == 0
+
+
+async def test_resume_with_a_session_the_site_refuses(settings: Settings, sandbox: RunningSandbox) -> None:
+    await resumable(settings, sandbox)
+    before = (settings.home / "session.enc").read_bytes()
+    sandbox.state.expire()
+    async with LoginFlow(settings, timeouts=FAST) as flow:
+        step = await flow.resume()
+        with pytest.raises(RuntimeError, match="started already"):
+            await flow.resume()
+    assert step == Failed(
+        "logged_out", "the stored session is not valid any more: sign in with `linkpilot login`"
+    )
+    assert (settings.home / "session.enc").read_bytes() == before
+
+
+async def test_resume_needs_a_stored_session(settings: Settings) -> None:
+    async with LoginFlow(settings) as flow:
+        with pytest.raises(NoSession):
+            await flow.resume()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 
 import click
 
@@ -42,8 +43,18 @@ class LoginBlocked(LoginFailed):
     exit_code = ExitCode.BREAKER_OPEN
 
 
+class LoginNoSession(LoginFailed):
+    exit_code = ExitCode.NO_SESSION
+
+
 @click.command()
 @click.option("--email", help="The account's email address or phone number (asked for when left out).")
+@click.option(
+    "--checkpoint",
+    "resume",
+    is_flag=True,
+    help="Answer the checkpoint met while acting, with the stored session: no email or password.",
+)
 @click.option(
     "--reset-breaker",
     is_flag=True,
@@ -58,16 +69,41 @@ class LoginBlocked(LoginFailed):
 )
 # Between two looks at the approval page; hidden: only tests against the practice site change it.
 @click.option("--poll-interval", type=click.FloatRange(0.05, 60), default=3.0, hidden=True)
-def login(email: str | None, reset_breaker: bool, approval_timeout: int, poll_interval: float) -> int:
+def login(
+    email: str | None, resume: bool, reset_breaker: bool, approval_timeout: int, poll_interval: float
+) -> int:
     """Sign in to LinkedIn from here: email, password, then any PIN, app approval or other check.
 
     The password is typed without echo (or read from standard input when that is not a
     terminal), used once and never stored. The session the sign-in yields replaces the
     stored one, encrypted as with `session import`; a failed sign-in changes nothing.
     """
+    if resume and email:
+        raise BadInput("login: --checkpoint takes no --email: it goes on with the stored session")
     settings = settings_from_env()
     prepare_home(settings)
     terminal = Terminal()
+    timeouts = LoginTimeouts(approval_s=float(approval_timeout), poll_interval_s=poll_interval)
+    if resume:
+        done = run_async(_drive)(settings, terminal, timeouts, lambda flow: flow.resume())
+        click.echo(f"checkpoint cleared: {_saved(settings, done)}")
+    else:
+        done = _sign_in(settings, terminal, email, timeouts)
+        click.echo(f"signed in: {_saved(settings, done)}")
+    run_async(with_database)(
+        settings, lambda db: _breaker_after_login(db, settings, done, terminal, reset_breaker)
+    )
+    return int(ExitCode.OK)
+
+
+def _saved(settings: Settings, done: Done) -> str:
+    return (
+        f"session saved encrypted to {session_path(settings)} ({done.cookies} cookie(s)); "
+        "session: valid (checked just now)"
+    )
+
+
+def _sign_in(settings: Settings, terminal: Terminal, email: str | None, timeouts: LoginTimeouts) -> Done:
     if not email:
         email = terminal.ask("Email: ")
         if email is None:
@@ -75,30 +111,25 @@ def login(email: str | None, reset_breaker: bool, approval_timeout: int, poll_in
     password = terminal.secret("Password: ")
     if password is None:
         raise BadInput("login: the input ended before the password was given")
-    timeouts = LoginTimeouts(approval_s=float(approval_timeout), poll_interval_s=poll_interval)
-    done = run_async(_sign_in)(settings, terminal, email, password, timeouts)
-    del password
-    click.echo(
-        f"signed in: session saved encrypted to {session_path(settings)} ({done.cookies} cookie(s)); "
-        "session: valid (checked just now)"
-    )
-    run_async(with_database)(
-        settings, lambda db: _breaker_after_login(db, settings, done, terminal, reset_breaker)
-    )
-    return int(ExitCode.OK)
+    account: str = email
+    return run_async(_drive)(settings, terminal, timeouts, lambda flow: flow.start(account, password))
 
 
-async def _sign_in(
-    settings: Settings, terminal: Terminal, email: str, password: str, timeouts: LoginTimeouts
+async def _drive(
+    settings: Settings,
+    terminal: Terminal,
+    timeouts: LoginTimeouts,
+    begin: Callable[[LoginFlow], Awaitable[Step]],
 ) -> Done:
     async with LoginFlow(settings, timeouts=timeouts) as flow:
         click.echo("signing in…")
-        step = await flow.start(email, password)
+        step = await begin(flow)
         while True:
             if isinstance(step, Done):
                 return step
             if isinstance(step, Failed):
-                raise (LoginBlocked if step.kind in BLOCKING else LoginFailed)(
+                error = LoginBlocked if step.kind in BLOCKING else LoginFailed
+                raise (LoginNoSession if step.kind == "logged_out" else error)(
                     f"login: {step.reason} ({step.kind.replace('_', ' ')}); the stored session is unchanged"
                 )
             if isinstance(step, Captcha):

@@ -4,7 +4,9 @@
 reads whatever comes next (a PIN by email or SMS, an app approval, a choice of method, a
 captcha) as a typed ``Step``, and takes the operator's answer. It never types into a captcha.
 On success the browser's cookies become the stored session, encrypted exactly as
-``session import`` stores one; until then the old session file is not touched.
+``session import`` stores one; until then the old session file is not touched. ``resume``
+does the same from the stored session instead of a password, for a checkpoint met while
+acting (the breaker opened on it).
 
 The browser uses its own profile folder, removed on close, so a sign-in can run while a
 campaign holds the main profile, and no second copy of the cookies stays on disk.
@@ -17,7 +19,7 @@ import logging
 import re
 import shutil
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from types import TracebackType
@@ -49,7 +51,7 @@ from linkpilot.engine.login.steps import (
 from linkpilot.engine.pacing import wait_until
 from linkpilot.engine.page_state import Authwall, LoggedOut, RateLimited, Restricted, classify, probe
 from linkpilot.engine.page_state import Captcha as CaptchaPage
-from linkpilot.engine.session.cookies import LI_AT
+from linkpilot.engine.session.cookies import LI_AT, Cookie
 from linkpilot.engine.session.store import SessionStore, StoredSession
 
 log = logging.getLogger("linkpilot.engine.login")
@@ -96,6 +98,7 @@ class LoginFlow:
         self._info: LoginPage | None = None
         self._approval_started: float | None = None
         self._secret = ""
+        self._resumed: StoredSession | None = None
 
     async def __aenter__(self) -> LoginFlow:
         return self
@@ -125,6 +128,18 @@ class LoginFlow:
             return await self._guarded(lambda: self._sign_in(email.strip(), password))
         finally:
             self._secret = ""
+
+    async def resume(self) -> Step:
+        """Open the feed with the stored session, to answer the checkpoint met while acting.
+
+        No email or password: the session is kept if the site lets it through (its cookies
+        saved back, checked valid). NoSession when there is no stored session to resume.
+        """
+        if self.current is not None:
+            raise RuntimeError("this sign-in has started already")
+        stored = await asyncio.to_thread(self.store.load)
+        self._resumed = stored
+        return await self._guarded(lambda: self._open_feed(stored.cookies))
 
     async def answer(self, step: Step, value: Answer) -> Step:
         if step is not self.current:
@@ -188,10 +203,10 @@ class LoginFlow:
     def _redact(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
 
-    async def _open(self) -> BrowserSession:
-        # No cookies: a sign-in starts logged out, whatever the stored session holds, and no
-        # sink: nothing may reach the session file before the sign-in is complete.
-        browser = BrowserSession(self.settings, timeout_ms=self.timeouts.page_s * 1000)
+    async def _open(self, cookies: Sequence[Cookie] = ()) -> BrowserSession:
+        # No cookies for a sign-in: it starts logged out, whatever the stored session holds.
+        # No sink: nothing may reach the session file before the flow is done.
+        browser = BrowserSession(self.settings, cookies=cookies, timeout_ms=self.timeouts.page_s * 1000)
         browser.user_data_dir = self.settings.home / PROFILE
         await asyncio.to_thread(shutil.rmtree, browser.user_data_dir, True)
         self._browser = browser
@@ -209,6 +224,11 @@ class LoginFlow:
         await self._submit("form:has(#password)")
         log.info("sign-in: credentials submitted")
         return await self._read("password")
+
+    async def _open_feed(self, cookies: Sequence[Cookie]) -> Step:
+        browser = await self._open(cookies)
+        self._page = await browser.goto(FEED, check=False)
+        return await self._read("resume")
 
     async def _pin(self, step: NeedPin, value: str) -> Step:
         pin = "".join(value.split())
@@ -304,6 +324,10 @@ class LoginFlow:
         info = await read_login_page(page)
         self._info = info
         if isinstance(trouble, LoggedOut | Authwall):
+            if self._resumed is not None:
+                return Failed(
+                    "logged_out", "the stored session is not valid any more: sign in with `linkpilot login`"
+                )
             if info.alerts:
                 return Failed("wrong_password" if after == "password" else "rejected", info.alerts[0])
             return Failed("site", f"the site went back to the sign-in page ({trouble.path})")
@@ -339,9 +363,15 @@ class LoginFlow:
         if not any(c.name == LI_AT for c in cookies):
             return Failed("site", "signed in, but the site set no li_at cookie")
         now = utc_now()
-        stored = StoredSession(
-            cookies=tuple(cookies), source="login", imported_at=now, checked_at=now, check_result="valid"
-        )
+        if self._resumed is not None:
+            # The same session, let through again: keep where it came from.
+            stored = replace(
+                self._resumed, cookies=tuple(cookies), checked_at=now, check_result="valid", refreshed_at=now
+            )
+        else:
+            stored = StoredSession(
+                cookies=tuple(cookies), source="login", imported_at=now, checked_at=now, check_result="valid"
+            )
         await asyncio.to_thread(self.store.save, stored)
         log.info("sign-in complete: session saved (%d cookies)", len(cookies))
         return Done(stored.status(now), len(cookies))

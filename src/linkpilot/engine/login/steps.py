@@ -15,6 +15,7 @@ from linkpilot.engine.session.store import SessionStatus
 PinChannel = Literal["email", "sms"]
 FailureKind = Literal[
     "wrong_password",  # the sign-in page said the email or password is wrong
+    "logged_out",  # resuming: the stored session is not accepted any more
     "rejected",  # the site dropped the challenge (too many wrong PINs) and asks to sign in again
     "too_many_attempts",  # LinkPilot's own cap on PINs tried in one sign-in
     "timeout",  # a page did not load in time, or the app approval did not come
