@@ -265,7 +265,7 @@ def _read(conn: sqlite3.Connection, path: Path, copied: bool) -> V1Snapshot:
             missing_columns[table] = absent_cols
         select = ", ".join(f'"{c}"' if c in present else f'NULL AS "{c}"' for c in wanted)
         # Table and column names are this module's constants, never the file's.
-        rows[table] = [dict(r) for r in conn.execute(f'SELECT {select} FROM "{table}" ORDER BY id')]  # nosec B608
+        rows[table] = [dict(r) for r in conn.execute(f'SELECT {select} FROM "{table}" ORDER BY id')]  # nosec
     counts = {t: _count(conn, t) for t in sorted(tables) if t not in IMPORTED_COLUMNS}
     conn.execute("COMMIT")
     return V1Snapshot(
@@ -285,4 +285,4 @@ def _count(conn: sqlite3.Connection, table: str) -> int:
     # Only counted, never read: the SMTP password in notification_settings stays where it is.
     # Any table of the file is counted, so its name is quoted as SQLite wants ("" for ").
     quoted = table.replace('"', '""')
-    return int(conn.execute(f'SELECT COUNT(*) FROM "{quoted}"').fetchone()[0])  # nosec B608
+    return int(conn.execute(f'SELECT COUNT(*) FROM "{quoted}"').fetchone()[0])  # nosec
