@@ -323,14 +323,15 @@ class LoginFlow:
             return Failed("blocked", trouble.message)
         info = await read_login_page(page)
         self._info = info
-        if isinstance(trouble, LoggedOut | Authwall):
+        # The sign-in form again, under whatever path (LinkedIn posts it to /checkpoint/lg/...).
+        if isinstance(trouble, LoggedOut | Authwall) or info.login_form:
             if self._resumed is not None:
                 return Failed(
                     "logged_out", "the stored session is not valid any more: sign in with `linkpilot login`"
                 )
             if info.alerts:
                 return Failed("wrong_password" if after == "password" else "rejected", info.alerts[0])
-            return Failed("site", f"the site went back to the sign-in page ({trouble.path})")
+            return Failed("site", f"the site went back to the sign-in page ({facts.path})")
         # A checkpoint: which one?
         if info.options:
             return ChooseMethod(info.prompt, info.options)

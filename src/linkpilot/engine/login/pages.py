@@ -21,10 +21,11 @@ SMS_TEXTS = ("Check your phone", "text message", "SMS", "Vérifiez votre télép
 APP_TEXTS = ("LinkedIn app", "application LinkedIn", "Approve", "Approuvez")
 ANOTHER_WAY_TEXTS = ("Try another way", "Essayer une autre méthode", "Autre méthode")
 ANOTHER_WAY_SELECTORS = ("#try-another-way", "a[href*='alternatives']")
-METHOD_RADIOS = "input[type=radio]"
+# LinkedIn shows a refused password under the field, not always as an alert.
+ERRORS = "[role=alert], #error-for-password, #error-for-username"
 
 # One round trip: the inputs, radios, alerts and wording of the page's main form.
-READ = """([pinSelectors, anotherWayTexts, anotherWaySelectors]) => {
+READ = """([pinSelectors, anotherWayTexts, anotherWaySelectors, errors]) => {
   const text = (el) => (el && el.textContent || '').replace(/\\s+/g, ' ').trim();
   const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
   const labelOf = (el) => {
@@ -43,7 +44,8 @@ READ = """([pinSelectors, anotherWayTexts, anotherWaySelectors]) => {
   return {
     heading: text(document.querySelector('h1')),
     paragraphs: Array.from(document.querySelectorAll('main p'), text).filter((t) => t).slice(0, 4),
-    alerts: Array.from(document.querySelectorAll('[role=alert]'), text).filter((t) => t),
+    alerts: Array.from(document.querySelectorAll(errors), text).filter((t) => t),
+    loginForm: !!document.querySelector('#password'),
     pinId: pin ? (pin.id || '') : null,
     fields, radios, another,
   };
@@ -59,6 +61,7 @@ class LoginPage:
     fields: tuple[FormField, ...]
     options: tuple[MethodOption, ...]
     another_way: bool
+    login_form: bool = False
 
     @property
     def prompt(self) -> str:
@@ -90,7 +93,9 @@ def _mentions(text: str, needles: tuple[str, ...]) -> bool:
 
 
 async def read_login_page(page: Page) -> LoginPage:
-    raw = await page.evaluate(READ, [list(PIN_INPUTS), list(ANOTHER_WAY_TEXTS), list(ANOTHER_WAY_SELECTORS)])
+    raw = await page.evaluate(
+        READ, [list(PIN_INPUTS), list(ANOTHER_WAY_TEXTS), list(ANOTHER_WAY_SELECTORS), ERRORS]
+    )
     return LoginPage(
         heading=str(raw["heading"]),
         paragraphs=tuple(str(p) for p in raw["paragraphs"]),
@@ -99,4 +104,5 @@ async def read_login_page(page: Page) -> LoginPage:
         fields=tuple(FormField(f["name"], f["id"], f["type"], f["label"]) for f in raw["fields"]),
         options=tuple(MethodOption(o["key"], o["label"]) for o in raw["radios"] if o["key"]),
         another_way=bool(raw["another"]),
+        login_form=bool(raw["loginForm"]),
     )
