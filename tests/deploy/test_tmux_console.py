@@ -185,3 +185,25 @@ def test_attach_from_a_terminal_then_detach_leaves_the_console_running(
     dead = tmux.run("display-message", "-p", "-t", "=linkpilot:", "#{pane_dead}").stdout.strip()
     assert dead == "0"  # the console (and its engine) is still running
     assert "Breaker CLOSED" in tmux.screen()
+
+
+@pytest.mark.parametrize("name", ["bad:name", "", "a.b", "x" * 65])
+def test_attach_refuses_a_session_name_tmux_would_change(cli: Callable[..., CliResult], name: str) -> None:
+    result = cli("attach", "--detached", "-s", name)
+    assert result.code == 2
+    assert result.err.strip().splitlines() == [
+        f"linkpilot: error: --session: use letters, digits, - and _ only (1 to 64), not {name!r}"
+    ]
+
+
+def test_attach_reports_a_tmux_that_cannot_start_in_one_line(
+    cli: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("tmux cannot make its socket folder in here")
+    monkeypatch.setenv("TMUX_TMPDIR", str(not_a_folder))
+    result = cli("attach", "--detached", "-L", "lp-nowhere")
+    assert result.code == 1
+    [line] = result.err.strip().splitlines()
+    assert line.startswith("linkpilot: error: could not start the tmux session linkpilot: ")
+    assert len(line) > len("linkpilot: error: could not start the tmux session linkpilot: ")

@@ -7,6 +7,7 @@ inside it; under tmux the operator detaches (Ctrl-b d) and everything keeps runn
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -43,6 +44,9 @@ def tmux_environment() -> dict[str, str]:
 )
 def attach(session: str, socket_name: str | None, detached: bool) -> int:
     """Attach to the console in tmux, starting it there if absent (detach with Ctrl-b d)."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", session):
+        # tmux would quietly rename "a:b" to "a_b", and attach would then look for the wrong name.
+        raise BadInput(f"--session: use letters, digits, - and _ only (1 to 64), not {session!r}")
     tmux = shutil.which("tmux")
     if tmux is None:
         raise BadInput(
