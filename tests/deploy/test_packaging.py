@@ -7,10 +7,14 @@ its normalised output is what the assertions read), systemd-analyze verifies the
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import shutil
 import subprocess
+import sys
+import tomllib
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +219,69 @@ def test_the_backup_timer_runs_daily_and_catches_up_after_downtime() -> None:
     service = (DEPLOY / "systemd" / "linkpilot-backup.service").read_text().splitlines()
     assert "ExecStart=/usr/local/bin/linkpilot-backup -k 14" in service
     assert "User=linkpilot" in service
+
+
+def docker_context() -> list[Path]:
+    """The files `docker build` would send, by .dockerignore's rules (the last matching pattern
+    wins; a pattern matching a folder covers everything in it)."""
+    rules = []
+    for raw in (REPO / ".dockerignore").read_text().splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            rules.append((line.startswith("!"), line.lstrip("!").rstrip("/")))
+    sent = []
+    for path in sorted(REPO.rglob("*")):
+        relative = path.relative_to(REPO)
+        if not path.is_file() or relative.parts[0] == ".git":
+            continue
+        prefixes = ["/".join(relative.parts[: i + 1]) for i in range(len(relative.parts))]
+        keep = True
+        for include, pattern in rules:
+            if any(fnmatch.fnmatchcase(prefix, pattern) for prefix in prefixes):
+                keep = include
+        if keep:
+            sent.append(relative)
+    return sent
+
+
+def test_the_build_context_is_only_what_the_image_needs() -> None:
+    sent = docker_context()
+    tops = {p.parts[0] for p in sent}
+    assert tops == {"pyproject.toml", "README.md", "src", "deploy"}
+    assert not any("__pycache__" in p.parts or p.suffix == ".pyc" for p in sent)
+
+
+def test_the_dependency_step_installs_exactly_the_pinned_dependencies(tmp_path: Path) -> None:
+    step = re.search(r'python -c "(.+?)" \\\n', (REPO / "Dockerfile").read_text())
+    assert step
+    program = step.group(1).replace("/tmp/pyproject.toml", str(REPO / "pyproject.toml"))
+    listed = run(sys.executable, "-c", program)
+    assert listed.returncode == 0, listed.stderr
+    with (REPO / "pyproject.toml").open("rb") as handle:
+        pinned = tomllib.load(handle)["project"]["dependencies"]
+    assert listed.stdout.splitlines() == pinned
+    assert all("==" in requirement for requirement in pinned)
+
+
+@pytest.mark.slow
+def test_the_package_builds_from_the_build_context_alone(tmp_path: Path) -> None:
+    context = tmp_path / "context"
+    for relative in docker_context():
+        (context / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / relative, context / relative)
+    built = run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp_path / "wheel", context)
+    assert built.returncode == 0, built.stderr
+    [wheel] = (tmp_path / "wheel").glob("linkpilot-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+        assert "linkpilot = linkpilot.console.cli:entry" in archive.read(entry_points).decode()
+    needed = {
+        p.relative_to(REPO / "src").as_posix()
+        for p in (REPO / "src" / "linkpilot").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".md"
+    }
+    # pyproject.toml's package-data has no "*.svg" yet, so an installed practice site serves no
+    # avatar; reported for whoever owns pyproject.toml. Anything else missing fails here.
+    assert needed - names <= {"linkpilot/sandbox/static/avatar.svg"}
+    assert "linkpilot/py.typed" in names
