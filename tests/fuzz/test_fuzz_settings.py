@@ -58,8 +58,6 @@ SCALARS = st.one_of(
             "~/lp",
             "07:00",
             "25:99",
-            f"redis://:{REDIS_PASSWORD}@127.0.0.1:1/0",
-            SECRET,
         ]
     ),
     st.times(),
@@ -103,8 +101,23 @@ def plausible(path: tuple[str, ...]) -> st.SearchStrategy[Any]:
 ENTRY = st.sampled_from([p for p in KNOWN if not isinstance(default_at(p), dict)]).flatmap(
     lambda p: st.tuples(st.just(p), plausible(p))
 )
+# The secrets go where they belong, well or badly formed: a value the operator typed into
+# another key (a password as the time zone) is that key's value, shown like any other.
+SECRET_ENTRY = st.sampled_from(
+    [
+        (("secret_key",), SECRET),
+        (("secret_key",), [SECRET]),
+        (("secret_key",), {"value": SECRET}),
+        (("redis_url",), f"redis://:{REDIS_PASSWORD}@127.0.0.1:1/0"),
+        (("redis_url",), [f"redis://:{REDIS_PASSWORD}@127.0.0.1:1/0"]),
+        (("database_url",), f"postgresql://lp:{REDIS_PASSWORD}@127.0.0.1/lp"),
+        (("database_url",), 7),
+    ]
+)
 ENTRIES = st.one_of(
-    st.lists(ENTRY, max_size=4), st.lists(ENTRY, max_size=4), st.lists(st.tuples(PATHS, VALUES), max_size=4)
+    st.lists(st.one_of(ENTRY, ENTRY, SECRET_ENTRY), max_size=4),
+    st.lists(ENTRY, max_size=4),
+    st.lists(st.tuples(PATHS, VALUES), max_size=4),
 ).map(dict)
 
 
