@@ -35,7 +35,10 @@ def test_wrapper_exits_with_the_commands_status_and_leaves_no_session(tmux: Tmux
     assert not tmux.has_session()
 
 
-def test_sigterm_reaches_the_console_which_ends_the_wrapper(tmux: Tmux, home: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_stop_signal_reaches_the_console_as_sigterm_and_ends_the_wrapper(
+    tmux: Tmux, home: Path, tmp_path: Path, sent: signal.Signals
+) -> None:
     stopped = tmp_path / "stopped"
     ready = tmp_path / "ready"
     script = f"trap 'echo term > {stopped}; exit 0' TERM; touch {ready}; while :; do sleep 0.1; done"
@@ -43,10 +46,20 @@ def test_sigterm_reaches_the_console_which_ends_the_wrapper(tmux: Tmux, home: Pa
     until(ready.exists, "the command to start in the tmux pane")
     assert tmux.has_session()
 
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(sent)
 
     assert finish(proc) == (0, "")
     assert stopped.read_text() == "term\n"
+    assert not tmux.has_session()
+
+
+def test_a_console_that_lets_go_of_its_terminal_before_exiting_is_still_waited_for(
+    tmux: Tmux, home: Path
+) -> None:
+    # The pane closes (no process holds the terminal) while the command still runs: the state in
+    # which the wrapper's watchdog nudges the tmux server. The status must still come through.
+    code, err = finish(wrapper(tmux, home, "sh", "-c", "trap '' HUP; exec 0<&- 1>&- 2>&-; sleep 3; exit 5"))
+    assert (code, err) == (5, "")
     assert not tmux.has_session()
 
 
