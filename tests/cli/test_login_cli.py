@@ -20,7 +20,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 import pytest_asyncio
 
@@ -28,6 +27,7 @@ from linkpilot.common.settings import load_settings
 from linkpilot.console.commands.common import open_database
 from linkpilot.engine.breaker import BreakerSnapshot, BreakerState, CircuitBreaker
 from linkpilot.sandbox import RunningSandbox, SandboxConfig, start_sandbox
+from tests.engine.login.site_admin import admin
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser]
 
@@ -49,16 +49,6 @@ async def site() -> AsyncIterator[RunningSandbox]:
 @pytest.fixture
 def env(site: RunningSandbox) -> dict[str, str]:
     return {**os.environ, "LINKPILOT_LINKEDIN_URL": site.url}
-
-
-async def admin(site: RunningSandbox, payload: dict[str, Any] | None = None) -> dict[str, Any]:
-    async with aiohttp.ClientSession(site.url) as http:
-        if payload is None:
-            async with http.get("/__admin/login") as resp:
-                return dict(await resp.json())
-        async with http.post("/__admin/login", json=payload) as resp:
-            assert resp.status == 200, await resp.text()
-            return dict(await resp.json())
 
 
 class Run:

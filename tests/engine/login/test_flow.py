@@ -11,9 +11,7 @@ import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 import pytest
 from cryptography.fernet import Fernet
 
@@ -39,6 +37,7 @@ from linkpilot.sandbox import RunningSandbox
 from linkpilot.storage.database import Database
 from linkpilot.storage.migrate import ensure_schema
 from tests.engine.conftest import engine_settings, sandbox_cookie
+from tests.engine.login.site_admin import admin, expected_pin
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser]
 
@@ -55,22 +54,6 @@ def _debug_logs(caplog: pytest.LogCaptureFixture) -> None:
 @pytest.fixture
 def settings(tmp_path: Path, sandbox: RunningSandbox) -> Settings:
     return engine_settings(tmp_path / "home", sandbox.url, secret_key=Fernet.generate_key().decode())
-
-
-async def admin(site: RunningSandbox, payload: dict[str, Any] | None = None) -> dict[str, Any]:
-    async with aiohttp.ClientSession(site.url) as http:
-        if payload is None:
-            async with http.get("/__admin/login") as resp:
-                return dict(await resp.json())
-        async with http.post("/__admin/login", json=payload) as resp:
-            assert resp.status == 200, await resp.text()
-            return dict(await resp.json())
-
-
-async def expected_pin(site: RunningSandbox) -> str:
-    pending = (await admin(site))["pending"]
-    assert pending is not None
-    return str(pending["pin"])
 
 
 def old_session(settings: Settings) -> bytes:
