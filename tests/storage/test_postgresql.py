@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -101,6 +102,14 @@ async def test_cli_on_an_unreachable_server(
     assert result.err.startswith("linkpilot: error: database unavailable: ")
     assert result.err.count("\n") == 1
     assert "s3cret" not in result.err + result.out
+
+
+@only_on("postgresql", "database_url")
+def test_boxes_starting_together_migrate_once(database_url: str) -> None:
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(upgrade, [database_url] * 4))
+    head = head_revision()
+    assert (results.count((None, head)), results.count((head, head))) == (1, 3)
 
 
 # --- times -------------------------------------------------------------------------------------

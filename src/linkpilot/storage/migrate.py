@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -24,6 +24,8 @@ from linkpilot.storage.database import (
 )
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# PostgreSQL advisory lock held while migrating: any constant that no other lock user picks.
+MIGRATION_LOCK_KEY = 0x4C696E6B50  # "LinkP"
 
 
 def _config() -> Config:
@@ -75,6 +77,10 @@ def upgrade(url: str, revision: str = "head") -> tuple[str | None, str]:
     engine = _sync_engine(url)
     try:
         with engine.begin() as conn:
+            if not is_sqlite(url):
+                # Boxes starting together against one server migrate one after the other; the
+                # later ones then find the schema at head.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
             before = MigrationContext.configure(conn).get_current_revision()
             cfg = _config()
             cfg.attributes["connection"] = conn
