@@ -23,11 +23,11 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], within: 
 
 
 async def settle(pilot: Pilot[None]) -> ContactsScreen:
-    """The contacts screen once it shows the answer to its latest query."""
+    """The contacts screen once it shows the answer to its latest query, and its total."""
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ContactsScreen))
     screen = pilot.app.screen
     assert isinstance(screen, ContactsScreen)
-    await wait_until(pilot, lambda: screen.settled)
+    await wait_until(pilot, lambda: screen.counted)
     return screen
 
 

@@ -47,7 +47,6 @@ class ContactRow:
 class PageResult:
     rows: list[ContactRow]
     next_after: PageKey | None
-    total: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +94,15 @@ class ContactsSource:
         after: PageKey | None,
         limit: int,
         sort: ContactSort = ContactSort.NAME,
-        with_total: bool = True,
     ) -> PageResult:
         async with self.db.session() as session:
             page = await page_contacts(session, after=after, limit=limit, filters=filters, sort=sort)
-            total = await count_contacts(session, filters) if with_total else -1
-            return PageResult([_row(c) for c in page.contacts], page.next_after, total)
+            return PageResult([_row(c) for c in page.contacts], page.next_after)
+
+    async def count(self, filters: ContactFilters) -> int:
+        # Apart from the page: a search count scans every row, the page does not.
+        async with self.db.session() as session:
+            return await count_contacts(session, filters)
 
     async def detail(self, contact_id: int) -> ContactDetail | None:
         async with self.db.session() as session:

@@ -8,6 +8,7 @@ exclusive worker, so a newer query always wins over an older one still under way
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -28,6 +29,7 @@ from linkpilot.storage.contacts import ContactFilters, ContactSort, PageKey
 from linkpilot.storage.models import ContactStatus
 
 ANY = "any"
+DETAIL_DELAY = 0.1  # seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,12 @@ class ContactsScreen(MainScreen):
             self.request = request
             self.result = result
 
+    class Counted(Message):
+        def __init__(self, generation: int, total: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.total = total
+
     class DetailLoaded(Message):
         def __init__(self, contact_id: int, detail: ContactDetail | None) -> None:
             super().__init__()
@@ -74,8 +82,12 @@ class ContactsScreen(MainScreen):
         self.keys: list[PageKey | None] = [None]
         self.page_index = 0
         self.next_after: PageKey | None = None
-        self.total = 0
+        self.total: int | None = None
+        self.count_generation = -1  # the query generation the total answers
+        self.shown_rows = (0, 0)
+        self._detail_timer: Timer | None = None
         self.generation = 0
+        self.query_generation = 0  # the generation that started the current query (page 1)
         self.loaded_generation = -1
         self.detail_id: int | None = None
         self.detail: ContactDetail | None = None
@@ -155,10 +167,31 @@ class ContactsScreen(MainScreen):
         """True when the table shows the answer to the latest query (tests and the bench wait on it)."""
         return self._debounce is None and self.loaded_generation == self.generation
 
+    @property
+    def counted(self) -> bool:
+        """True when the total shown is that of the latest query."""
+        return self.settled and self.total is not None and self.count_generation == self.query_generation
+
     def reload(self) -> None:
-        """Back to the first page of the current filters."""
+        """Back to the first page of the current filters, and count them anew."""
         self.keys = [None]
         self._fetch(0)
+        self._count()
+
+    def _count(self) -> None:
+        self.query_generation = self.generation
+        self.total = None
+        generation, filters, source = self.generation, self.filters(), self.console.contacts
+
+        async def count() -> None:
+            self.post_message(self.Counted(generation, await source.count(filters)))
+
+        run_guarded(self, count, name="contacts count", group="contacts-count", exclusive=True)
+
+    def on_contacts_screen_counted(self, message: ContactsScreen.Counted) -> None:
+        if message.generation == self.query_generation:
+            self.total, self.count_generation = message.total, message.generation
+            self._show_status()
 
     def _fetch(self, page_index: int, *, keep_cursor: bool = False) -> None:
         self.generation += 1
@@ -182,7 +215,6 @@ class ContactsScreen(MainScreen):
         self.page_index = request.page_index
         self.next_after = result.next_after
         del self.keys[request.page_index + 1 :]
-        self.total = result.total
         table = self.query_one(DataTable)
         keep = table.cursor_row if request.keep_cursor else 0
         with self.app.batch_update():
@@ -202,16 +234,21 @@ class ContactsScreen(MainScreen):
         if result.rows:
             self._load_detail(result.rows[min(keep, len(result.rows) - 1)].id)
         first = request.page_index * self.console.page_size + 1
-        last = first + len(result.rows) - 1
-        shown = f"{first}–{last}" if result.rows else "none"
-        more = "PgDn: next" if result.next_after is not None else "last page"
-        back = " · PgUp: previous" if request.page_index > 0 else ""
-        order = "by name" if request.sort is ContactSort.NAME else "best fit first"
-        self.query_one("#page-status", Label).update(
-            f"page {request.page_index + 1} · rows {shown} of {result.total} · {order} · {more}{back}"
-        )
+        self.shown_rows = (first, first + len(result.rows) - 1)
+        self._show_status()
         if not result.rows:
             self._show_detail(None)
+
+    def _show_status(self) -> None:
+        first, last = self.shown_rows
+        shown = f"{first}–{last}" if last >= first else "none"
+        total = "…" if self.total is None else str(self.total)
+        more = "PgDn: next" if self.next_after is not None else "last page"
+        back = " · PgUp: previous" if self.page_index > 0 else ""
+        order = "by name" if self.sort is ContactSort.NAME else "best fit first"
+        self.query_one("#page-status", Label).update(
+            f"page {self.page_index + 1} · rows {shown} of {total} · {order} · {more}{back}"
+        )
 
     # Keys and inputs ---------------------------------------------------------------
 
@@ -275,13 +312,18 @@ class ContactsScreen(MainScreen):
         # The same page again (its first key is unchanged), and the detail pane from storage.
         self.detail_id = None
         self._fetch(self.page_index, keep_cursor=True)
+        self._count()
 
     @on(Input.Changed, "#search")
     def search_changed(self) -> None:
         # Debounced: typing "dupont" queries once, after the operator pauses.
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(self.console.search_debounce, self._search_now)
+            self._debounce = None
+        if self.console.search_debounce <= 0:
+            self._search_now()  # Textual timers cannot have a zero delay
+        else:
+            self._debounce = self.set_timer(self.console.search_debounce, self._search_now)
 
     def _search_now(self) -> None:
         self._debounce = None
@@ -309,6 +351,16 @@ class ContactsScreen(MainScreen):
         if contact_id == self.detail_id:
             return
         self.detail_id = contact_id
+        # Holding an arrow key moves through many rows: read only the one the cursor stops on,
+        # and never before the page itself is painted.
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, partial(self._read_detail, contact_id))
+
+    def _read_detail(self, contact_id: int) -> None:
+        self._detail_timer = None
+        if contact_id != self.detail_id:
+            return
         source = self.console.contacts
 
         async def load() -> None:

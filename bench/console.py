@@ -1,0 +1,233 @@
+"""Console contacts: first paint and search latency, paged from SQL against the built-in DataTable.
+
+Builds a throw-away SQLite database with the real schema (contacts_paging.build: N contacts with
+accented names, headlines and fit scores), then times in the same run, headless at 120x40:
+
+  (a) ours      linkpilot.console.app.ConsoleApp: start, open the contacts screen, first page
+                shown (one page read through keyset paging); then search as you type: from the
+                query set to the first page of matches painted. The total ("rows 1-50 of N")
+                is counted apart and arrives after the page: its latency is printed too
+  (b) baseline  a Textual app with the built-in DataTable holding every contact, loaded from
+                the same database in one query; search filters the rows in Python with the
+                same word-prefix rule and refills the table
+
+Both show the same first page of matches for each query (checked; exit 1 otherwise).
+Targets: first paint under 1 s, search under 100 ms (median), each at least 10x faster than
+the baseline.
+
+    .venv/bin/python bench/console.py [--contacts 100000] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from pathlib import Path
+
+from sqlalchemy import select
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from contacts_paging import build
+from linkpilot.common.settings import load_settings
+from linkpilot.common.text import search_words
+from linkpilot.console.app import ConsoleApp
+from linkpilot.console.contacts_source import ContactsSource
+from linkpilot.console.screens.contacts import ContactsScreen
+from linkpilot.console.standby import StandbyFacade
+from linkpilot.storage.database import Database
+from linkpilot.storage.models import Contact
+
+SIZE = (120, 40)
+PAGE = 50
+QUERIES = ["jea", "jean dup", "data", "zoé lima", "recruiter", "öz", "cto mar"]
+TARGET_PAINT_S = 1.0
+TARGET_SEARCH_MS = 100.0
+TARGET_RATIO = 10.0
+
+Row = tuple[str, str, str, str, str, str]
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    while not condition():
+        await pilot.pause(0.001)
+    await pilot.pause()
+
+
+def answered(screen: ContactsScreen, asked: int) -> bool:
+    """The screen shows the page of a query newer than generation `asked`."""
+    return screen.generation > asked and screen.settled
+
+
+# -- ours -----------------------------------------------------------------------------------
+
+
+COUNTS: list[float] = []
+
+
+async def ours(path: Path) -> tuple[float, list[float], dict[str, list[str]]]:
+    url = f"sqlite+aiosqlite:///{path}"
+    settings = load_settings(home=path.parent, database_url=url)
+    db = Database(url)
+    facade = await StandbyFacade.open(settings, db)
+    app = ConsoleApp(facade, ContactsSource(db, owns_db=False), page_size=PAGE, search_debounce=0.0)
+    searches: list[float] = []
+    firsts: dict[str, list[str]] = {}
+    start = time.perf_counter()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await until(pilot, lambda: isinstance(app.screen, ContactsScreen) and app.screen.settled)
+        paint = time.perf_counter() - start
+        screen = app.screen
+        assert isinstance(screen, ContactsScreen)
+        search = screen.query_one("#search", Input)
+        for query in QUERIES:
+            asked = screen.generation
+            began = time.perf_counter()
+            search.value = query
+            await until(pilot, partial(answered, screen, asked))
+            searches.append((time.perf_counter() - began) * 1000)
+            await until(pilot, lambda: screen.counted)
+            COUNTS.append((time.perf_counter() - began) * 1000)
+            table = screen.query_one(DataTable)
+            firsts[query] = [str(table.get_row_at(n)[0]) for n in range(min(10, table.row_count))]
+    await facade.close()
+    await db.dispose()
+    return paint, searches, firsts
+
+
+# -- baseline -------------------------------------------------------------------------------
+
+
+class AllRows(App[None]):
+    """What the console would be with the built-in DataTable: every contact in the widget."""
+
+    def __init__(self, rows: list[Row], keys: list[str]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.keys = keys  # search_text per row, as stored
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="search")
+        yield DataTable(id="table", cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("name", "headline", "status", "deg", "otw", "fit")
+        table.add_rows(self.rows)
+        self.loaded = True
+
+    def show(self, query: str) -> None:
+        words = search_words(query)
+        table = self.query_one(DataTable)
+        table.clear()
+        table.add_rows(
+            row for row, key in zip(self.rows, self.keys, strict=True) if all(f" {w}" in key for w in words)
+        )
+
+
+async def load_all(url: str) -> tuple[list[Row], list[str]]:
+    db = Database(url)
+    try:
+        async with db.session() as session:
+            stmt = select(Contact).order_by(Contact.name_key, Contact.id)
+            contacts = (await session.execute(stmt)).scalars().all()
+            rows = [
+                (
+                    c.name,
+                    c.headline or "",
+                    c.status,
+                    str(c.degree or "—"),
+                    "yes" if c.open_to_work else "",
+                    f"{c.fit_score:.2f}" if c.fit_score is not None else "",
+                )
+                for c in contacts
+            ]
+            return rows, [c.search_text for c in contacts]
+    finally:
+        await db.dispose()
+
+
+async def baseline(path: Path) -> tuple[float, list[float], dict[str, list[str]]]:
+    searches: list[float] = []
+    firsts: dict[str, list[str]] = {}
+    start = time.perf_counter()
+    rows, keys = await load_all(f"sqlite+aiosqlite:///{path}")
+    app = AllRows(rows, keys)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.loaded)
+        paint = time.perf_counter() - start
+        table = app.query_one(DataTable)
+        for query in QUERIES:
+            began = time.perf_counter()
+            app.show(query)
+            await pilot.pause()
+            searches.append((time.perf_counter() - began) * 1000)
+            firsts[query] = [str(table.get_row_at(n)[0]) for n in range(min(10, table.row_count))]
+    return paint, searches, firsts
+
+
+def check(ratio: float, fast: float, target: float, unit: str) -> bool:
+    ok = ratio >= TARGET_RATIO and fast < target
+    print(
+        f"  {'PASS' if ok else 'FAIL'}: {ratio:.1f}x faster (target {TARGET_RATIO:.0f}x), under {target:g} {unit}"
+    )
+    return ok
+
+
+async def measure(path: Path) -> bool:
+    Measure = Callable[[Path], Awaitable[tuple[float, list[float], dict[str, list[str]]]]]
+    results: dict[str, tuple[float, list[float], dict[str, list[str]]]] = {}
+    named: list[tuple[str, Measure]] = [("baseline", baseline), ("ours", ours)]
+    for name, run in named:
+        results[name] = await run(path)
+    (paint_b, search_b, firsts_b), (paint_o, search_o, firsts_o) = results["baseline"], results["ours"]
+    same = firsts_o == firsts_b
+    print(f"first paint: ours {paint_o:.3f} s, built-in DataTable with every row {paint_b:.3f} s")
+    ok = check(paint_b / paint_o, paint_o, TARGET_PAINT_S, "s")
+    med_o, med_b = statistics.median(search_o), statistics.median(search_b)
+    print(
+        f"search as you type ({len(QUERIES)} queries): ours median {med_o:.1f} ms (max {max(search_o):.1f}), "
+        f"baseline median {med_b:.1f} ms (max {max(search_b):.1f})"
+    )
+    ok = check(med_b / med_o, med_o, TARGET_SEARCH_MS, "ms") and ok
+    print(f"  (ours: the total of matches shown after median {statistics.median(COUNTS):.1f} ms)")
+    print("PASS: both show the same first rows for every query" if same else "FAIL: the first rows differ")
+    if not same:
+        for query in QUERIES:
+            if firsts_o[query] != firsts_b[query]:
+                print(f"  {query!r}: ours {firsts_o[query][:3]} baseline {firsts_b[query][:3]}")
+    return ok and same
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    print(
+        f"python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"{platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    )
+    with tempfile.TemporaryDirectory(prefix="linkpilot-bench-") as folder:
+        path = Path(folder) / "bench.db"
+        start = time.perf_counter()
+        build(path, args.contacts, args.seed)
+        print(f"built {args.contacts:,} contacts in {time.perf_counter() - start:.1f} s")
+        ok = asyncio.run(measure(path))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
