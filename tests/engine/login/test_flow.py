@@ -406,3 +406,24 @@ async def test_resume_needs_a_stored_session(settings: Settings) -> None:
     async with LoginFlow(settings) as flow:
         with pytest.raises(NoSession):
             await flow.resume()
+
+
+async def test_a_limit_banner_on_the_feed_does_not_stop_a_sign_in(
+    settings: Settings, sandbox: RunningSandbox
+) -> None:
+    sandbox.state.faults.update({"invitation_limit": True})
+    async with LoginFlow(settings, timeouts=FAST) as flow:
+        step = await flow.start(EMAIL, PASSWORD)
+    assert_done(step, settings, sandbox)
+
+
+async def test_a_restricted_account_has_nothing_to_answer(
+    settings: Settings, sandbox: RunningSandbox
+) -> None:
+    await resumable(settings, sandbox)
+    sandbox.state.faults.update({"restricted_after_actions": 0})
+    async with LoginFlow(settings, timeouts=FAST) as flow:
+        step = await flow.resume()
+    assert isinstance(step, Failed)
+    assert step.kind == "restricted"
+    assert step.reason.startswith("the account is restricted at /checkpoint/restricted/")

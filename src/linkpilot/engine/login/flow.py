@@ -49,7 +49,15 @@ from linkpilot.engine.login.steps import (
     finished,
 )
 from linkpilot.engine.pacing import wait_until
-from linkpilot.engine.page_state import Authwall, LoggedOut, RateLimited, Restricted, classify, probe
+from linkpilot.engine.page_state import (
+    Authwall,
+    LoggedOut,
+    RateLimited,
+    Restricted,
+    classify,
+    load_markers,
+    probe,
+)
 from linkpilot.engine.page_state import Captcha as CaptchaPage
 from linkpilot.engine.session.cookies import LI_AT, Cookie
 from linkpilot.engine.session.store import SessionStore, StoredSession
@@ -305,6 +313,9 @@ class LoginFlow:
         page = self._current_page()
         facts = await probe(page)
         trouble = classify(facts)
+        if isinstance(trouble, RateLimited) and facts.found.intersection(load_markers().logged_in):
+            # A limit banner on a logged-in page: the campaigns' business, not the sign-in's.
+            trouble = None
         if trouble is None:
             if facts.path.rstrip("/") == FEED.rstrip("/"):
                 return await self._finish()
