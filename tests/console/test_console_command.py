@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -130,6 +131,40 @@ def test_console_in_a_real_terminal(tmux: Callable[..., str], home: Path, tmp_pa
     tmux("send-keys", "-t", "console", "2")
     wait_for_screen(tmux, "rows 1–50 of 60", "Ana Amadou", "Éloïse Durand")
     tmux("send-keys", "-t", "console", "q")
+    deadline = time.monotonic() + 30
+    while not status.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert status.read_text().strip() == "exit=0"
+
+
+@pytest.mark.slow
+def test_one_console_per_data_folder_and_sigterm_leaves_cleanly(
+    tmux: Callable[..., str], home: Path, tmp_path: Path
+) -> None:
+    import asyncio
+    import signal
+
+    settings = load_settings(home=home)
+    home.mkdir(parents=True)
+    asyncio.run(seed_contacts(settings.effective_database_url, 10))
+    status = tmp_path / "status"
+    tmux("-f", "/dev/null", "new-session", "-d", "-s", "console", "-x", "120", "-y", "40", "sh")
+    run = f"env -u COLUMNS -u LINES LINKPILOT_HOME={home} {sys.executable} -m linkpilot console"
+    tmux("send-keys", "-t", "console", f"{run}; echo exit=$? > {status}", "Enter")
+    wait_for_screen(tmux, "Breaker CLOSED", "messages")
+
+    second = tmp_path / "second"
+    tmux("new-window", "-d", "-t", "console", f"{run} 2> {second}; echo exit=$? >> {second}")
+    deadline = time.monotonic() + 30
+    while "exit=" not in (second.read_text() if second.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    pid = int((home / "console.lock").read_text())
+    assert second.read_text().splitlines() == [
+        f"linkpilot: error: another console is already open on {home} (pid {pid})",
+        "exit=1",
+    ]
+
+    os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 30
     while not status.exists() and time.monotonic() < deadline:
         time.sleep(0.2)

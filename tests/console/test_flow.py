@@ -237,3 +237,14 @@ async def test_command_palette_follows_the_state(make_app: AppFactory, facade: F
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Run the birthday campaign" not in titles
         assert "Reset the breaker" in titles
+
+
+async def test_a_signal_stops_the_campaign_and_leaves(make_app: AppFactory, facade: FakeFacade) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot)
+        facade.bus.publish(CampaignStarted(campaign="birthday", run_id=1, dry_run=False, planned=3, at=NOW))
+        await wait_until(pilot, lambda: app.state.running is not None)
+        app.shut_down("SIGTERM")
+        await wait_until(pilot, lambda: not app.is_running)
+    assert ("stop", None) in facade.calls

@@ -335,6 +335,15 @@ class ConsoleApp(App[None]):
             self.facade.stop()
         self.exit()
 
+    def shut_down(self, why: str) -> None:
+        """A signal asked the console to leave: stop the campaign after its step, then exit."""
+        if self.state.running is not None:
+            try:
+                self.facade.stop()
+            except Exception as exc:
+                self.report_error(f"stopping on {why}", exc)
+        self.exit()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette offers what can be done now, worded from the current state."""
         for campaign in CAMPAIGNS:

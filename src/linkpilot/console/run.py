@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
+import os
+import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
 
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.errors import LinkPilotError
@@ -14,10 +20,34 @@ from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.facade import EngineFacade
 from linkpilot.storage.database import Database
 
+SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
 
 def require_terminal() -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise LinkPilotError("the console needs a terminal; for headless runs use `linkpilot run CAMPAIGN`")
+
+
+@contextmanager
+def console_lock(home: Path) -> Iterator[None]:
+    """One console per data folder: a second one would drive the same account twice."""
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle = (home / "console.lock").open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            pid = handle.read().strip() or "unknown"
+            raise LinkPilotError(f"another console is already open on {home} (pid {pid})") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        # Closing the file releases the lock, also when the process dies.
+        handle.close()
 
 
 async def run_console(
@@ -31,20 +61,30 @@ async def run_console(
     """Run the console on the current event loop until the operator quits.
 
     The engine behind `facade` runs on this same loop. A database given by the caller stays
-    open (the engine may still be using it); one opened here is closed here.
+    open (the engine may still be using it); one opened here is closed here. Only one console
+    runs per data folder. On SIGTERM or SIGHUP the running campaign is told to stop and the
+    app exits; the caller then awaits the engine's end.
     """
     require_terminal()
-    own = db is None
-    database = db or open_database(settings)
-    try:
-        app = ConsoleApp(
-            facade,
-            ContactsSource(database, owns_db=False),
-            clock=clock,
-            settings=settings,
-            keymap=keymap,
-        )
-        await app.run_async()
-    finally:
-        if own:
-            await database.dispose()
+    with console_lock(settings.home):
+        own = db is None
+        database = db or open_database(settings)
+        loop = asyncio.get_running_loop()
+        try:
+            app = ConsoleApp(
+                facade,
+                ContactsSource(database, owns_db=False),
+                clock=clock,
+                settings=settings,
+                keymap=keymap,
+            )
+            # SIGTERM (docker stop, systemd) and SIGHUP (the SSH session dropped, tmux killed):
+            # the running step is finished or abandoned by the engine, then the app leaves.
+            for sig in SIGNALS:
+                loop.add_signal_handler(sig, app.shut_down, sig.name)
+            await app.run_async()
+        finally:
+            for sig in SIGNALS:
+                loop.remove_signal_handler(sig)
+            if own:
+                await database.dispose()
