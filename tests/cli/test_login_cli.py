@@ -186,6 +186,11 @@ async def test_pin_by_email_after_one_wrong_pin(
     assert code == 0, err
     assert f"signed in: session saved encrypted to {home / 'session.enc'} (1 cookie(s))" in out
     assert (await session_check(env))["status"] == "valid"
+    assert (
+        err
+        == f"a new encryption key was written to {home / 'secret.key'}: keep it with your backups, "
+        + ("or set LINKPILOT_SECRET_KEY instead\n")
+    )
     assert_password_kept(home, out, err)
 
 

@@ -27,6 +27,7 @@ from linkpilot.engine.login import (
     WaitingForApproval,
     close_breaker_after_login,
 )
+from linkpilot.engine.session.crypto import key_path
 from linkpilot.engine.session.store import session_path
 from linkpilot.storage.database import Database
 
@@ -84,12 +85,19 @@ def login(
     prepare_home(settings)
     terminal = Terminal()
     timeouts = LoginTimeouts(approval_s=float(approval_timeout), poll_interval_s=poll_interval)
+    new_key = settings.secret_key is None and not key_path(settings).exists()
     if resume:
         done = run_async(_drive)(settings, terminal, timeouts, lambda flow: flow.resume())
         click.echo(f"checkpoint cleared: {_saved(settings, done)}")
     else:
         done = _sign_in(settings, terminal, email, timeouts)
         click.echo(f"signed in: {_saved(settings, done)}")
+    if new_key:
+        click.echo(
+            f"a new encryption key was written to {key_path(settings)}: keep it with your backups, "
+            "or set LINKPILOT_SECRET_KEY instead",
+            err=True,
+        )
     run_async(with_database)(
         settings, lambda db: _breaker_after_login(db, settings, done, terminal, reset_breaker)
     )
