@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from textual.widgets import Button, Switch
@@ -11,7 +12,7 @@ from linkpilot.console.app import ConsoleApp
 from linkpilot.console.screens.dialogs import ConfirmCampaignScreen, ConfirmScreen, HelpScreen
 from linkpilot.engine.events import BreakerChanged, CampaignStarted, Progress, QuotaChanged, SessionChanged
 from tests.console.conftest import AppFactory
-from tests.console.fakes import GAUGES, NOW, FakeFacade, breaker_open_event
+from tests.console.fakes import GAUGES, NOW, FakeFacade, breaker_open_event, idle_snapshot
 from tests.console.helpers import idle, screen_text, wait_until
 
 SIZE = (120, 40)
@@ -248,3 +249,14 @@ async def test_a_signal_stops_the_campaign_and_leaves(make_app: AppFactory, faca
         app.shut_down("SIGTERM")
         await wait_until(pilot, lambda: not app.is_running)
     assert ("stop", None) in facade.calls
+
+
+async def test_outside_working_hours_the_campaign_keys_are_off(make_app: AppFactory) -> None:
+    facade = FakeFacade(replace(idle_snapshot(), working_hours=False))
+    app = make_app(facade=facade)
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot)
+        assert [enabled(app, key) for key in ("b", "s", "i")] == [False, False, False]
+        text = screen_text(app)
+        assert "Campaign keys off: outside working hours" in text
+        assert "outside working hours" in text.split("Session", 1)[1]
