@@ -20,6 +20,7 @@ from sqlalchemy.exc import StatementError
 from linkpilot.common.errors import BadInput, ConfigError, StorageError
 from linkpilot.storage import locking
 from linkpilot.storage.backup import backup_sqlite
+from linkpilot.storage.contacts import upsert_contact
 from linkpilot.storage.database import Database, async_url, connect_args, is_sqlite, sync_url
 from linkpilot.storage.locking import locked_transaction
 from linkpilot.storage.migrate import head_revision, upgrade
@@ -156,6 +157,20 @@ async def test_json_columns_keep_nesting_and_accents(db: Database) -> None:
         contact = (await session.scalars(select(Contact))).one()
     assert (run.plan, run.counts) == (plan, {"sent": 1, "by": {"ok": 1}})
     assert (contact.skills, contact.work_history) == (["Python", "SQL"], [{"company": "Ünal & Co"}])
+
+
+async def test_overlong_page_text_is_cut_to_the_column_on_both_backends(db: Database) -> None:
+    url = "https://www.linkedin.com/in/long-titles/"
+    long_name = "Maximilian " + "Wolfeschlegelsteinhausenbergerdorff" * 8
+    async with db.transaction() as session:
+        await upsert_contact(session, url, name=long_name, company="C" * 300, job_title="Lead " * 60)
+    async with db.transaction() as session:
+        await upsert_contact(session, url, location="L" * 250, first_name="F" * 150)
+    async with db.session() as session:
+        contact = (await session.scalars(select(Contact))).one()
+    assert contact.name == long_name[:200]
+    assert (contact.company, contact.location, contact.first_name) == ("C" * 200, "L" * 200, "F" * 100)
+    assert contact.job_title == ("Lead " * 60)[:200]
 
 
 # --- the table lock ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, String, Text, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from linkpilot.common.errors import BadInput
@@ -30,6 +30,23 @@ UPSERT_FIELDS = frozenset(
     for c in Contact.__table__.columns
     if c.key not in {"id", "profile_url", "name_key", "search_text", "created_at", "updated_at"}
 )
+
+# Bounded text columns. SQLite keeps a longer string whole and PostgreSQL refuses the row, so
+# what a profile page or a file hands over is cut to the column on every backend alike.
+_LENGTHS = {
+    c.key: c.type.length
+    for c in Contact.__table__.columns
+    if isinstance(c.type, String) and not isinstance(c.type, Text) and c.type.length
+}
+
+
+def fit_columns(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """`fields` with each string cut to the length of its contact column."""
+    return {
+        key: value[: _LENGTHS[key]] if isinstance(value, str) and key in _LENGTHS else value
+        for key, value in fields.items()
+    }
+
 
 # Honorifics dropped before the first name (English, French, German), compared folded, no dot.
 _HONORIFICS = frozenset(
@@ -136,9 +153,9 @@ def new_contact(normalized_url: str, fields: Mapping[str, Any]) -> Contact:
     name = fields.get("name")
     if not name or not str(name).strip():
         raise BadInput(f"a new contact needs a name: {normalized_url}")
-    contact = Contact(profile_url=normalized_url, **fields)
+    contact = Contact(profile_url=normalized_url, **fit_columns(fields))
     if not fields.get("first_name"):
-        contact.first_name = first_name_of(str(name))
+        contact.first_name = fit_columns({"first_name": first_name_of(str(contact.name))})["first_name"]
     return contact
 
 
@@ -149,10 +166,10 @@ def update_contact(contact: Contact, fields: Mapping[str, Any]) -> None:
         and not fields.get("first_name")
         and contact.first_name == first_name_of(contact.name or "")
     )
-    for key, value in fields.items():
+    for key, value in fit_columns(fields).items():
         setattr(contact, key, value)
     if rederive:
-        contact.first_name = first_name_of(contact.name or "")
+        contact.first_name = fit_columns({"first_name": first_name_of(contact.name or "")})["first_name"]
 
 
 class ContactSort(StrEnum):
