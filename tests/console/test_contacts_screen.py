@@ -60,7 +60,7 @@ async def test_pages_forward_and_back_one_page_at_a_time(make_app: AppFactory) -
 
 async def test_search_as_you_type_is_debounced_and_pages_the_matches(make_app: AppFactory) -> None:
     # Keys arrive milliseconds apart; the pause that ends a word is longer than the debounce.
-    app = make_app(page_size=20, search_debounce=0.5)
+    app = make_app(page_size=20, search_debounce=1.0)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
         screen = await settle(pilot)
