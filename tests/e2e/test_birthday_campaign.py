@@ -111,7 +111,7 @@ def test_daily_limit_stops_the_run(tmp_path: Path, site_en: Site) -> None:
 
 
 def test_checkpoint_stops_with_exit_4_and_the_next_run_refuses(tmp_path: Path, site_en: Site) -> None:
-    operator = make_operator(tmp_path, site_en, per_run="50", per_day="50")
+    operator = make_operator(tmp_path, site_en, per_run="4", per_day="50")
     site_en.admin("faults", {"checkpoint_after_actions": 2})
     code, summary = operator.run_json("run", "birthday")
     assert code == 4
