@@ -165,6 +165,11 @@ class Schedule(_Section):
     invitations: CampaignSchedule = CampaignSchedule()
 
 
+class ConsoleSettings(_Section):
+    # Binding id -> key, e.g. {"campaign.birthday" = "B"}; ids are listed by F1 and docs/console.md.
+    keymap: dict[str, str] = Field(default_factory=dict)
+
+
 class Settings(_Section):
     home: Path = Path("~/.local/share/linkpilot")
     linkedin_url: str = "https://www.linkedin.com"
@@ -185,6 +190,7 @@ class Settings(_Section):
     invitations: Invitations = Invitations()
     breaker: Breaker = Breaker()
     schedule: Schedule = Schedule()
+    console: ConsoleSettings = ConsoleSettings()
 
     @field_validator("home", "chromium")
     @classmethod

@@ -1,12 +1,38 @@
-"""`linkpilot console`: the operator console on the real data folder (the default command)."""
+"""`linkpilot console`: the operator console on the real data folder (the default command).
+
+The engine runs in the same process: the campaigns the console starts, the daily schedule,
+and the health sidecar a container's health check asks.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+
 import click
 
-from linkpilot.console.commands.common import open_database, run_async, settings_from_env
+from linkpilot.common.errors import BadInput
+from linkpilot.common.settings import Settings
+from linkpilot.console.app import DEFAULT_KEYS
+from linkpilot.console.commands.common import prepare_home, run_async, settings_from_env
+from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.run import require_terminal, run_console
-from linkpilot.console.standby import StandbyFacade
+from linkpilot.engine.events import EventBus
+from linkpilot.engine.health.server import HealthSidecar
+from linkpilot.engine.runtime import open_runtime
+from linkpilot.engine.schedule import Scheduler
+from linkpilot.engine.service import metrics_from_events, readiness_checks
+
+log = logging.getLogger(__name__)
+
+
+def check_keymap(settings: Settings) -> None:
+    unknown = sorted(set(settings.console.keymap) - set(DEFAULT_KEYS))
+    if unknown:
+        raise BadInput(
+            f"console.keymap: unknown binding id {unknown[0]!r} (known: {', '.join(sorted(DEFAULT_KEYS))})"
+        )
 
 
 @click.command()
@@ -14,13 +40,33 @@ from linkpilot.console.standby import StandbyFacade
 async def console() -> None:
     """Open the operator console: quotas, breaker, contacts, campaign log."""
     settings = settings_from_env()
+    check_keymap(settings)
     require_terminal()
-    db = open_database(settings)
-    try:
-        facade = await StandbyFacade.open(settings, db)
+    prepare_home(settings)
+    bus = EventBus()
+    sidecar = HealthSidecar()
+    bus.subscribe(metrics_from_events(sidecar.metrics))
+    async with open_runtime(settings, bus=bus) as rt:
+        readiness_checks(rt, sidecar)
         try:
-            await run_console(settings, facade, db=db)
+            await sidecar.start(settings.health_host, settings.health_port)
+        except OSError as exc:
+            # A second LinkPilot (serve) may hold the port: the console still works without it.
+            log.warning(
+                "health sidecar not started on %s:%s: %s", settings.health_host, settings.health_port, exc
+            )
+        scheduler = Scheduler(
+            settings, rt.db, lambda name, dry: facade.start(name, dry_run=dry), rt.clock, rt.rng
+        )
+        facade = LiveFacade(rt, scheduler)
+        await facade.refresh()
+        schedule = asyncio.create_task(scheduler.run())
+        try:
+            await run_console(settings, facade, db=rt.db, keymap=settings.console.keymap)
         finally:
-            await facade.close()
-    finally:
-        await db.dispose()
+            scheduler.stop()
+            await facade.shutdown()
+            schedule.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await schedule
+            await sidecar.stop()
