@@ -144,8 +144,10 @@ class PostgresServer:
 
     def stop(self) -> None:
         if (self.data_dir / "postmaster.pid").exists():
-            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(self.root, ignore_errors=True)
+            # Fast, not immediate: when pg_ctl returns every server process has exited, so none
+            # is still writing into the folder deleted next.
+            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+        shutil.rmtree(self.root)
 
 
 def start_postgres() -> PostgresServer:
@@ -175,13 +177,18 @@ _SERVER: list[PostgresServer] = []
 
 
 @pytest.fixture(scope="session")
-def postgres_server(pytestconfig: pytest.Config) -> PostgresServer:
-    """One server for the whole session, shared by every suite that imports this fixture."""
+def postgres_server() -> Iterator[PostgresServer]:
+    """One server for the whole session, shared by every suite that imports this fixture.
+
+    Stopped by the fixture's own teardown, which a pytest-xdist worker runs before it reports
+    back (a config cleanup may be cut short when the worker is closed). Each suite's copy of
+    the fixture shares the one server; the first teardown stops it, the others find it gone.
+    """
     if not _SERVER:
-        server = start_postgres()
-        _SERVER.append(server)
-        pytestconfig.add_cleanup(server.stop)
-    return _SERVER[0]
+        _SERVER.append(start_postgres())
+    yield _SERVER[0]
+    if _SERVER:
+        _SERVER.pop().stop()
 
 
 @contextmanager
