@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -22,8 +23,12 @@ def health(url: str | None, check_ready: bool, timeout: float) -> int:
     if url is None:
         settings = settings_from_env()
         url = f"http://{settings.health_host}:{settings.health_port}"
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0  # reading .port checks it is a number
+    except ValueError:  # "http://[x", "http://host:abc"
+        port_ok = False
+    if not port_ok or parts.scheme not in ("http", "https") or not parts.hostname:
         raise BadInput(f"--url: not an http(s) URL: {url!r}")
     target = url.rstrip("/") + ("/ready" if check_ready else "/health")
     try:
@@ -33,6 +38,8 @@ def health(url: str | None, check_ready: bool, timeout: float) -> int:
     except urllib.error.HTTPError as exc:
         body = exc.read().decode("utf-8", "replace")
         status = exc.code
+    except (http.client.InvalidURL, UnicodeError):  # a space, control or non-ASCII character
+        raise BadInput(f"--url: not a usable URL: {url!r}") from None
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         reason = getattr(exc, "reason", exc)
         click.echo(f"unhealthy: {target} did not answer ({reason})", err=True)
