@@ -1,4 +1,4 @@
-"""Expiry dates no calendar holds (found by fuzzing): refused in one line, not an OverflowError."""
+"""Cookie files that used to crash the import (found by fuzzing): expiry dates no calendar holds, and files without end. Each is refused in one line."""
 
 from __future__ import annotations
 
@@ -40,3 +40,10 @@ def test_a_netscape_expiry_that_is_no_number(tmp_path: Path, expires: str) -> No
     )
     with pytest.raises(BadInput, match=r"line 4: the expiry \(5th field\) must be a number"):
         parse_cookie_export(path, LINKEDIN)
+
+
+@pytest.mark.parametrize("parse", [parse_storage_state, parse_cookie_export])
+def test_an_endless_file_is_refused_after_the_size_limit(parse: object) -> None:
+    """/dev/zero reports a size of 0: reading it whole used to fill the memory."""
+    with pytest.raises(BadInput, match="too big for a cookie file"):
+        parse(Path("/dev/zero"), LINKEDIN)  # type: ignore[operator]

@@ -74,7 +74,11 @@ def read_text(path: Path) -> str:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise BadInput(f"{where}: {size} bytes is too big for a cookie file")
-        raw = path.read_bytes()
+        # Read one byte past the limit rather than trust the size: /dev/zero or a pipe report 0.
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise BadInput(f"{where}: more than {MAX_FILE_BYTES} bytes is too big for a cookie file")
     except FileNotFoundError:
         raise BadInput(f"{where}: file not found") from None
     except IsADirectoryError:
