@@ -100,3 +100,9 @@ def test_hours_with_a_utc_offset_are_refused(name: str) -> None:
         ConfigError, match=r"must be a local time without a UTC offset .*environment variable"
     ):
         load_settings(environ={name: "07:00Z"})
+
+
+def test_an_endless_settings_file_is_refused() -> None:
+    # /dev/zero reports no size: reading it whole used to fill the memory.
+    with pytest.raises(ConfigError, match="settings file is larger than 1024 KB: /dev/zero"):
+        load_settings(environ={"LINKPILOT_CONFIG": "/dev/zero"})

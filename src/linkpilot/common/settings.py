@@ -30,6 +30,7 @@ from linkpilot.common.errors import ConfigError
 
 ENV_PREFIX = "LINKPILOT_"
 CONFIG_ENV = "LINKPILOT_CONFIG"
+MAX_SETTINGS_BYTES = 1024 * 1024  # a settings file is a few KB
 
 
 def _local(value: time) -> time:
@@ -295,11 +296,15 @@ def _env_layer(environ: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, st
 def _file_layer(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     where = str(path)
     try:
-        raw = path.read_bytes()
+        # Bounded: /dev/zero or an endless pipe given by mistake must not fill the memory.
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SETTINGS_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(f"settings file not found: {where}") from None
     except OSError as exc:
         raise ConfigError(f"cannot read settings file {where}: {exc.strerror}") from None
+    if len(raw) > MAX_SETTINGS_BYTES:
+        raise ConfigError(f"settings file is larger than {MAX_SETTINGS_BYTES // 1024} KB: {where}")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
