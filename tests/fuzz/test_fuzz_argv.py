@@ -3,6 +3,8 @@ stderr with the contract's exit code, never a traceback, and a refusal writes no
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +140,8 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     )
     (work / "folder").mkdir()
     monkeypatch.chdir(work)
+    # `--li-at -` reads standard input: an empty one, as from `< /dev/null`.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     return work
 
 
