@@ -100,3 +100,12 @@ def test_demo_needs_a_terminal_and_never_wipes_a_folder_that_is_not_a_demo(cli, 
     assert refused.code == 2
     assert "holds data that is not a LinkPilot demo's" in refused.err
     assert (precious / "linkpilot.db").read_text() == "real data"
+
+
+def test_an_argument_with_a_newline_is_still_one_line(cli) -> None:
+    # Found by fuzzing: click repeats the argument as typed.
+    for args in (("blacklist", "list", "a\nb"), ("config", "show", "--bogus\nx"), ("nope\n",)):
+        result = cli(*args)
+        assert result.code == 2, args
+        assert result.err.count("\n") == 1, result.err
+        assert result.err.startswith("linkpilot: error")

@@ -76,6 +76,11 @@ def _crash_log(exc: BaseException) -> Path | None:
         return None
 
 
+def _one_line(message: str) -> str:
+    # Click quotes the offending argument as typed: a newline in it must not split the line.
+    return " ".join(message.split())
+
+
 def main(argv: list[str] | None = None) -> int:
     # Everything LinkPilot writes (database, session, logs) is for its owner only.
     os.umask(0o077)
@@ -86,10 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.BAD_INPUT
     except click.UsageError as exc:
         where = f" ({exc.ctx.command_path})" if exc.ctx is not None else ""
-        click.echo(f"linkpilot: error{where}: {exc.format_message()}", err=True)
+        click.echo(f"linkpilot: error{where}: {_one_line(exc.format_message())}", err=True)
         return ExitCode.BAD_INPUT
     except click.ClickException as exc:
-        click.echo(f"linkpilot: error: {exc.format_message()}", err=True)
+        click.echo(f"linkpilot: error: {_one_line(exc.format_message())}", err=True)
         return ExitCode.BAD_INPUT
     except click.Abort:
         click.echo("linkpilot: aborted", err=True)
