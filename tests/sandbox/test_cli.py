@@ -54,6 +54,8 @@ def test_serves_until_sigterm() -> None:
         (["--language", "de"], "--language"),
         (["--port", "70000"], "--port"),
         (["--people", "3"], "people"),
+        # Found by fuzzing: an argument holding a newline used to split the line.
+        (["stray\nword"], "unrecognized arguments: stray word"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(args: list[str], message: str) -> None:

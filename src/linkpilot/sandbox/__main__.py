@@ -16,7 +16,8 @@ from linkpilot.sandbox.server import start_sandbox
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # One line, no usage dump: callers (the demo, crash tests) show it verbatim.
-        sys.stderr.write(f"linkpilot.sandbox: {message}\n")
+        # An argument is quoted as typed: a newline in it must not split the line.
+        sys.stderr.write(f"linkpilot.sandbox: {' '.join(message.split())}\n")
         raise SystemExit(2)
 
 
