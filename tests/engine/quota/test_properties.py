@@ -28,10 +28,10 @@ from hypothesis.stateful import (
 )
 
 from linkpilot.common.clock import FrozenClock
-from linkpilot.engine.quota.contract import RESERVATION_TTL, Action, QuotaLedger, QuotaRefused, Reservation
+from linkpilot.engine.quota.contract import Action, QuotaLedger, QuotaRefused, Reservation
 from linkpilot.engine.quota.redis_ledger import RedisLedger
 from linkpilot.engine.quota.sqlite_ledger import SqliteLedger
-from linkpilot.engine.quota.windows import QuotaPolicy
+from linkpilot.engine.quota.windows import RUN_SPAN, QuotaPolicy
 from linkpilot.engine.shared_redis import redis_client
 from linkpilot.storage.database import Database
 from linkpilot.storage.migrate import ensure_schema
@@ -43,6 +43,8 @@ LIMITS = {
     Action.PROFILE_VISIT: (2, 5),
 }
 RUN_CAP = 2
+# How long one campaign run lasts at most, for the model's view of the run cap.
+RUN_LIFE = timedelta(days=1)
 POLICY = QuotaPolicy.from_settings(
     settings_with(
         limits={
@@ -63,7 +65,8 @@ class Unit:
     state: str = "reserved"
 
     def live(self, now: datetime) -> bool:
-        return self.state == "committed" or (self.state == "reserved" and now < self.at + RESERVATION_TTL)
+        # An unreleased reservation stays spent however long its process takes (contract.py).
+        return self.state in ("committed", "reserved")
 
 
 def local_day(at: datetime) -> object:
@@ -103,7 +106,15 @@ class LedgerMachine(RuleBasedStateMachine):
 
     # -- the model ---------------------------------------------------------------------------
 
-    def used(self, action: Action, *, week: bool = False, run_id: int | None = None) -> int:
+    def used(
+        self, action: Action, *, week: bool = False, run_id: int | None = None, run_span: timedelta = RUN_LIFE
+    ) -> int:
+        """Units spent today (or this week), or by one run over its last `run_span`.
+
+        Run ids are reused by the machine across days, which real runs never do: a run's units
+        are only compared with its cap over a run's life, and a refusal for the cap is justified
+        by anything the ledger may still hold for that run (RUN_SPAN).
+        """
         now = self.clock()
         today = now.astimezone(PARIS).date()
         first = today - timedelta(days=6 if week else 0)
@@ -113,6 +124,8 @@ class LedgerMachine(RuleBasedStateMachine):
             if u.action == action
             and u.live(now)
             and (run_id is None or u.run_id == run_id)
+            # In UTC: wall-clock arithmetic in Paris would be an hour off across a DST change.
+            and (run_id is None or u.at.astimezone(UTC) >= now.astimezone(UTC) - run_span)
             and (run_id is not None or first <= local_day(u.at) <= today)
         )
 
@@ -131,7 +144,8 @@ class LedgerMachine(RuleBasedStateMachine):
             full = {
                 "daily_limit": self.used(action) >= day_limit,
                 "weekly_limit": self.used(action, week=True) >= week_limit,
-                "run_cap": run_id is not None and self.used(action, run_id=run_id) >= RUN_CAP,
+                "run_cap": run_id is not None
+                and self.used(action, run_id=run_id, run_span=RUN_SPAN) >= RUN_CAP,
                 "outside_working_hours": not 7 <= self.clock().astimezone(PARIS).hour < 19,
             }
             assert full[result.reason], f"refused for {result.reason} without cause"

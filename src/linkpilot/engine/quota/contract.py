@@ -1,9 +1,12 @@
 """What every quota ledger promises, whatever stores it.
 
 A unit of quota is *reserved* before an action, then *committed* once the action happened or
-*released* if it did not. A live reservation counts against every window exactly like a
-committed unit, so two processes can never both take the last one. A reservation that is
-neither committed nor released (its process crashed) stops counting after RESERVATION_TTL.
+*released* if it did not. A reservation counts against every window exactly like a committed
+unit, so two processes can never both take the last one. A reservation that is neither
+committed nor released (its process crashed, or stalled) keeps counting until its windows pass:
+the process may have died right after clicking Send, so the unit is treated as spent. Freeing
+it after a timeout let a stalled action and a fresh one share one unit (found by the property
+test). RESERVATION_TTL is kept only as the time a reservation is expected to be settled in.
 
 Dry runs never reserve: a campaign in dry run simply never calls `reserve`, so there is no
 "dry" flag here that could be forgotten and end up consuming.

@@ -193,7 +193,7 @@ class RedisLedger:
 
         Units Redis knows and storage does not (other data folders' grants) stay. Units storage
         knows are added with their own token and time, so nothing is counted twice; storage's
-        settled state wins for the units it knows (committed stays, released and expired go).
+        settled state wins for the units it knows (committed and abandoned stay, released go).
         """
         now = self.clock().astimezone(UTC)
         windows = windows_at(now, self.policy.zone)
@@ -204,9 +204,7 @@ class RedisLedger:
                 action = Action(event.action)
                 events, pending = self._keys(action)
                 run_key = self._run_key(action, event.run_id)
-                live = event.state == "committed" or (
-                    event.state == "reserved" and event.expires_at is not None and event.expires_at > now
-                )
+                live = event.state in ("committed", "reserved")
                 if not live:
                     pipe.zrem(events, event.token)
                     pipe.zrem(pending, event.token)

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Table, and_, case, func, insert, or_, select, update
+from sqlalchemy import Table, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -50,8 +50,9 @@ Gate = Callable[[Reservation, Windows, datetime | None], Awaitable[QuotaRefused 
 
 
 def _live(now: datetime) -> ColumnElement[bool]:
-    """Committed units, and reservations that have not expired yet."""
-    return or_(COL.state == "committed", and_(COL.state == "reserved", COL.expires_at > now))
+    """Committed units, and every reservation not released: one whose process died may have
+    reached the site (a crash right after Send), so it stays spent (see contract.py)."""
+    return COL.state.in_(("committed", "reserved"))
 
 
 def _since(start: datetime) -> ColumnElement[int]:

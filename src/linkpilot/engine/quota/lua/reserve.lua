@@ -1,6 +1,6 @@
 -- Check-and-increment for one quota unit, atomically (Redis runs a script to completion alone).
 --
--- KEYS[1] events   ZSET token -> reserved-at (ms): committed units and live reservations
+-- KEYS[1] events   ZSET token -> reserved-at (ms): committed units and unreleased reservations
 -- KEYS[2] pending  ZSET token -> expires-at (ms): reservations not yet committed
 -- KEYS[3] run      ZSET token -> reserved-at (ms): the units of one run (ignored unless has_run)
 -- KEYS[4] first    STRING: ms of the first unit ever granted (the warm-up's day zero)
@@ -19,19 +19,14 @@ if redis.call('EXISTS', KEYS[5]) == 0 then
 end
 local now = tonumber(ARGV[1])
 
--- A reservation whose process died stops counting once it expires.
-local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
-for _, token in ipairs(expired) do
-  redis.call('ZREM', KEYS[1], token)
-end
-if #expired > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-end
+-- A reservation whose process died keeps counting: it may have reached the site.
 -- Nothing older than the widest window can count any more.
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[7])
 
 local run = 0
 if ARGV[13] == '1' then
+  -- A run's units count over RUN_SPAN (run_ttl), as in storage; older ones leave the run set.
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (now - tonumber(ARGV[14])))
   for _, token in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
     if redis.call('ZSCORE', KEYS[1], token) then
       run = run + 1
