@@ -220,7 +220,9 @@ async def test_profile_top_card_sticky_header_and_sidebar(
     await page.mouse.wheel(0, 800)
     await expect(message).to_have_count(2)
     await message.last.click()
-    await message.first.click()
+    # Opening the dialog may scroll the sticky header away again: click the top card's own button.
+    top = page.locator("section", has=page.locator("h1"))
+    await top.get_by_role("button", name=words["message"].format(person.full_name), exact=True).click()
     dialogs = page.locator("div[role=dialog]")
     await expect(dialogs).to_have_count(1)
     await expect(dialogs.locator("h2")).to_have_text(person.full_name)

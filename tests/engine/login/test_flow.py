@@ -231,12 +231,13 @@ async def test_a_stop_ends_the_wait_without_an_answer(settings: Settings, sandbo
 async def test_app_approval_that_never_comes_times_out(settings: Settings, sandbox: RunningSandbox) -> None:
     before = old_session(settings)
     await admin(sandbox, {"challenge": "app"})
-    timeouts = LoginTimeouts(page_s=10, approval_s=0.5, poll_interval_s=0.1)
+    # Long enough for two polls even on a loaded machine (each poll reloads the page).
+    timeouts = LoginTimeouts(page_s=10, approval_s=3, poll_interval_s=0.1)
     async with LoginFlow(settings, timeouts=timeouts) as flow:
         step = await flow.start(EMAIL, PASSWORD)
         assert isinstance(step, WaitingForApproval)
         step = await flow.wait_for_approval(step)
-    assert step == Failed("timeout", "the sign-in was not approved in the app within 0.5 s")
+    assert step == Failed("timeout", "the sign-in was not approved in the app within 3 s")
     assert flow.polls >= 2
     assert (settings.home / "session.enc").read_bytes() == before
     assert (await admin(sandbox))["logins"] == 0
