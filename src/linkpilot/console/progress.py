@@ -38,7 +38,9 @@ class ProgressPrinter:
         width = max(10, min(40, columns - 40))
         filled = 0 if event.total == 0 else round(width * event.done / event.total)
         current = f" {event.current}" if event.current else ""
-        text = f"{event.campaign} [{'#' * filled}{'.' * (width - filled)}] {event.done}/{event.total}{current}"
+        text = (
+            f"{event.campaign} [{'#' * filled}{'.' * (width - filled)}] {event.done}/{event.total}{current}"
+        )
         self.stream.write("\r\x1b[2K" + text[: columns - 1])
         self.stream.flush()
         self._bar_shown = True
