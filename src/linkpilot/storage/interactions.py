@@ -150,7 +150,10 @@ async def abandoned_plans_to_failed(session: AsyncSession, kinds: Sequence[Inter
     """Rows left in `planned` by a run that stopped: nothing was sent, so they may be planned again."""
     result = await session.execute(
         update(Interaction)
-        .where(Interaction.state == InteractionState.PLANNED.value, Interaction.kind.in_([k.value for k in kinds]))
+        .where(
+            Interaction.state == InteractionState.PLANNED.value,
+            Interaction.kind.in_([k.value for k in kinds]),
+        )
         .values(state=InteractionState.FAILED.value, error="the run stopped before sending")
         .execution_options(synchronize_session=False)
     )

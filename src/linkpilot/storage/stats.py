@@ -35,12 +35,16 @@ async def contact_summary(session: AsyncSession) -> ContactSummary:
     interactions = {
         f"{kind}:{state}": int(n)
         for kind, state, n in await session.execute(
-            select(Interaction.kind, Interaction.state, func.count()).group_by(Interaction.kind, Interaction.state)
+            select(Interaction.kind, Interaction.state, func.count()).group_by(
+                Interaction.kind, Interaction.state
+            )
         )
     }
     blacklisted = int(
         (
-            await session.execute(select(func.count()).select_from(BlacklistEntry).where(BlacklistEntry.active))
+            await session.execute(
+                select(func.count()).select_from(BlacklistEntry).where(BlacklistEntry.active)
+            )
         ).scalar_one()
     )
     return ContactSummary(

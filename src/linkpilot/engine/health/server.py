@@ -61,8 +61,12 @@ class HealthSidecar:
         return web.json_response({"ready": ok, "checks": body}, status=200 if ok else 503, dumps=json.dumps)
 
     async def _metrics(self, _request: web.Request) -> web.Response:
-        self.metrics.set("event_loop_lag_p99_seconds", "Event-loop lag, 99th percentile", self.lag.percentile(99))
-        self.metrics.set("uptime_seconds", "Seconds since the sidecar started", time.monotonic() - self.started)
+        self.metrics.set(
+            "event_loop_lag_p99_seconds", "Event-loop lag, 99th percentile", self.lag.percentile(99)
+        )
+        self.metrics.set(
+            "uptime_seconds", "Seconds since the sidecar started", time.monotonic() - self.started
+        )
         return web.Response(text=self.metrics.render(), content_type="text/plain", charset="utf-8")
 
     def app(self) -> web.Application:
