@@ -93,7 +93,7 @@ def quick_argv(draw: st.DrawFn) -> list[str]:
             if not option.is_flag:
                 argv.append(relative(draw(VALUES)))
         elif choice == 4:
-            argv.append(draw(st.sampled_from([*ALL_OPTIONS, "--help", "-h"])))
+            argv.append(draw(st.sampled_from([o for o in [*ALL_OPTIONS, "--help", "-h"] if o not in banned])))
         else:
             argv.append(relative(draw(VALUES)))
     # Nothing here may reach the options that were left out.

@@ -56,7 +56,7 @@ FILE_NAMES = st.one_of(
             "today.en.x.txt~",
         ]
     ),
-    st.from_regex(r"\A[\w.-]{1,20}\Z"),
+    st.from_regex(r"\A[\w.-]{1,20}\Z").filter(lambda name: name not in (".", "..")),
 )
 
 BASES = st.sampled_from(
