@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,8 @@ def check_import(cli: Any, home: Path, path: Path, *flags: str) -> None:
 @FUZZ
 @given(data=st.data(), dry_run=st.booleans())
 def test_damaged_v1_files(cli: Any, home: Path, tmp_path: Path, data: st.DataObject, dry_run: bool) -> None:
-    path = tmp_path / "linkedin.db"
+    # A file of its own per example: nothing an earlier example left can lock this one.
+    path = tmp_path / f"linkedin-{uuid.uuid4().hex}.db"
     how = data.draw(damaged(path), label="damage")
     assume(path.exists())
     event(how)
