@@ -25,7 +25,8 @@ def wrapper(tmux: Tmux, home: Path, *command: str) -> subprocess.Popen[str]:
 
 
 def finish(proc: subprocess.Popen[str]) -> tuple[int, str]:
-    _, err = proc.communicate(timeout=60)
+    # Generous: tmux answers slowly on a loaded two-core machine (seen in a full CI-like run).
+    _, err = proc.communicate(timeout=100)
     return proc.returncode, err
 
 
