@@ -22,7 +22,7 @@ from linkpilot.console.facade import (
     ScheduledRun,
     SessionView,
 )
-from linkpilot.engine.breaker import BreakerSnapshot
+from linkpilot.console.standby import breaker_view
 from linkpilot.engine.campaigns.registry import create_campaign
 from linkpilot.engine.campaigns.runner import RunControl, run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary
@@ -42,16 +42,6 @@ from linkpilot.engine.session.store import NoSession, SessionStore
 from linkpilot.storage.models import Interaction, InteractionState
 
 ACTIVITY_DAYS = 30
-
-
-def breaker_view(snapshot: BreakerSnapshot) -> BreakerView:
-    return BreakerView(
-        state=snapshot.state.value,
-        reason=snapshot.reason,
-        hard=snapshot.hard,
-        since=snapshot.since,
-        retry_at=snapshot.retry_at,
-    )
 
 
 class LiveFacade:

@@ -132,32 +132,35 @@ async def record_action(
     return row
 
 
-async def abandoned_sends_to_unknown(session: AsyncSession, kinds: Sequence[InteractionKind]) -> int:
-    """Rows left in `sending` by a process that died: nobody knows whether Send went through."""
+async def _move_all(
+    session: AsyncSession,
+    kinds: Sequence[InteractionKind],
+    old: InteractionState,
+    new: InteractionState,
+    why: str,
+) -> int:
+    _check(old.value, new)
     result = await session.execute(
         update(Interaction)
-        .where(
-            Interaction.state == InteractionState.SENDING.value,
-            Interaction.kind.in_([k.value for k in kinds]),
-        )
-        .values(state=InteractionState.UNKNOWN.value, error="the run stopped while sending")
+        .where(Interaction.state == old.value, Interaction.kind.in_([k.value for k in kinds]))
+        .values(state=new.value, error=why)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def abandoned_sends_to_unknown(session: AsyncSession, kinds: Sequence[InteractionKind]) -> int:
+    """Rows left in `sending` by a process that died: nobody knows whether Send went through."""
+    return await _move_all(
+        session, kinds, InteractionState.SENDING, InteractionState.UNKNOWN, "the run stopped while sending"
+    )
 
 
 async def abandoned_plans_to_failed(session: AsyncSession, kinds: Sequence[InteractionKind]) -> int:
     """Rows left in `planned` by a run that stopped: nothing was sent, so they may be planned again."""
-    result = await session.execute(
-        update(Interaction)
-        .where(
-            Interaction.state == InteractionState.PLANNED.value,
-            Interaction.kind.in_([k.value for k in kinds]),
-        )
-        .values(state=InteractionState.FAILED.value, error="the run stopped before sending")
-        .execution_options(synchronize_session=False)
+    return await _move_all(
+        session, kinds, InteractionState.PLANNED, InteractionState.FAILED, "the run stopped before sending"
     )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def unknown_birthdays(session: AsyncSession) -> list[tuple[Interaction, Contact]]:
