@@ -17,10 +17,24 @@ from tests.deploy.helpers import DEPLOY, Tmux, script_env, until
 WRAPPER = DEPLOY / "linkpilot-tmux"
 
 
+def _default_signals() -> None:
+    # tini (the image's PID 1) and systemd start the wrapper with default signal dispositions.
+    # A test runner started in the background (nohup, `cmd &` in a script) passes SIGHUP or
+    # SIGINT on as ignored, and bash cannot trap a signal ignored on entry: reset them here.
+    for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def wrapper(tmux: Tmux, home: Path, *command: str) -> subprocess.Popen[str]:
     args = [str(WRAPPER), "-L", tmux.socket, *(["--", *command] if command else [])]
     return subprocess.Popen(
-        args, env=tmux.env(script_env(home)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        args,
+        env=tmux.env(script_env(home)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # The child only resets three dispositions before exec: no lock a thread could hold.
+        preexec_fn=_default_signals,
     )
 
 
