@@ -8,8 +8,12 @@ from pathlib import Path
 from typing import Any
 
 SECRET = "AQEDARsecretVALUE_do-not-leak_0123456789abcdefXYZ"
-FUTURE = int(time.time()) + 300 * 24 * 3600
-PAST = int(time.time()) - 24 * 3600
+# Whole days: these values end up in test ids, and pytest-xdist's workers must collect the very
+# same ids, whichever second each one imported this module in.
+_DAY = 24 * 3600
+_TODAY = int(time.time()) // _DAY * _DAY
+FUTURE = _TODAY + 300 * _DAY
+PAST = _TODAY - 2 * _DAY
 
 
 def storage_state(**li_at: Any) -> dict[str, Any]:
