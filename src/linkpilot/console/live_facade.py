@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -181,7 +181,3 @@ class LiveFacade:
         if self._task is not None and not self._task.done():
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(asyncio.shield(self._task), timeout=60)
-
-
-def now_local(rt: Runtime) -> datetime:
-    return rt.clock().astimezone(rt.settings.zone)
