@@ -82,6 +82,12 @@ def test_real_run_wishes_exactly_the_right_people_once(tmp_path: Path, site: Sit
     for message in received:
         assert stored[f"https://www.linkedin.com/in/{message['to_slug']}/"] == message["text"]
     assert summary["quota"]["actions"]["message"]["day_used"] == len(received)
+    # Every person's line is in the full log on disk, as the console's bounded tail showed it.
+    on_disk = (operator.home / "linkpilot.log").read_text(encoding="utf-8")
+    sent_lines = [
+        line for line in on_disk.splitlines() if "linkpilot.campaign: [birthday]" in line and ": sent" in line
+    ]
+    assert len(sent_lines) == len(received)
     # A second run finds everyone wished and sends nothing.
     code, again = operator.run_json("run", "birthday")
     assert code == 0

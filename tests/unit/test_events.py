@@ -46,3 +46,27 @@ def test_events_are_immutable() -> None:
     line = LogLine(level="info", message="x")
     with pytest.raises(AttributeError):
         line.message = "y"  # type: ignore[misc]
+
+
+def test_every_line_also_reaches_the_log_on_disk_with_its_level_and_campaign(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("DEBUG", logger="linkpilot.campaign")
+    bus = EventBus()
+    bus.log("warning", "quota spent", campaign="birthday")
+    bus.log("info", "idle")
+    got = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    assert got == [
+        ("linkpilot.campaign", "WARNING", "[birthday] quota spent"),
+        ("linkpilot.campaign", "INFO", "[engine] idle"),
+    ]
+
+
+def test_a_private_bus_keeps_its_lines_off_the_log_on_disk(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG", logger="linkpilot.campaign")
+    bus = EventBus(record=False)
+    seen: list[Event] = []
+    bus.subscribe(seen.append)
+    bus.log("info", "planned 3 wishes", campaign="birthday")
+    assert len(seen) == 1
+    assert caplog.records == []

@@ -15,8 +15,17 @@ from typing import Any, Literal
 from linkpilot.common.clock import utc_now
 
 log = logging.getLogger(__name__)
+# The console keeps only the newest lines in memory; this logger is how every line also reaches
+# the full log on disk (linkpilot.log, set up by the CLI) without the engine knowing about files.
+campaign_log = logging.getLogger("linkpilot.campaign")
 
 Level = Literal["debug", "info", "warning", "error"]
+_LEVELS: dict[str, int] = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,7 +90,10 @@ Subscriber = Callable[[Event], None]
 class EventBus:
     """Fan-out to subscribers. Publishing never blocks the engine and never fails it."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, record: bool = True) -> None:
+        # `record=False` is for private buses (plans nobody asked to watch): their lines would
+        # only fill the log on disk with dry runs the dashboard repeats every few minutes.
+        self.record = record
         self._subscribers: list[Subscriber] = []
         self._queues: list[asyncio.Queue[Event]] = []
 
@@ -113,4 +125,6 @@ class EventBus:
             q.put_nowait(event)
 
     def log(self, level: Level, message: str, campaign: str | None = None) -> None:
+        if self.record:
+            campaign_log.log(_LEVELS[level], "[%s] %s", campaign or "engine", message)
         self.publish(LogLine(level=level, message=message, campaign=campaign))

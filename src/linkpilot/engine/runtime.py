@@ -47,7 +47,7 @@ class Runtime:
 
     def quiet(self) -> Runtime:
         """The same engine with a private event bus: for plans the operator only looks at."""
-        return replace(self, bus=EventBus())
+        return replace(self, bus=EventBus(record=False))
 
     async def publish_quota(self) -> dict[str, object]:
         snapshot = await self.ledger.snapshot()
