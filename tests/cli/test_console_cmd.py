@@ -19,6 +19,20 @@ def test_an_unknown_key_binding_id_is_refused_before_anything_starts(
     assert not home.exists()
 
 
+def test_a_binding_without_a_key_is_refused(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path
+) -> None:
+    cfg = tmp_path / "lp.toml"
+    cfg.write_text('[console.keymap]\n"campaign.birthday" = " "\n')
+    monkeypatch.setenv("LINKPILOT_CONFIG", str(cfg))
+    result = cli("console")
+    assert (result.code, result.err) == (
+        2,
+        "linkpilot: error: console.keymap: binding 'campaign.birthday' has no key\n",
+    )
+    assert not home.exists()
+
+
 def test_the_console_needs_a_terminal(cli) -> None:
     result = cli("console")
     assert result.code == 1

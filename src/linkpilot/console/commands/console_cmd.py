@@ -33,6 +33,9 @@ def check_keymap(settings: Settings) -> None:
         raise BadInput(
             f"console.keymap: unknown binding id {unknown[0]!r} (known: {', '.join(sorted(DEFAULT_KEYS))})"
         )
+    empty = sorted(name for name, keys in settings.console.keymap.items() if not keys.strip())
+    if empty:
+        raise BadInput(f"console.keymap: binding {empty[0]!r} has no key")
 
 
 @click.command()
