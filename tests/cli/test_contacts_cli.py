@@ -123,6 +123,54 @@ def test_import_excel_french_with_bom_and_semicolons(cli, tmp_path: Path, home: 
         ]
 
 
+LINKEDIN_EXPORT = (
+    "Notes:\r\n"
+    '"When exporting your connection data, you may notice that some of the email addresses are missing. '
+    'You will only see email addresses for connections who have allowed it, see https://www.linkedin.com/psettings/privacy/email"\r\n'
+    "\r\n"
+    "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+    'Éloïse,Durand,https://www.linkedin.com/in/eloise-durand,eloise@example.org,Acme,"CTO, Platform",14 Mar 2024\r\n'
+    "Jean,Dupont,https://www.linkedin.com/in/jean-dupont-42,,,,02 Jan 2021\r\n"
+    "Ghost,User,,,,,05 May 2019\r\n"
+    "Too,Many,https://www.linkedin.com/in/too-many,,A,B,01 Jan 2020,extra\r\n"
+)
+
+
+def test_linkedin_connections_export_imports_as_first_degree_without_emails(
+    cli, tmp_path: Path, home: Path
+) -> None:
+    path = write(tmp_path, LINKEDIN_EXPORT, "Connections.csv")
+    result = cli("contacts", "import", str(path))
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [
+        f"{path}: 2 imported, 0 updated, 2 rejected",
+        "  line 7: rejected: missing profile_url",
+        "  line 8: rejected: 8 fields, the header has 7",
+    ]
+    with closing(sqlite3.connect(home / "linkpilot.db")) as conn:
+        assert conn.execute(
+            "SELECT profile_url, name, first_name, degree, company, job_title FROM contacts ORDER BY profile_url"
+        ).fetchall() == [
+            (
+                "https://www.linkedin.com/in/eloise-durand/",
+                "Éloïse Durand",
+                "Éloïse",
+                1,
+                "Acme",
+                "CTO, Platform",
+            ),
+            ("https://www.linkedin.com/in/jean-dupont-42/", "Jean Dupont", "Jean", 1, None, None),
+        ]
+        stored = "\n".join(str(row) for row in conn.execute("SELECT * FROM contacts"))
+    assert "eloise@example.org" not in stored
+
+
+def test_linkedin_notes_without_the_connections_header_are_refused(cli, tmp_path: Path, home: Path) -> None:
+    path = write(tmp_path, "Notes:\nsomething\n\nName,Profile\nAna,x\n", "Connections.csv")
+    one_error(cli("contacts", "import", str(path)), "LinkedIn's export notes", "no Connections header")
+    assert snapshot(home) is None
+
+
 def test_partly_bad_file_imports_the_good_rows_and_lists_the_rest(cli, tmp_path: Path, home: Path) -> None:
     path = write(
         tmp_path,

@@ -51,7 +51,28 @@ EXPORT_COLUMNS = (
     "updated_at",
 )
 
-_LIMITS = {"name": 200, "first_name": 100, "location": 200, "headline": 2000, "notes": 10000}
+_LIMITS = {
+    "name": 200,
+    "first_name": 100,
+    "location": 200,
+    "headline": 2000,
+    "notes": 10000,
+    "company": 200,
+    "job_title": 200,
+}
+# LinkedIn's own export (Settings > Data privacy > Get a copy of your data > Connections.csv)
+# starts with a few lines of notes, then this header. Everyone in it is a 1st-degree connection.
+# E-mail addresses are not kept: nothing LinkPilot does needs them.
+_LINKEDIN_COLUMNS = {
+    "first name": "first_name",
+    "last name": "last_name",
+    "url": "profile_url",
+    "email address": "",
+    "company": "company",
+    "position": "job_title",
+    "connected on": "",
+}
+_LINKEDIN_NOTES_RECORDS = 5
 _BIRTHDAY = re.compile(r"^(?:(\d{4})-)?(\d{1,2})-(\d{1,2})$")
 _DEGREES = {"1": 1, "2": 2, "3": 3, "1st": 1, "2nd": 2, "3rd": 3}
 _TRUE = frozenset({"true", "yes", "y", "1", "oui", "x"})
@@ -97,10 +118,17 @@ def read_contacts_csv(path: Path) -> ParsedCsv:
         header_line, header = next(records)
     except StopIteration:
         raise BadInput(f"{path} is empty") from None
-    columns = _check_header(path, header_line, header)
+    header_line, header = _skip_linkedin_notes(path, records, header_line, header)
+    linkedin = _linkedin_columns(header)
+    columns = _check_header(path, header_line, header) if linkedin is None else _LINKEDIN_IMPORTED
     parsed = ParsedCsv(path, delimiter, columns)
     first_seen: dict[str, int] = {}
     for line, cells in records:
+        if linkedin is not None:
+            if len(cells) > len(linkedin):
+                parsed.errors.append(RowError(line, f"{len(cells)} fields, the header has {len(linkedin)}"))
+                continue
+            cells = _from_linkedin(linkedin, cells)
         row = _parse_row(line, columns, cells, first_seen)
         if isinstance(row, RowError):
             parsed.errors.append(row)
@@ -168,6 +196,49 @@ def _records(path: Path, reader: Any) -> Iterator[tuple[int, list[str]]]:
                 yield start, cells
     except csv.Error as exc:
         raise BadInput(f"{path} line {reader.line_num}: malformed CSV ({exc})") from None
+
+
+_LINKEDIN_IMPORTED = ("profile_url", "name", "first_name", "degree", "company", "job_title")
+
+
+def _skip_linkedin_notes(
+    path: Path, records: Iterator[tuple[int, list[str]]], line: int, header: list[str]
+) -> tuple[int, list[str]]:
+    if header[0].strip().lower() != "notes:":
+        return line, header
+    for _ in range(_LINKEDIN_NOTES_RECORDS):
+        try:
+            line, header = next(records)
+        except StopIteration:
+            break
+        if _linkedin_columns(header) is not None:
+            return line, header
+    raise BadInput(
+        f"{path} starts with LinkedIn's export notes but has no Connections header "
+        "(First Name, Last Name, URL, ...) after them"
+    )
+
+
+def _linkedin_columns(header: list[str]) -> list[str] | None:
+    """For a LinkedIn Connections.csv header, what each of its columns becomes here."""
+    names = [cell.strip().lower() for cell in header]
+    if not {"first name", "last name", "url"} <= set(names) or not set(names) <= set(_LINKEDIN_COLUMNS):
+        return None
+    return [_LINKEDIN_COLUMNS[name] for name in names]
+
+
+def _from_linkedin(columns: list[str], cells: list[str]) -> list[str]:
+    """One Connections.csv row as the cells of `_LINKEDIN_IMPORTED`."""
+    got = {name: cell.strip() for name, cell in zip(columns, cells, strict=False) if name}
+    first, last = got.get("first_name", ""), got.get("last_name", "")
+    return [
+        got.get("profile_url", ""),
+        f"{first} {last}".strip(),
+        first,
+        "1",
+        got.get("company", ""),
+        got.get("job_title", ""),
+    ]
 
 
 def _check_header(path: Path, line: int, header: list[str]) -> tuple[str, ...]:
