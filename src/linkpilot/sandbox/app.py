@@ -389,11 +389,14 @@ async def send_api(request: web.Request) -> web.StreamResponse:
         state.faults.silent_send_once = False
         return web.json_response({"ok": True, "item": None})
     message = Message("me", text, state.now())
-    state.threads.setdefault(person.slug, []).append(message)
+    thread = state.threads.setdefault(person.slug, [])
+    grouped = messaging.grouped_with(thread[-1] if thread else None, message)
+    thread.append(message)
     state.record.messages.append(
         {"to_slug": person.slug, "to_name": person.full_name, "text": text, "at": message.at.isoformat()}
     )
-    return web.json_response({"ok": True, "item": messaging.message_item(ctx_of(state), message, person)})
+    item = messaging.message_item(ctx_of(state), message, person, grouped=grouped)
+    return web.json_response({"ok": True, "item": item})
 
 
 def pending_invitation(state: SandboxState, slug: str) -> Invitation | None:

@@ -493,8 +493,13 @@ def build_world(config: SandboxConfig) -> World:
     b.person(degree=1, birthday=(2, 29), role="leap-day")
 
     # Conversation history, so the engine can read threads before sending.
+    # This morning's wish came right after another message of ours: LinkedIn shows it grouped,
+    # without a name or a time of its own. It still counts as this year's wish.
     threads[wished.slug] = [
         Message("them", "Thanks for the intro last month!", _at(today - dt.timedelta(days=40), 17, 5)),
+        Message(
+            "me", f"Good morning {wished.first_name}, a quick one before your day starts.", _at(today, 8, 10)
+        ),
         Message("me", f"Happy birthday {wished.first_name}! Have a great day.", _at(today, 8, 12)),
     ]
     threads[wished_last_year.slug] = [

@@ -286,29 +286,51 @@ def _rows_to_messages(rows: list[dict[str, str | None]], other_name: str) -> lis
                 from_me=bool(sender) and not same_name(sender, other_name),
             )
         )
+    return inherit_senders(out)
+
+
+def inherit_senders(messages: list[ThreadMessage]) -> list[ThreadMessage]:
+    """Give grouped items the sender and time of the item that heads their group.
+
+    LinkedIn prints the name and the time once per group of consecutive messages from one
+    person: the items after the first have neither. Read alone, our own second message of a
+    group (a wish sent right after a "hi") would look like nobody's, and a campaign checking
+    "did I already wish them this year?" would wish them twice.
+    """
+    out: list[ThreadMessage] = []
+    for message in messages:
+        head = out[-1] if out else None
+        if not message.sender and head is not None and head.sender:
+            message = ThreadMessage(head.sender, message.text, message.at or head.at, head.from_me)
+        out.append(message)
     return out
 
 
 async def read_items(
     ctx: ActionContext, items: Locator, other_name: str, start: int = 0
 ) -> list[ThreadMessage]:
-    """Thread items from index `start` on: one round trip when the parts' CSS is known."""
+    """Thread items from index `start` on: one round trip when the parts' CSS is known.
+
+    The items before `start` are read too (in the same round trip): a grouped item's sender
+    is the one heading its group, which may sit before `start`.
+    """
     count = await items.count()
     if count <= start:
         return []
     for attempt in range(2):
         if ctx.thread_css is None or attempt:
-            ctx.thread_css = await _item_selectors(ctx, items.nth(start))
+            ctx.thread_css = await _item_selectors(ctx, items.nth(0))
         if ctx.thread_css is None:
-            return [await read_item(ctx, items.nth(i), other_name) for i in range(start, count)]
-        rows = (await items.evaluate_all(READ_ITEMS_JS, ctx.thread_css))[start:]
+            break
+        rows = await items.evaluate_all(READ_ITEMS_JS, ctx.thread_css)
         # Grouped messages may lack a sender line, but a thread where none has one is a miss.
         senders_ok = not ctx.thread_css.get("sender") or any(row["sender"] for row in rows)
         if senders_ok and all(row["ok"] for row in rows):
-            return _rows_to_messages(rows, other_name)
+            return _rows_to_messages(rows, other_name)[start:]
     # The remembered selectors stopped matching and fresh ones do no better: item by item.
     ctx.thread_css = None
-    return [await read_item(ctx, items.nth(i), other_name) for i in range(start, count)]
+    read = [await read_item(ctx, items.nth(i), other_name) for i in range(count)]
+    return inherit_senders(read)[start:]
 
 
 async def read_thread(ctx: ActionContext, dialog: Locator, other_name: str) -> tuple[ThreadMessage, ...]:
