@@ -55,6 +55,23 @@ async def test_login_sets_li_at_and_redirects_to_feed(sandbox: RunningSandbox) -
             assert "feed-identity-module" in await resp.text()
 
 
+async def test_sign_in_redirects_stay_on_the_site(sandbox: RunningSandbox) -> None:
+    form = {"session_key": "pilot@sandbox.test", "session_password": "sandbox-password"}
+    for asked, expected in (
+        ("/in/someone/", "/in/someone/"),
+        ("//evil.example/x", "/feed/"),
+        ("/\\evil.example/x", "/feed/"),
+        ("https://evil.example/", "/feed/"),
+    ):
+        signing_in = {**form, "session_redirect": asked}
+        async with client(sandbox, logged_in=False) as http:
+            resp = await http.post("/login", data=signing_in, allow_redirects=False)
+            assert (resp.status, resp.headers["Location"]) == (302, expected), asked
+        async with client(sandbox) as http:
+            resp = await http.get("/login", params={"session_redirect": asked}, allow_redirects=False)
+            assert (resp.status, resp.headers["Location"]) == (302, expected), asked
+
+
 async def test_admin_faults_validate_and_round_trip(sandbox: RunningSandbox) -> None:
     async with client(sandbox) as http:
         async with http.post("/__admin/faults", json={"http_500": "lots"}) as resp:

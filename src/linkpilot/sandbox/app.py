@@ -110,11 +110,18 @@ async def root(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound("/feed/")
 
 
+def local_path(redirect: str) -> str:
+    """Where a sign-in may send the browser: a path on this site, never `//elsewhere`."""
+    if redirect.startswith("/") and not redirect.startswith(("//", "/\\")):
+        return redirect
+    return "/feed/"
+
+
 async def login_get(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     redirect = request.query.get("session_redirect", "")
     if state.is_logged_in(request.cookies.get("li_at")):
-        raise web.HTTPFound(redirect if redirect.startswith("/") else "/feed/")
+        raise web.HTTPFound(local_path(redirect))
     # Sent back here after too many wrong PINs: say so, as LinkedIn does.
     failed = request.query.get("trk") == "challenge_failed"
     return page(
@@ -131,7 +138,7 @@ async def login_post(request: web.Request) -> web.StreamResponse:
         state.config.login_password,
     ):
         return page(simple.login_page(ctx_of(state), error=True, redirect=redirect), 401)
-    target = redirect if redirect.startswith("/") and not redirect.startswith("//") else "/feed/"
+    target = local_path(redirect)
     if state.login_settings.challenge == "none":
         signed_in(state, target)
     pending = new_pending(state.login_settings, target)
