@@ -268,6 +268,12 @@ class BrowserSession:
         with contextlib.suppress(PlaywrightError):
             await page.goto("about:blank")
 
+    async def died(self, page: Page | None = None) -> bool:
+        """Whether Chromium went away under ``page`` (the main page by default), waiting a
+        moment for the close event, which may trail the failed call."""
+        page = page or self._page
+        return self.crashed if page is None else await self._died(page)
+
     async def _died(self, page: Page) -> bool:
         if self.crashed:
             return True

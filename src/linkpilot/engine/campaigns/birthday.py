@@ -234,8 +234,14 @@ class BirthdayCampaign:
                 await self._move(flight, InteractionState.FAILED, error="the run stopped before sending")
             raise
         result = await self._settle(flight, outcome)
-        await ctx.actions.close_dialogs()
-        await ctx.check_page()
+        try:
+            await ctx.actions.close_dialogs()
+            await ctx.check_page()
+        except Exception:
+            # Chromium gone after the outcome was recorded: the outcome stands (the runner
+            # restarts the browser); anything else, a checkpoint above all, goes up.
+            if not await ctx.browser.died(ctx.actions.page):
+                raise
         return result
 
     async def _claim(self, item: PlanItem, occurrence: date, run_id: int | None) -> _Flight | None:

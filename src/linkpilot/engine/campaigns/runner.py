@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 from linkpilot.engine.actions.base import FEED_PATH, Timeouts
 from linkpilot.engine.actions.manager import ActionManager
 from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.browser.context import BrowserSession
-from linkpilot.engine.browser.errors import BrowserError
+from linkpilot.engine.browser.errors import BrowserCrashed, BrowserError
 from linkpilot.engine.campaigns.summary import PlanItem, RunSummary, Skip, StopReason
 from linkpilot.engine.events import CampaignFinished, CampaignStarted, Progress
 from linkpilot.engine.pacing import Pacing, Pause, make_pacing
@@ -173,29 +173,39 @@ async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary, control: Ru
         )
         ctx = CampaignContext(rt, browser, actions, pacing, summary)
         try:
-            if not summary.dry_run:
-                await campaign.prepare(ctx)
-            planned, summary.skipped = await campaign.plan(ctx)
-            # The plan shows what this run will do: people past the per-run cap wait for the next.
-            cap = campaign.run_limit(rt)
-            summary.planned = planned[:cap]
-            summary.skipped += [Skip(item.slug, item.name, "over_run_cap") for item in planned[cap:]]
-            rt.bus.publish(
-                CampaignStarted(
-                    campaign=campaign.name,
-                    run_id=summary.run_id,
-                    dry_run=summary.dry_run,
-                    planned=len(summary.planned),
-                )
-            )
-            if not summary.planned:
-                summary.stop = StopReason.NOTHING_TO_DO
-                return
-            if summary.dry_run:
-                return
-            await _act_on_plan(ctx, campaign, control)
+            await _plan_and_act(ctx, campaign, control)
+        except Exception as exc:
+            # Chromium gone outside an action (planning, settling): a clean stop, never a traceback.
+            if isinstance(exc, BrowserError) or not await browser.died(actions.page):
+                raise
+            raise BrowserCrashed(f"Chromium went away: {_first_line(exc)}") from None
         finally:
             await scores.flush()
+
+
+async def _plan_and_act(ctx: CampaignContext, campaign: Campaign, control: RunControl) -> None:
+    rt, summary = ctx.rt, ctx.summary
+    if not summary.dry_run:
+        await campaign.prepare(ctx)
+    planned, summary.skipped = await campaign.plan(ctx)
+    # The plan shows what this run will do: people past the per-run cap wait for the next.
+    cap = campaign.run_limit(rt)
+    summary.planned = planned[:cap]
+    summary.skipped += [Skip(item.slug, item.name, "over_run_cap") for item in planned[cap:]]
+    rt.bus.publish(
+        CampaignStarted(
+            campaign=campaign.name,
+            run_id=summary.run_id,
+            dry_run=summary.dry_run,
+            planned=len(summary.planned),
+        )
+    )
+    if not summary.planned:
+        summary.stop = StopReason.NOTHING_TO_DO
+        return
+    if summary.dry_run:
+        return
+    await _act_on_plan(ctx, campaign, control)
 
 
 def _timeouts(rt: Runtime) -> Timeouts:
@@ -232,17 +242,33 @@ async def _act_on_plan(ctx: CampaignContext, campaign: Campaign, control: RunCon
         ctx.in_flight_spent = False
         try:
             outcome = await campaign.act(ctx, item)
-        except BaseException:
+        except BaseException as exc:
             # Whatever broke, a unit that may have reached the site stays spent.
             if ctx.in_flight_spent:
                 await rt.ledger.commit(reservation)
             else:
                 await rt.ledger.release(reservation)
-            raise
-        if outcome.spent:
-            await rt.ledger.commit(reservation)
+            if not isinstance(exc, Exception) or not await ctx.browser.died(ctx.actions.page):
+                raise
+            # Chromium went away mid-action. The campaign has recorded the person as cut off
+            # (`unknown` if Send may have been clicked, which the next run settles from the
+            # thread, else `failed`, which the next run sends): never sent again blindly here.
+            spent = ctx.in_flight_spent
+            outcome = ActResult(
+                "unknown" if spent else "failed",
+                spent=spent,
+                detail=f"Chromium went away: {_first_line(exc)}",
+            )
         else:
-            await rt.ledger.release(reservation)
+            if outcome.spent:
+                await rt.ledger.commit(reservation)
+            else:
+                await rt.ledger.release(reservation)
+        crashed = await ctx.browser.died(ctx.actions.page)
+        if crashed:
+            # What the crash broke is the browser's fault, not a sign from the site: the restart
+            # below (or the stop, after a second crash) is what the breaker hears about.
+            outcome = replace(outcome, trouble=False)
         if outcome.result == "skipped":
             summary.skipped.append(Skip(item.slug, item.name, outcome.skip_reason or "skipped"))
         else:
@@ -260,10 +286,26 @@ async def _act_on_plan(ctx: CampaignContext, campaign: Campaign, control: RunCon
         rt.bus.publish(
             Progress(campaign=campaign.name, run_id=summary.run_id, done=done + 1, total=total, current=None)
         )
+        if crashed:
+            await _restart_browser(ctx, campaign.name)
         if done + 1 < total:
             if (done + 1) % RECYCLE_PAGE_EVERY == 0:
                 ctx.actions.ctx.page = await ctx.browser.fresh_page()
             await control.unless_stopped(ctx.pacing.pause(campaign.pause))
+
+
+async def _restart_browser(ctx: CampaignContext, campaign: str) -> None:
+    """A new Chromium on the stored session for the rest of the plan, once per run: a second
+    crash raises BrowserCrashed, which stops the run and counts a breaker failure."""
+    ctx.rt.bus.log("warning", "Chromium went away; restarting it for the rest of the run", campaign)
+    page = await ctx.browser.page()
+    await ctx.browser.goto(FEED_PATH, page=page)
+    ctx.actions.ctx.page = page
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 async def _blocked(rt: Runtime, summary: RunSummary, blocked: PageBlocked) -> None:
