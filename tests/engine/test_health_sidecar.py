@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from typing import Any
 
 import aiohttp
 import pytest
@@ -55,6 +56,7 @@ async def test_health_ready_and_metrics_over_http() -> None:
             async with http.get("/ready") as r:
                 assert r.status == 200
                 body = await r.json()
+                assert 0 <= body.pop("age_s") < 1
                 assert body == {
                     "ready": True,
                     "checks": {"storage": {"ok": True, "status": "ok", "backend": "sqlite"}},
@@ -94,6 +96,78 @@ async def test_ready_is_503_and_names_each_failing_check() -> None:
         assert "answered 503 (failing: browser, ledger, session)" in err
     finally:
         await sidecar.stop()
+
+
+class _Gated:
+    """A check that counts its runs and answers only once let through."""
+
+    def __init__(self, ok: bool = True) -> None:
+        self.runs = 0
+        self.ok = ok
+        self.gate = asyncio.Event()
+        self.running = asyncio.Event()
+
+    async def __call__(self) -> CheckResult:
+        self.runs += 1
+        self.running.set()
+        await self.gate.wait()
+        return CheckResult(self.ok, "ok" if self.ok else "open")
+
+
+async def test_ready_under_a_burst_runs_the_checks_once_and_says_how_old_they_are() -> None:
+    check = _Gated(ok=False)
+    sidecar = HealthSidecar(ready_ttl_s=60)
+    sidecar.add_check("breaker", check)
+    port = await sidecar.start(port=0)
+    try:
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
+
+            async def ready() -> tuple[int, dict[str, Any]]:
+                async with http.get("/ready") as r:
+                    return r.status, await r.json()
+
+            burst = [asyncio.create_task(ready()) for _ in range(20)]
+            # The requests of the burst wait on the one run already going (or, arriving late,
+            # take its result): either way the checks run once.
+            await asyncio.wait_for(check.running.wait(), 10)
+            await asyncio.sleep(0.1)
+            check.gate.set()
+            answers = await asyncio.gather(*burst)
+            assert check.runs == 1
+            assert {status for status, _ in answers} == {503}
+            assert {body["checks"]["breaker"]["status"] for _, body in answers} == {"open"}
+            # Within the TTL the same result answers, older each time, and nothing is run again.
+            first = max(body["age_s"] for _, body in answers)
+            await asyncio.sleep(0.05)
+            status, body = await ready()
+            assert (status, check.runs) == (503, 1)
+            assert body["age_s"] >= first + 0.04
+            sidecar.ready_ttl_s = 0
+            check.ok = True
+            status, body = await ready()
+            assert (status, check.runs) == (200, 2)
+            assert body["age_s"] < first + 0.04
+    finally:
+        await sidecar.stop()
+
+
+async def test_a_prober_that_hangs_up_does_not_cancel_the_run_others_wait_for() -> None:
+    check = _Gated()
+    sidecar = HealthSidecar(ready_ttl_s=60)
+    sidecar.add_check("storage", check)
+    gone = asyncio.create_task(sidecar.readiness())
+    await asyncio.wait_for(check.running.wait(), 10)
+    waiting = asyncio.create_task(sidecar.readiness())
+    await asyncio.sleep(0)
+    gone.cancel()
+    check.gate.set()
+    (ok, body), age = await waiting
+    assert ok is True
+    assert body == {"storage": {"ok": True, "status": "ok"}}
+    assert 0 <= age < 1
+    assert check.runs == 1
+    with pytest.raises(asyncio.CancelledError):
+        await gone
 
 
 async def test_probe_of_a_dead_sidecar_fails_and_bad_url_is_bad_input() -> None:
