@@ -30,10 +30,11 @@ from linkpilot.console.screens.contacts import ContactsScreen
 from linkpilot.console.screens.dashboard import DashboardScreen
 from linkpilot.console.screens.dialogs import CampaignChoice, ConfirmCampaignScreen, ConfirmScreen, HelpScreen
 from linkpilot.console.screens.log import LogScreen
+from linkpilot.console.screens.login import LoginScreen
 from linkpilot.console.screens.system import SystemScreen
 from linkpilot.console.state import apply_event, campaign_blocked
 from linkpilot.console.workers import run_guarded
-from linkpilot.engine.events import CampaignFinished, Event, LogLine
+from linkpilot.engine.events import BreakerChanged, CampaignFinished, Event, LogLine
 
 # Binding ids, for the keymap: {"campaign.birthday": "B"} moves the birthday campaign to B.
 DEFAULT_KEYS: Mapping[str, str] = {
@@ -48,12 +49,13 @@ DEFAULT_KEYS: Mapping[str, str] = {
     "campaign.resume": "p",
     "campaign.stop": "x",
     "breaker.reset": "r",
+    "login.open": "g",
     "app.help": "f1",
     "app.quit": "q",
 }
 
 
-BINDING_GROUPS = frozenset({"screen", "campaign", "breaker", "app", "contacts", "log"})
+BINDING_GROUPS = frozenset({"screen", "campaign", "breaker", "login", "app", "contacts", "log"})
 
 
 class EngineEvent(Message):
@@ -90,6 +92,7 @@ class ConsoleApp(App[None]):
         _binding("campaign.resume", "resume", "Resume"),
         _binding("campaign.stop", "stop", "Stop"),
         _binding("breaker.reset", "reset_breaker", "Reset breaker"),
+        _binding("login.open", "sign_in", "Sign in / answer a checkpoint", show=False),
         _binding("app.help", "help", "Help"),
         _binding("app.quit", "quit_console", "Quit"),
     ]
@@ -120,6 +123,7 @@ class ConsoleApp(App[None]):
         self.animations = animations
         # Slow links and snapshots: nothing moves unless it has to.
         self.animation_level = "full" if animations else "none"
+        self.keymap = dict(keymap or {})
         if keymap:
             self.set_keymap(dict(keymap))
         self.state = EngineSnapshot()
@@ -144,6 +148,7 @@ class ConsoleApp(App[None]):
         self._unsubscribe = self.facade.bus.subscribe(self._from_bus)
         self.state_changed()
         self.load_birthday_plan()
+        self.offer_sign_in()
 
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -163,6 +168,7 @@ class ConsoleApp(App[None]):
         if isinstance(event, LogLine):
             self._queue_log(event)
             return
+        was_open = self.state.breaker.is_open
         try:
             self.state = apply_event(self.state, event)
         except Exception as exc:  # a malformed event must not take the console down
@@ -171,6 +177,20 @@ class ConsoleApp(App[None]):
         if isinstance(event, CampaignFinished):
             self._finished(event)
         self.state_changed()
+        if isinstance(event, BreakerChanged) and not was_open:
+            self.offer_sign_in()
+
+    def at_checkpoint(self) -> bool:
+        """The breaker is open because LinkedIn showed a checkpoint: a sign-in step can clear it."""
+        return self.state.breaker.is_open and self.state.breaker.reason == "checkpoint"
+
+    def offer_sign_in(self) -> None:
+        """A checkpoint: open the sign-in screen on it at once, unless it is open already."""
+        if self.at_checkpoint() and not any(isinstance(s, LoginScreen) for s in self.screen_stack):
+            self.push_screen(LoginScreen(checkpoint=True))
+
+    def key_for(self, binding_id: str) -> str:
+        return self.keymap.get(binding_id, DEFAULT_KEYS[binding_id]).split(",")[0]
 
     def state_changed(self) -> None:
         self.refresh_bindings()
@@ -251,6 +271,11 @@ class ConsoleApp(App[None]):
         if len(blocked) == len(CAMPAIGNS) and len(distinct) == 1:
             reason = distinct.pop()
             hint = " (r: reset after checking the account)" if self.state.breaker.is_open else ""
+            if self.at_checkpoint():
+                hint = (
+                    f" ({self.key_for('login.open')}: answer the checkpoint · "
+                    f"{self.key_for('breaker.reset')}: reset after checking the account)"
+                )
             return f"Campaign keys off: {reason}{hint}"
         return "Off: " + "; ".join(f"{c} ({r})" for c, r in blocked.items())
 
@@ -314,6 +339,10 @@ class ConsoleApp(App[None]):
         if await self.push_screen_wait(ConfirmScreen("Reset the circuit breaker?", detail, yes="Reset")):
             await self.facade.reset_breaker()
 
+    def action_sign_in(self) -> None:
+        if not isinstance(self.screen, LoginScreen):
+            self.push_screen(LoginScreen(checkpoint=self.at_checkpoint()))
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(list(self.key_help())))
 
@@ -363,6 +392,11 @@ class ConsoleApp(App[None]):
                     f"Pause {running.campaign}", "Finish this step, then wait", self.action_pause
                 )
             yield SystemCommand(f"Stop {running.campaign}", "End the run after this step", self.action_stop)
+        yield SystemCommand(
+            "Answer the checkpoint" if self.at_checkpoint() else "Sign in to LinkedIn",
+            "Email and password, then any PIN or app approval, here in the console",
+            self.action_sign_in,
+        )
         if self.state.breaker.state != "closed":
             reason = self.state.breaker.reason or "unknown reason"
             yield SystemCommand("Reset the breaker", f"Open: {reason}", self.action_reset_breaker)

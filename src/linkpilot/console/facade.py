@@ -8,6 +8,7 @@ publishes the same events the real one does.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,8 @@ from typing import Protocol
 
 from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.events import EventBus
+from linkpilot.engine.login.keyring import SavedLogin
+from linkpilot.engine.login.steps import Answer, Done, Step, WaitingForApproval
 
 CAMPAIGNS: tuple[str, ...] = ("birthday", "sourcing", "invitations")
 
@@ -91,6 +94,28 @@ class CampaignPlan(Protocol):
     def skipped(self) -> Sequence[Skip]: ...
 
 
+class LoginSession(Protocol):
+    """One sign-in, step by step (``engine.login.LoginFlow`` satisfies this): see docs/login.md."""
+
+    async def start(self, email: str, password: str) -> Step: ...
+
+    async def resume(self) -> Step:
+        """Answer a checkpoint met while acting, with the stored session: no password."""
+        ...
+
+    async def answer(self, step: Step, value: Answer) -> Step: ...
+
+    async def wait_for_approval(
+        self, step: WaitingForApproval, stop: asyncio.Event | None = None
+    ) -> Step: ...
+
+    async def screenshot(self) -> bytes:
+        """The page as the browser shows it (PNG)."""
+        ...
+
+    async def close(self) -> None: ...
+
+
 class EngineFacade(Protocol):
     """The engine as the console drives it. Every coroutine may raise; the console reports it."""
 
@@ -120,4 +145,22 @@ class EngineFacade(Protocol):
 
     async def reset_breaker(self) -> None:
         """Close the breaker after the operator checked the account (BreakerChanged follows)."""
+        ...
+
+    def open_login(self) -> LoginSession:
+        """A new sign-in, not started yet; the caller closes it."""
+        ...
+
+    def saved_login(self) -> SavedLogin | None:
+        """The email and password kept in LinkPilot's encrypted keyring file, if the operator saved them."""
+        ...
+
+    def save_login(self, email: str, password: str) -> None: ...
+
+    async def check_login(self, done: Done) -> Done:
+        """Check the new session as `session status --check` does; SessionChanged follows."""
+        ...
+
+    async def close_breaker_after_login(self, done: Done) -> bool:
+        """Close an open breaker if (and only if) ``done`` checked valid; BreakerChanged follows."""
         ...

@@ -18,6 +18,7 @@ from linkpilot.console.facade import (
     BreakerView,
     CampaignPlan,
     EngineSnapshot,
+    LoginSession,
     RunningView,
     ScheduledRun,
     SessionView,
@@ -36,8 +37,11 @@ from linkpilot.engine.events import (
     QuotaChanged,
     SessionChanged,
 )
+from linkpilot.engine.login import Done, LoginFlow, LoginTimeouts, close_breaker_after_login
+from linkpilot.engine.login.keyring import SavedLogin, load_saved_login, save_login
 from linkpilot.engine.runtime import Runtime
 from linkpilot.engine.schedule import Scheduler
+from linkpilot.engine.session.check import check_session
 from linkpilot.engine.session.store import NoSession, SessionStore
 from linkpilot.storage.models import Interaction, InteractionState
 
@@ -45,9 +49,12 @@ ACTIVITY_DAYS = 30
 
 
 class LiveFacade:
-    def __init__(self, rt: Runtime, scheduler: Scheduler | None = None) -> None:
+    def __init__(
+        self, rt: Runtime, scheduler: Scheduler | None = None, login_timeouts: LoginTimeouts | None = None
+    ) -> None:
         self.rt = rt
         self.scheduler = scheduler
+        self.login_timeouts = login_timeouts
         self._snapshot = EngineSnapshot()
         self._control: RunControl | None = None
         self._task: asyncio.Task[RunSummary] | None = None
@@ -174,6 +181,29 @@ class LiveFacade:
 
     async def reset_breaker(self) -> None:
         await self.rt.breaker.reset()
+
+    # Signing in ----------------------------------------------------------------------------
+
+    def open_login(self) -> LoginSession:
+        # Its own browser profile: a sign-in does not wait for a campaign's browser.
+        return LoginFlow(self.rt.settings, timeouts=self.login_timeouts)
+
+    def saved_login(self) -> SavedLogin | None:
+        return load_saved_login(self.rt.settings)
+
+    def save_login(self, email: str, password: str) -> None:
+        save_login(self.rt.settings, email, password)
+
+    async def check_login(self, done: Done) -> Done:
+        # The campaigns' profile: the same check as `session status --check`, one browser at a time.
+        async with self.rt.browser_lock:
+            status = await check_session(self.rt.settings)
+        self.rt.bus.publish(SessionChanged(status=status.state, expires_at=status.expires_at))
+        return replace(done, status=status)
+
+    async def close_breaker_after_login(self, done: Done) -> bool:
+        # The breaker's own on_change publishes BreakerChanged.
+        return await close_breaker_after_login(self.rt.breaker, done) is not None
 
     async def shutdown(self) -> None:
         """SIGHUP/SIGTERM or quit: end the current step safely, then the run."""

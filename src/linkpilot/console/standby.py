@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.errors import LinkPilotError
 from linkpilot.common.settings import Settings
-from linkpilot.console.facade import BreakerView, CampaignPlan, EngineSnapshot, SessionView
+from linkpilot.console.facade import BreakerView, CampaignPlan, EngineSnapshot, LoginSession, SessionView
 from linkpilot.engine.breaker import BreakerSnapshot, CircuitBreaker, create_breaker
 from linkpilot.engine.events import BreakerChanged, EventBus
+from linkpilot.engine.login.keyring import SavedLogin
+from linkpilot.engine.login.steps import Done
 from linkpilot.engine.quota.contract import QuotaLedger
 from linkpilot.engine.quota.factory import create_ledger
 from linkpilot.storage.database import Database
 
+LOGIN_NOT_WIRED = "signing in from the console needs the engine: run `linkpilot login` instead"
 NOT_WIRED = "campaigns cannot start from the console in this build: the campaign runner is not connected yet"
 
 
@@ -77,6 +80,21 @@ class StandbyFacade:
         self.bus.publish(
             BreakerChanged(state=snap.state.value, reason=snap.reason, hard=snap.hard, at=self.clock())
         )
+
+    def open_login(self) -> LoginSession:
+        raise LinkPilotError(LOGIN_NOT_WIRED)
+
+    def saved_login(self) -> SavedLogin | None:
+        return None
+
+    def save_login(self, email: str, password: str) -> None:
+        raise LinkPilotError(LOGIN_NOT_WIRED)
+
+    async def check_login(self, done: Done) -> Done:
+        raise LinkPilotError(LOGIN_NOT_WIRED)
+
+    async def close_breaker_after_login(self, done: Done) -> bool:
+        raise LinkPilotError(LOGIN_NOT_WIRED)
 
     async def close(self) -> None:
         await self.ledger.close()

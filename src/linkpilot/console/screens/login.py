@@ -1,0 +1,383 @@
+"""Signing in, or answering a checkpoint, without leaving the console.
+
+Each step of the engine's sign-in shows the page's own text, its form fields and a picture
+of the page (half-blocks), and takes the operator's answer: a PIN, a choice of method, "done
+on my phone". The breaker closes only when the operator asks, and only after the new
+session checked as valid; anything else leaves the breaker and the stored session alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static, Switch
+from textual.worker import Worker
+
+from linkpilot.common.errors import LinkPilotError
+from linkpilot.console.facade import LoginSession
+from linkpilot.console.widgets.page_picture import PagePicture
+from linkpilot.console.workers import run_guarded
+from linkpilot.engine.login.steps import (
+    Approval,
+    Captcha,
+    ChooseMethod,
+    Done,
+    Failed,
+    FormField,
+    NeedPin,
+    Step,
+    WaitingForApproval,
+    finished,
+)
+
+if TYPE_CHECKING:
+    from linkpilot.console.app import ConsoleApp
+
+CHANNELS = {"email": "your email", "sms": "your phone by text message"}
+# The groups of inputs and buttons, one shown at a time (plus "Try another way" when offered).
+PANES = ("credentials", "pin-form", "approval", "choices", "after")
+
+
+def describe_fields(fields: tuple[FormField, ...]) -> str:
+    if not fields:
+        return ""
+    return "Form: " + "; ".join(
+        f"{f.label or f.name or f.id or 'input'} [{f.type}]" + (f" #{f.id}" if f.id else "") for f in fields
+    )
+
+
+class LoginScreen(Screen[None]):
+    DEFAULT_CSS = """
+    LoginScreen { layout: vertical; }
+    #login-title { width: 1fr; padding: 0 1; text-style: bold; background: $panel; }
+    #login-body { height: 1fr; }
+    #page-picture { width: 3fr; border: round $primary-darken-2; }
+    #login-side { width: 2fr; padding: 0 1; }
+    #login-side Static { margin-bottom: 1; }
+    #login-status { text-style: bold; }
+    #page-error { color: $error; }
+    #login-side Input { margin-bottom: 1; }
+    #login-side Button { width: 1fr; margin-bottom: 1; }
+    .save-row { height: auto; }
+    .save-row Label { padding: 1 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Back", id="login.leave"),
+    ]
+
+    def __init__(self, *, checkpoint: bool = False) -> None:
+        super().__init__()
+        self.checkpoint = checkpoint  # opened because the breaker opened on a checkpoint
+        self.flow: LoginSession | None = None
+        self.step: Step | None = None
+        self.done: Done | None = None
+        self._stop = asyncio.Event()  # ends an approval wait
+        self._after_wait: Approval | None = None  # what to do once it ended
+        self._to_save: tuple[str, str] | None = None  # kept only until the sign-in ends
+
+    @property
+    def console(self) -> ConsoleApp:
+        return cast("ConsoleApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Label("Sign in to LinkedIn", id="login-title")
+        with Horizontal(id="login-body"):
+            yield PagePicture(id="page-picture")
+            with VerticalScroll(id="login-side"):
+                yield Static("", id="login-status")
+                yield Static("", id="page-text")
+                yield Static("", id="page-error")
+                yield Static("", id="page-fields")
+                with Vertical(id="credentials"):
+                    yield Input(placeholder="email or phone", id="email")
+                    yield Input(placeholder="password", password=True, id="password")
+                    with Horizontal(classes="save-row"):
+                        yield Switch(value=False, id="save-password")
+                        yield Label("keep the password (encrypted)")
+                    yield Button("Sign in", id="sign-in", variant="primary")
+                    yield Button("Answer the checkpoint (stored session)", id="resume")
+                with Vertical(id="pin-form"):
+                    yield Input(placeholder="PIN", id="pin", max_length=16)
+                    yield Button("Send the PIN", id="send-pin", variant="primary")
+                with Vertical(id="approval"):
+                    yield Button("Done on my phone", id="approved", variant="primary")
+                yield Vertical(id="choices")
+                with Vertical(id="after"):
+                    yield Button("Close the breaker", id="close-breaker", variant="warning")
+                    yield Button("Leave it open", id="leave-open")
+                yield Button("Try another way", id="another-way")
+                yield Button("Back to the dashboard", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        saved = self.console.facade.saved_login()
+        if saved is not None:
+            self.query_one("#email", Input).value = saved.email
+            self.query_one("#password", Input).placeholder = "saved (encrypted): leave empty to use it"
+        if self.checkpoint:
+            self._say(
+                "The breaker opened on a checkpoint.",
+                "Answer it with the stored session, or sign in again with the email and password.",
+            )
+        else:
+            self._say("Sign in with the account's email and password.")
+        self._pane("credentials")
+        self.query_one("#resume" if self.checkpoint else "#email").focus()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.console.worker_changed(event)
+
+    # Showing ------------------------------------------------------------------------------
+
+    def _say(self, status: str, text: str = "", error: str = "", fields: str = "") -> None:
+        self.query_one("#login-status", Static).update(Text(status))
+        self.query_one("#page-text", Static).update(Text(text))
+        self.query_one("#page-error", Static).update(Text(error))
+        self.query_one("#page-fields", Static).update(Text(fields))
+
+    def _pane(self, shown: str | None, *, another_way: bool = False, busy: bool = False) -> None:
+        for pane in PANES:
+            self.query_one(f"#{pane}").display = pane == shown and not busy
+        self.query_one("#another-way").display = another_way and not busy
+
+    @property
+    def busy(self) -> bool:
+        return any(w.node is self and w.group == "login" and w.is_running for w in self.workers)
+
+    async def _show(self, step: Step) -> None:
+        """Show a step (with a fresh picture of the page) and set up its answer."""
+        self.step = step
+        flow = self.flow
+        if flow is not None and not isinstance(step, Done):
+            try:
+                self.query_one(PagePicture).show_png(await flow.screenshot())
+            except Exception as exc:  # a picture is a help, never a reason to stop
+                self.query_one(PagePicture).show_png(None, f"no picture: {type(exc).__name__}")
+        if isinstance(step, NeedPin):
+            status = f"LinkedIn sent a PIN to {CHANNELS[step.channel]}."
+            if step.error:
+                status = f"That PIN was refused; {step.attempts_left} tries left."
+            self._say(status, step.prompt, step.error or "", describe_fields(step.fields))
+            self._pane("pin-form", another_way=step.can_try_another_way)
+            pin = self.query_one("#pin", Input)
+            pin.value = ""
+            pin.focus()
+        elif isinstance(step, WaitingForApproval):
+            self._say(
+                f"Approve the sign-in in the LinkedIn app (waiting up to {step.seconds_left:.0f} s).",
+                step.prompt,
+                "",
+                "No form: tap Yes on your phone, then press Done on my phone.",
+            )
+            self._pane("approval", another_way=step.can_try_another_way)
+            self.query_one("#approved").focus()
+            await self._wait(step)
+        elif isinstance(step, ChooseMethod):
+            self._say("LinkedIn offers these ways to confirm it is you:", step.prompt, "", "Form: a choice")
+            choices = self.query_one("#choices", Vertical)
+            await choices.remove_children()
+            await choices.mount_all(
+                Button(option.label, id=f"choice-{n}", name=option.key)
+                for n, option in enumerate(step.options)
+            )
+            self._pane("choices")
+            if step.options:
+                self.query_one("#choice-0").focus()
+        elif isinstance(step, Done):
+            await self._done(step)
+        elif isinstance(step, Captcha):
+            self._say("LinkedIn asks for a captcha: not answered here.", step.page_text, step.instructions)
+            await self._end()
+        elif isinstance(step, Failed):
+            self._say(
+                f"The sign-in did not complete ({step.kind.replace('_', ' ')}).",
+                "The stored session is unchanged and the breaker is as it was.",
+                step.reason,
+            )
+            await self._end()
+
+    async def _end(self) -> None:
+        """A finished sign-in: its browser closes, the password goes, the form comes back."""
+        self._to_save = None
+        flow, self.flow = self.flow, None
+        if flow is not None:
+            await flow.close()
+        self._pane("credentials")
+        self.query_one("#back").focus()
+
+    async def _done(self, step: Done) -> None:
+        self._say("Signed in; checking the session…")
+        done = await self.console.facade.check_login(step)
+        self.done = done
+        to_save, self._to_save = self._to_save, None
+        flow, self.flow = self.flow, None
+        if flow is not None:
+            await flow.close()
+        if done.status.state != "valid":
+            self._say(
+                f"Signed in, but the session checks as {done.status.state}.",
+                "The breaker is as it was: sign in again or import a session.",
+            )
+            self._pane(None)
+            self.query_one("#back").focus()
+            return
+        kept = ""
+        if to_save is not None:
+            self.console.facade.save_login(*to_save)
+            kept = " The password is kept in LinkPilot's encrypted keyring file."
+        text = f"Session saved encrypted ({done.cookies} cookie(s)); session: valid (checked just now).{kept}"
+        if self.console.state.breaker.state != "closed":
+            breaker = self.console.state.breaker
+            self._say(
+                "Signed in. Close the breaker so campaigns act again?",
+                text,
+                "",
+                f"The breaker is open ({breaker.reason or 'unknown reason'}).",
+            )
+            self._pane("after")
+            self.query_one("#leave-open").focus()
+        else:
+            self._say("Signed in.", text)
+            self._pane(None)
+            self.query_one("#back").focus()
+
+    async def _wait(self, step: WaitingForApproval) -> None:
+        flow = self.flow
+        assert flow is not None
+        self._stop = asyncio.Event()
+        current = await flow.wait_for_approval(step, self._stop)
+        asked, self._after_wait = self._after_wait, None
+        if isinstance(current, WaitingForApproval) and asked is not None:
+            if asked is Approval.POLL:
+                self._say("Looking whether the app approved…")
+            current = await flow.answer(current, asked)
+        await self._show(current)
+
+    # Acting -------------------------------------------------------------------------------
+
+    def _run(self, name: str, job: Callable[[], Awaitable[None]]) -> None:
+        async def guarded() -> None:
+            try:
+                await job()
+            except LinkPilotError as exc:
+                # No session to resume, a key that does not decrypt...: said here, nothing changed.
+                self._say("The sign-in did not start.", "", exc.message)
+                await self._end()
+
+        self._pane(None, busy=True)
+        run_guarded(self, guarded, name=name, group="login", exclusive=True)
+
+    def _start(self, begin: Callable[[LoginSession], Awaitable[Step]], status: str) -> None:
+        async def job() -> None:
+            self._say(status)
+            self.query_one(PagePicture).show_png(None, "opening the page…")
+            flow = self.console.facade.open_login()
+            self.flow = flow
+            await self._show(await begin(flow))
+
+        self._run("signing in", job)
+
+    def _answer(self, value: str | Approval, status: str) -> None:
+        flow, step = self.flow, self.step
+        if flow is None or step is None or finished(step) or self.busy:
+            return
+
+        async def job() -> None:
+            self._say(status)
+            await self._show(await flow.answer(step, value))
+
+        self._run("answering the sign-in", job)
+
+    def sign_in(self) -> None:
+        email = self.query_one("#email", Input).value.strip()
+        password_input = self.query_one("#password", Input)
+        password = password_input.value
+        password_input.value = ""  # gone from the screen at once
+        saved = self.console.facade.saved_login()
+        if not password and saved is not None and (not email or email == saved.email):
+            email, password = saved.email, saved.password
+        if not email or not password:
+            self._say("Type the email and the password first.")
+            return
+        if self.query_one("#save-password", Switch).value:
+            self._to_save = (email, password)
+
+        async def begin(flow: LoginSession) -> Step:
+            return await flow.start(email, password)
+
+        self._start(begin, "Signing in…")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "pin":
+            self._answer(event.value, "Sending the PIN…")
+        elif event.input.id == "email":
+            self.query_one("#password", Input).focus()
+        elif event.input.id == "password":
+            self.sign_in()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button = event.button.id or ""
+        if button == "sign-in":
+            self.sign_in()
+        elif button == "resume":
+
+            async def resume(flow: LoginSession) -> Step:
+                return await flow.resume()
+
+            self._start(resume, "Opening the feed with the stored session…")
+        elif button == "send-pin":
+            self._answer(self.query_one("#pin", Input).value, "Sending the PIN…")
+        elif button.startswith("choice-") and event.button.name:
+            self._answer(event.button.name, f"Asking for: {event.button.label}…")
+        elif button in ("approved", "another-way") and isinstance(self.step, WaitingForApproval):
+            # The wait is running: end it, then poll at once or follow "Try another way".
+            self._after_wait = Approval.POLL if button == "approved" else Approval.ANOTHER_WAY
+            self._stop.set()
+        elif button == "another-way":
+            self._answer(Approval.ANOTHER_WAY, "Trying another way…")
+        elif button == "close-breaker":
+            self._close_breaker()
+        elif button in ("leave-open", "back"):
+            self.action_leave()
+
+    def _close_breaker(self) -> None:
+        done = self.done
+        if done is None:
+            return
+
+        async def job() -> None:
+            closed = await self.console.facade.close_breaker_after_login(done)
+            self._say("Breaker closed: campaigns can act again." if closed else "The breaker was not closed.")
+            self._pane(None)
+            self.query_one("#back").focus()
+
+        self._run("closing the breaker", job)
+
+    def action_leave(self) -> None:
+        """Back to where the operator was: a sign-in still going is abandoned, its browser closed."""
+        self._stop.set()
+        for worker in list(self.workers):
+            if worker.node is self and worker.group == "login":
+                worker.cancel()
+        flow, self.flow = self.flow, None
+        self._to_save = None
+
+        async def leave() -> None:
+            if flow is not None:
+                with contextlib.suppress(Exception):
+                    await flow.close()
+
+        run_guarded(self.console, leave, name="closing the sign-in", group="login-close")
+        if self.console.screen is self:
+            self.console.pop_screen()
