@@ -110,7 +110,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("profile_url", name=op.f("uq_contacts_profile_url")),
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
-        batch_op.create_index("ix_contacts_birthday", ["birthday_month", "birthday_day"], unique=False)
+        batch_op.create_index(
+            "ix_contacts_birthday", ["birthday_month", "birthday_day", "degree"], unique=False
+        )
         batch_op.create_index("ix_contacts_fit_score_id", ["fit_score", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_name"), ["name"], unique=False)
         batch_op.create_index("ix_contacts_name_key_id", ["name_key", "id"], unique=False)
