@@ -36,6 +36,7 @@ class FallbackLedger:
         self.probe_every = probe_every
         self.degraded_since: datetime | None = None
         self._next_probe: datetime | None = None
+        self._reconciled = False
 
     @property
     def backend(self) -> str:
@@ -50,8 +51,13 @@ class FallbackLedger:
         self._next_probe = now + self.probe_every
 
     async def _healthy(self) -> bool:
-        """Whether to use Redis now: probes it when due, reconciling before trusting it again."""
-        if self.degraded_since is None:
+        """Whether to use Redis now: probes it when due, reconciling before trusting it again.
+
+        The first use in a process reconciles too: a Redis restarted from its own persistence
+        (AOF, RDB) still holds its `synced` mark but misses every unit granted while it was
+        down, which only storage knows; without this it under-counted until the next outage.
+        """
+        if self.degraded_since is None and self._reconciled:
             return True
         if self._next_probe is not None and self.clock() < self._next_probe:
             return False
@@ -61,9 +67,11 @@ class FallbackLedger:
         except RedisError as exc:
             self._degrade(exc)
             return False
-        log.info("quota ledger: Redis is back; reconciled %d stored units", pushed)
+        if self.degraded_since is not None:
+            log.info("quota ledger: Redis is back; reconciled %d stored units", pushed)
         self.degraded_since = None
         self._next_probe = None
+        self._reconciled = True
         return True
 
     async def reserve(
