@@ -46,6 +46,7 @@ from linkpilot.console.app import ConsoleApp
 from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.screens.contacts import ContactsScreen
 from linkpilot.console.standby import StandbyFacade
+from linkpilot.console.widgets.page_table import PageTable
 from linkpilot.storage.database import Database
 from linkpilot.storage.models import Contact
 
@@ -74,6 +75,7 @@ def answered(screen: ContactsScreen, asked: int) -> bool:
 
 
 COUNTS: list[float] = []
+CPU: dict[str, list[float]] = {"paint": [], "search": []}  # ours: process CPU time, every thread
 
 
 async def ours(path: Path) -> tuple[float, list[float], dict[str, list[str]]]:
@@ -84,24 +86,26 @@ async def ours(path: Path) -> tuple[float, list[float], dict[str, list[str]]]:
     app = ConsoleApp(facade, ContactsSource(db, owns_db=False), page_size=PAGE, search_debounce=0.0)
     searches: list[float] = []
     firsts: dict[str, list[str]] = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
         await until(pilot, lambda: isinstance(app.screen, ContactsScreen) and app.screen.settled)
         paint = time.perf_counter() - start
+        CPU["paint"].append(time.process_time() - cpu)
         screen = app.screen
         assert isinstance(screen, ContactsScreen)
         search = screen.query_one("#search", Input)
         for query in QUERIES:
             asked = screen.generation
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             search.value = query
             await until(pilot, partial(answered, screen, asked))
             searches.append((time.perf_counter() - began) * 1000)
+            CPU["search"].append((time.process_time() - cpu) * 1000)
             await until(pilot, lambda: screen.counted)
             COUNTS.append((time.perf_counter() - began) * 1000)
-            table = screen.query_one(DataTable)
-            firsts[query] = [str(table.get_row_at(n)[0]) for n in range(min(10, table.row_count))]
+            page = screen.query_one(PageTable)
+            firsts[query] = [str(page.get_row_at(n)[0]) for n in range(min(10, page.row_count))]
     await facade.close()
     await db.dispose()
     return paint, searches, firsts
@@ -199,6 +203,7 @@ async def measure(path: Path) -> bool:
     (paint_b, search_b, firsts_b), (paint_o, search_o, firsts_o) = results["baseline"], results["ours"]
     same = firsts_o == firsts_b
     print(f"first paint: ours {paint_o:.3f} s, built-in DataTable with every row {paint_b:.3f} s")
+    print(f"  (ours: {CPU['paint'][0]:.3f} s of process CPU time; the rest is waiting for a core)")
     ok = check(paint_b / paint_o, paint_o, TARGET_PAINT_S, "s")
     med_o, med_b = statistics.median(search_o), statistics.median(search_b)
     print(
@@ -206,7 +211,10 @@ async def measure(path: Path) -> bool:
         f"baseline median {med_b:.1f} ms (max {max(search_b):.1f})"
     )
     ok = check(med_b / med_o, med_o, TARGET_SEARCH_MS, "ms") and ok
-    print(f"  (ours: the total of matches shown after median {statistics.median(COUNTS):.1f} ms)")
+    print(
+        f"  (ours: median {statistics.median(CPU['search']):.1f} ms of process CPU time per search; "
+        f"the total of matches shown after median {statistics.median(COUNTS):.1f} ms)"
+    )
     print("PASS: both show the same first rows for every query" if same else "FAIL: the first rows differ")
     if not same:
         for query in QUERIES:

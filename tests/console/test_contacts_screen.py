@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, DataTable, Input, Select
+from textual.widgets import Button, Input, Select
 
 from linkpilot.common.text import fold
 from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.screens.contacts import ContactsScreen
 from linkpilot.console.screens.dialogs import ConfirmScreen
+from linkpilot.console.widgets.page_table import PageTable
 from linkpilot.storage.blacklist import is_blacklisted
 from linkpilot.storage.contacts import count_contacts
 from linkpilot.storage.database import Database
@@ -20,7 +21,7 @@ SIZE = (120, 40)
 
 
 def names(screen: ContactsScreen) -> list[str]:
-    table = screen.query_one(DataTable)
+    table = screen.query_one(PageTable)
     return [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
 
 
@@ -39,7 +40,7 @@ async def test_pages_forward_and_back_one_page_at_a_time(make_app: AppFactory) -
         for page in range(2, 7):
             await pilot.press("pagedown")
             screen = await settle(pilot)
-            assert screen.query_one(DataTable).row_count == 20
+            assert screen.query_one(PageTable).row_count == 20
             assert screen.page_index == page - 1
             seen.extend(names(screen))
         assert "page 6 · rows 101–120 of 120 · by name · last page" in screen_text(app)
@@ -94,7 +95,7 @@ async def test_filters_combine_and_reset_to_the_first_page(make_app: AppFactory)
         screen = await settle(pilot)
         assert screen.page_index == 0
         assert "of 30 ·" in screen_text(app)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(PageTable)
         assert {str(table.get_row_at(n)[2]) for n in range(table.row_count)} == {"connected"}
 
         screen.query_one("#filter-otw", Select).value = True
@@ -139,7 +140,7 @@ async def test_sort_by_fit_pages_best_first(make_app: AppFactory) -> None:
         screen = await settle(pilot)
         await pilot.press("o")
         screen = await settle(pilot)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(PageTable)
         scores = [str(table.get_row_at(n)[5]) for n in range(table.row_count)]
         assert scores == sorted(scores, reverse=True)
         assert scores[0] == "0.90"

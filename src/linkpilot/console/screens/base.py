@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -31,6 +31,50 @@ class KeyStatus(Static):
     """Says why keys the footer shows dimmed cannot act now."""
 
 
+class ConsoleFooter(Footer):
+    """Textual's footer, rebuilt only when what it shows changes.
+
+    The stock footer removes and mounts all its keys again on every bindings refresh, and one
+    comes with each focus change and each worker's end (tens of ms each: several per search
+    on the contacts screen, a dozen while a screen opens). The keys, their labels and whether
+    they are enabled rarely change between two refreshes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: tuple[Any, ...] | None = None
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        shown = self._showing(screen)
+        if self._bindings_ready and shown == self._shown:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            # Only once a rebuild is really asked for: until then the stock footer waits.
+            self._shown = shown
+        super().bindings_changed(screen)
+
+    def _showing(self, screen: Screen[Any]) -> tuple[Any, ...]:
+        app = screen.app
+        return (
+            self.compact,
+            self.show_command_palette,
+            tuple(
+                (
+                    key,
+                    b.action,
+                    b.description,
+                    b.tooltip,
+                    b.group,
+                    b.show,
+                    enabled,
+                    tooltip,
+                    app.get_key_display(b),
+                )
+                for key, (_, b, enabled, tooltip) in screen.active_bindings.items()
+            ),
+        )
+
+
 class MainScreen(Screen[None]):
     mode_name = "dashboard"
 
@@ -42,7 +86,7 @@ class MainScreen(Screen[None]):
         yield TitleBar(id="title-bar")
         yield from self.compose_body()
         yield KeyStatus(id="key-status")
-        yield Footer()
+        yield ConsoleFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

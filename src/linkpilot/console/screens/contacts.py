@@ -18,18 +18,38 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
-from linkpilot.console.contacts_source import ContactDetail, PageResult
+from linkpilot.console.contacts_source import ContactDetail, ContactRow, PageResult
 from linkpilot.console.formatting import local
 from linkpilot.console.screens.base import MainScreen
 from linkpilot.console.screens.dialogs import ConfirmScreen
+from linkpilot.console.widgets.page_table import Column, PageTable
 from linkpilot.console.workers import run_guarded
 from linkpilot.storage.contacts import ContactFilters, ContactSort, PageKey
 from linkpilot.storage.models import ContactStatus
 
 ANY = "any"
 DETAIL_DELAY = 0.1  # seconds
+COLUMNS = (
+    Column("name", 22),
+    Column("headline", 24),
+    Column("status", 9),
+    Column("deg", 3),
+    Column("otw", 3),
+    Column("fit", 4),
+)
+
+
+def cells(row: ContactRow) -> tuple[str, ...]:
+    return (
+        row.name,
+        row.headline or "",
+        row.status,
+        str(row.degree or "—"),
+        "yes" if row.open_to_work else "",
+        f"{row.fit_score:.2f}" if row.fit_score is not None else "",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +60,7 @@ class PageRequest:
     page_index: int
     sort: ContactSort
     keep_cursor: bool = False
+    count: bool = False  # count the matches once this page is shown
 
 
 class ContactsScreen(MainScreen):
@@ -122,16 +143,7 @@ class ContactsScreen(MainScreen):
                 compact=True,
             )
         with Horizontal(id="contacts-body"):
-            table: DataTable[str | Text] = DataTable(
-                id="contacts-table", cursor_type="row", zebra_stripes=True
-            )
-            table.add_column("name", key="name", width=22)
-            table.add_column("headline", key="headline", width=24)
-            table.add_column("status", key="status", width=9)
-            table.add_column("deg", key="degree", width=3)
-            table.add_column("otw", key="otw", width=3)
-            table.add_column("fit", key="fit", width=4)
-            yield table
+            yield PageTable(COLUMNS, id="contacts-table")
             with VerticalScroll(id="contact-detail"):
                 yield Static("Select a contact to see its timeline.", id="detail-text")
         yield Label("", id="page-status")
@@ -140,7 +152,7 @@ class ContactsScreen(MainScreen):
         super().on_mount()
         search = self.query_one("#search", Input)
         search.cursor_blink = self.console.animations
-        self.query_one(DataTable).focus()
+        self.query_one(PageTable).focus()
         self.reload()
 
     # Queries -----------------------------------------------------------------
@@ -175,13 +187,10 @@ class ContactsScreen(MainScreen):
     def reload(self) -> None:
         """Back to the first page of the current filters, and count them anew."""
         self.keys = [None]
-        self._fetch(0)
-        self._count()
+        self._fetch(0, count=True)
 
-    def _count(self) -> None:
-        self.query_generation = self.generation
-        self.total = None
-        generation, filters, source = self.generation, self.filters(), self.console.contacts
+    def _count(self, request: PageRequest) -> None:
+        generation, filters, source = request.generation, request.filters, self.console.contacts
 
         async def count() -> None:
             self.post_message(self.Counted(generation, await source.count(filters)))
@@ -193,10 +202,13 @@ class ContactsScreen(MainScreen):
             self.total, self.count_generation = message.total, message.generation
             self._show_status()
 
-    def _fetch(self, page_index: int, *, keep_cursor: bool = False) -> None:
+    def _fetch(self, page_index: int, *, keep_cursor: bool = False, count: bool = False) -> None:
         self.generation += 1
+        if count:
+            self.query_generation = self.generation
+            self.total = None
         request = PageRequest(
-            self.generation, self.filters(), self.keys[page_index], page_index, self.sort, keep_cursor
+            self.generation, self.filters(), self.keys[page_index], page_index, self.sort, keep_cursor, count
         )
         source = self.console.contacts
         size = self.console.page_size
@@ -215,22 +227,9 @@ class ContactsScreen(MainScreen):
         self.page_index = request.page_index
         self.next_after = result.next_after
         del self.keys[request.page_index + 1 :]
-        table = self.query_one(DataTable)
+        table = self.query_one(PageTable)
         keep = table.cursor_row if request.keep_cursor else 0
-        with self.app.batch_update():
-            table.clear()
-            for row in result.rows:
-                table.add_row(
-                    Text(row.name),
-                    Text(row.headline or ""),
-                    row.status,
-                    str(row.degree or "—"),
-                    "yes" if row.open_to_work else "",
-                    f"{row.fit_score:.2f}" if row.fit_score is not None else "",
-                    key=str(row.id),
-                )
-            if result.rows:
-                table.move_cursor(row=min(keep, len(result.rows) - 1))
+        table.show_rows([(str(row.id), cells(row)) for row in result.rows], cursor=keep)
         if result.rows:
             self._load_detail(result.rows[min(keep, len(result.rows) - 1)].id)
         first = request.page_index * self.console.page_size + 1
@@ -238,6 +237,10 @@ class ContactsScreen(MainScreen):
         self._show_status()
         if not result.rows:
             self._show_detail(None)
+        if request.count:
+            # Only now: a search's count reads every match, and on a busy machine it would
+            # compete with the page for the CPU. Rows first, then their total.
+            self._count(request)
 
     def _show_status(self) -> None:
         first, last = self.shown_rows
@@ -246,8 +249,10 @@ class ContactsScreen(MainScreen):
         more = "PgDn: next" if self.next_after is not None else "last page"
         back = " · PgUp: previous" if self.page_index > 0 else ""
         order = "by name" if self.sort is ContactSort.NAME else "best fit first"
+        # layout=False: the line has a fixed size (console.tcss), so it is repainted alone
+        # instead of laying out the whole screen twice per search (page, then total).
         self.query_one("#page-status", Label).update(
-            f"page {self.page_index + 1} · rows {shown} of {total} · {order} · {more}{back}"
+            f"page {self.page_index + 1} · rows {shown} of {total} · {order} · {more}{back}", layout=False
         )
 
     # Keys and inputs ---------------------------------------------------------------
@@ -267,7 +272,7 @@ class ContactsScreen(MainScreen):
         self.query_one("#search", Input).focus()
 
     def action_focus_table(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(PageTable).focus()
 
     def action_toggle_sort(self) -> None:
         self.sort = ContactSort.FIT if self.sort is ContactSort.NAME else ContactSort.NAME
@@ -311,8 +316,7 @@ class ContactsScreen(MainScreen):
     def _refresh_after_edit(self) -> None:
         # The same page again (its first key is unchanged), and the detail pane from storage.
         self.detail_id = None
-        self._fetch(self.page_index, keep_cursor=True)
-        self._count()
+        self._fetch(self.page_index, keep_cursor=True, count=True)
 
     @on(Input.Changed, "#search")
     def search_changed(self) -> None:
@@ -342,10 +346,9 @@ class ContactsScreen(MainScreen):
 
     # Detail pane ---------------------------------------------------------------------
 
-    @on(DataTable.RowHighlighted, "#contacts-table")
-    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is not None:
-            self._load_detail(int(event.row_key.value))
+    @on(PageTable.RowHighlighted, "#contacts-table")
+    def row_highlighted(self, event: PageTable.RowHighlighted) -> None:
+        self._load_detail(int(event.row_key))
 
     def _load_detail(self, contact_id: int) -> None:
         if contact_id == self.detail_id:
