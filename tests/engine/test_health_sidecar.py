@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from linkpilot.engine.health.metrics import Metrics
-from linkpilot.engine.health.server import CheckResult, HealthSidecar
+from linkpilot.engine.health.server import CHECK_TIMEOUT_S, CheckResult, HealthSidecar
 
 
 async def _ok() -> CheckResult:
@@ -115,8 +115,9 @@ class _Gated:
 
 
 async def test_ready_under_a_burst_runs_the_checks_once_and_says_how_old_they_are() -> None:
+    now = [100.0]
     check = _Gated(ok=False)
-    sidecar = HealthSidecar(ready_ttl_s=60)
+    sidecar = HealthSidecar(ready_ttl_s=1, clock=lambda: now[0])
     sidecar.add_check("breaker", check)
     port = await sidecar.start(port=0)
     try:
@@ -136,17 +137,16 @@ async def test_ready_under_a_burst_runs_the_checks_once_and_says_how_old_they_ar
             assert check.runs == 1
             assert {status for status, _ in answers} == {503}
             assert {body["checks"]["breaker"]["status"] for _, body in answers} == {"open"}
-            # Within the TTL the same result answers, older each time, and nothing is run again.
-            first = max(body["age_s"] for _, body in answers)
-            await asyncio.sleep(0.05)
+            assert {body["age_s"] for _, body in answers} == {0}
+            # Within the TTL the same result answers, with its age, and nothing is run again.
+            now[0] += 0.25
             status, body = await ready()
-            assert (status, check.runs) == (503, 1)
-            assert body["age_s"] >= first + 0.04
-            sidecar.ready_ttl_s = 0
+            assert (status, body["age_s"], check.runs) == (503, 0.25, 1)
+            # Too old to answer even while refreshed: the request waits for a new run.
+            now[0] += 1 + CHECK_TIMEOUT_S
             check.ok = True
             status, body = await ready()
-            assert (status, check.runs) == (200, 2)
-            assert body["age_s"] < first + 0.04
+            assert (status, body["age_s"], check.runs) == (200, 0, 2)
     finally:
         await sidecar.stop()
 
@@ -168,6 +168,35 @@ async def test_a_prober_that_hangs_up_does_not_cancel_the_run_others_wait_for() 
     assert check.runs == 1
     with pytest.raises(asyncio.CancelledError):
         await gone
+
+
+async def test_an_expired_result_answers_at_once_while_one_run_refreshes_it() -> None:
+    now = [100.0]
+    check = _Gated()
+    check.gate.set()
+    sidecar = HealthSidecar(ready_ttl_s=1, clock=lambda: now[0])
+    sidecar.add_check("breaker", check)
+    (ok, _), age = await sidecar.readiness()
+    assert (ok, age, check.runs) == (True, 0, 1)
+    check.gate.clear()
+    check.running.clear()
+    check.ok = False
+    # Past the TTL, within the time a run may take: the last result answers at once, and one
+    # refresh starts.
+    now[0] += 1.5
+    (ok, _), age = await sidecar.readiness()
+    assert (ok, age) == (True, 1.5)
+    await asyncio.wait_for(check.running.wait(), 10)
+    (ok, _), age = await sidecar.readiness()
+    assert (ok, check.runs) == (True, 2)
+    # TTL + CHECK_TIMEOUT_S: too old to answer, so the caller waits for the refresh running.
+    now[0] += CHECK_TIMEOUT_S - 0.5
+    waiting = asyncio.create_task(sidecar.readiness())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    check.gate.set()
+    (ok, body), age = await waiting
+    assert (ok, body["breaker"]["status"], age, check.runs) == (False, "open", 0, 2)
 
 
 async def test_probe_of_a_dead_sidecar_fails_and_bad_url_is_bad_input() -> None:

@@ -26,11 +26,11 @@ class CheckResult:
 Check = Callable[[], Awaitable[CheckResult]]
 Readiness = tuple[bool, dict[str, Any]]
 CHECK_TIMEOUT_S = 2.0
-# How long one run of the checks answers /ready. The checks query storage and decrypt the
-# session on the engine's own loop: a probe hammering /ready must not turn into as many database
-# round trips (bench/ready_load.py: at 500 requests/s every one of them timed out). Probes ask
-# every few seconds, so a result under a second old serves them as well as a fresh one; the
-# answer says how old it is.
+# How long one run of the checks answers /ready (and, while a new run refreshes it, up to
+# CHECK_TIMEOUT_S more). The checks query storage and decrypt the session on the engine's own loop: a probe
+# hammering /ready must not turn into as many database round trips (bench/ready_load.py: at 500
+# requests/s every one of them timed out). Probes ask every few seconds, so a result a second or
+# two old serves them as well as a fresh one; the answer says how old it is.
 READY_TTL_S = 1.0
 
 
@@ -41,12 +41,14 @@ class HealthSidecar:
         lag: LagMonitor | None = None,
         *,
         ready_ttl_s: float = READY_TTL_S,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.metrics = metrics or Metrics()
         self.lag = lag or LagMonitor()
         self.checks: dict[str, Check] = {}
         self.started = time.monotonic()
         self.ready_ttl_s = ready_ttl_s
+        self._clock = clock  # for the ages of readiness results
         self._readiness: tuple[float, Readiness] | None = None  # (when checked, result)
         self._checking: asyncio.Task[tuple[float, Readiness]] | None = None
         self._runner: web.AppRunner | None = None
@@ -57,20 +59,27 @@ class HealthSidecar:
         self._readiness = None
 
     async def readiness(self) -> tuple[Readiness, float]:
-        """The checks' result and its age in seconds: a fresh enough one is reused, and callers
-        that arrive while the checks run wait for that same run instead of starting another."""
+        """The checks' result and its age in seconds.
+
+        Under the TTL the last result answers. Past it, the result still answers while one run
+        of the checks refreshes it in the background, for as long as a run may take (each check
+        is cut at CHECK_TIMEOUT_S): under a steady probe nobody waits for the checks, which take
+        a second or more on a busy box (bench/ready_load.py). Older than that, or never
+        checked, the caller waits for a run, the same one as every other caller then."""
         cached = self._readiness
-        if cached is None or time.monotonic() - cached[0] >= self.ready_ttl_s:
+        now = self._clock()
+        if cached is None or now - cached[0] >= self.ready_ttl_s:
             if self._checking is None:
                 self._checking = asyncio.create_task(self._check_once())
-            # Shielded: a prober that hangs up cancels its own wait, not the run others share.
-            cached = await asyncio.shield(self._checking)
-        return cached[1], time.monotonic() - cached[0]
+            if cached is None or now - cached[0] >= self.ready_ttl_s + CHECK_TIMEOUT_S:
+                # Shielded: a prober that hangs up cancels its own wait, not the shared run.
+                cached = await asyncio.shield(self._checking)
+        return cached[1], self._clock() - cached[0]
 
     async def _check_once(self) -> tuple[float, Readiness]:
         try:
             result = await self.run_checks()
-            self._readiness = (time.monotonic(), result)
+            self._readiness = (self._clock(), result)
             return self._readiness
         finally:
             self._checking = None
