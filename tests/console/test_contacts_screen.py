@@ -133,6 +133,30 @@ async def test_detail_pane_shows_the_timeline(make_app: AppFactory) -> None:
         assert screen_text(app).count("Bob Amadou") == 2  # the row and the detail pane
 
 
+async def test_the_detail_pane_follows_a_search_typed_before_it_loaded(make_app: AppFactory) -> None:
+    app = make_app(page_size=20, search_debounce=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await wait_until(pilot, lambda: isinstance(app.screen, ContactsScreen) and app.screen.settled)
+        screen = app.screen
+        assert isinstance(screen, ContactsScreen)
+        # Ana Amadou's detail is due; a search whose first row is Ana again lands first.
+        screen.query_one("#search", Input).value = "ana"
+        screen = await settle(pilot)
+        assert names(screen)[0] == "Ana Amadou"
+        await wait_until(pilot, lambda: screen.detail is not None and screen.detail.row.name == "Ana Amadou")
+        await wait_until(pilot, lambda: "“Happy birthday Ana!”" in screen_text(app))
+
+        # Another search before this row's detail is read: the pane shows the new first row.
+        screen.query_one("#search", Input).value = "bob"
+        screen = await settle(pilot)
+        screen.query_one("#search", Input).value = "ana dup"
+        screen = await settle(pilot)
+        assert names(screen) == ["Ana Dupont"]
+        await wait_until(pilot, lambda: screen.detail is not None and screen.detail.row.name == "Ana Dupont")
+        assert screen.detail_id == screen.detail.row.id
+
+
 async def test_sort_by_fit_pages_best_first(make_app: AppFactory) -> None:
     app = make_app(page_size=20)
     async with app.run_test(size=SIZE) as pilot:

@@ -54,23 +54,16 @@ class ConsoleFooter(Footer):
         super().bindings_changed(screen)
 
     def _showing(self, screen: Screen[Any]) -> tuple[Any, ...]:
+        # What Footer.compose reads: the shown bindings and the palette's. A focus change
+        # that only brings hidden bindings (the table's cursor keys) rebuilds nothing.
         app = screen.app
         return (
             self.compact,
             self.show_command_palette,
             tuple(
-                (
-                    key,
-                    b.action,
-                    b.description,
-                    b.tooltip,
-                    b.group,
-                    b.show,
-                    enabled,
-                    tooltip,
-                    app.get_key_display(b),
-                )
+                (key, b.action, b.description, b.tooltip, b.group, enabled, tooltip, app.get_key_display(b))
                 for key, (_, b, enabled, tooltip) in screen.active_bindings.items()
+                if b.show or key == app.COMMAND_PALETTE_BINDING
             ),
         )
 

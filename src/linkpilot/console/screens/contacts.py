@@ -204,6 +204,12 @@ class ContactsScreen(MainScreen):
 
     def _fetch(self, page_index: int, *, keep_cursor: bool = False, count: bool = False) -> None:
         self.generation += 1
+        if self._detail_timer is not None:
+            # Its row is about to be replaced and the new page reads its own: typing never
+            # pays for the detail of a row that only flashed by.
+            self._detail_timer.stop()
+            self._detail_timer = None
+            self.detail_id = self.detail.row.id if self.detail is not None else None
         if count:
             self.query_generation = self.generation
             self.total = None
