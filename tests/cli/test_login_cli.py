@@ -7,6 +7,7 @@ ahead could make a test pass by accident. The password never shows in any output
 from __future__ import annotations
 
 import asyncio
+import codecs
 import datetime as dt
 import fcntl
 import json
@@ -58,6 +59,8 @@ class Run:
         self.proc = proc
         self.out = ""
         self.seen = 0
+        # Reads may end inside a multi-byte character (a drawn page is full of them).
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
 
     @classmethod
     async def start(cls, env: dict[str, str], *args: str) -> Run:
@@ -82,7 +85,7 @@ class Run:
             assert left > 0, f"no {text!r} in {self.out[self.seen :]!r}"
             chunk = await asyncio.wait_for(self.proc.stdout.read(4096), timeout=left)
             assert chunk, f"output ended without {text!r}: {self.out[self.seen :]!r}"
-            self.out += chunk.decode()
+            self.out += self.decoder.decode(chunk)
         self.seen = self.out.index(text, self.seen) + len(text)
 
     async def send(self, line: str) -> None:
@@ -94,7 +97,7 @@ class Run:
         assert self.proc.stdin is not None
         self.proc.stdin.close()
         rest, err = await asyncio.wait_for(self.proc.communicate(), timeout=60)
-        self.out += rest.decode()
+        self.out += self.decoder.decode(rest, final=True)
         assert self.proc.returncode is not None
         return self.proc.returncode, self.out, err.decode()
 

@@ -6,7 +6,11 @@ This is the only stand-in in these tests (the memray pattern): storage is a real
 from __future__ import annotations
 
 import asyncio
+import io
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+
+from PIL import Image, ImageDraw
 
 from linkpilot.console.facade import BreakerView, EngineSnapshot, ScheduledRun, SessionView
 from linkpilot.engine.campaigns.summary import PlanItem, RunSummary, Skip
@@ -18,6 +22,15 @@ from linkpilot.engine.events import (
     LogLine,
     Progress,
     QuotaChanged,
+)
+from linkpilot.engine.login.keyring import SavedLogin
+from linkpilot.engine.login.steps import (
+    Answer,
+    Done,
+    FormField,
+    NeedPin,
+    Step,
+    WaitingForApproval,
 )
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -67,6 +80,67 @@ def idle_snapshot() -> EngineSnapshot:
     )
 
 
+def page_png() -> bytes:
+    """A fixed picture of a checkpoint page (header, heading, text, PIN box, button): no browser."""
+    image = Image.new("RGB", (320, 200), (243, 242, 239))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 319, 24), fill=(10, 102, 194))
+    draw.rectangle((40, 40, 280, 180), fill=(255, 255, 255), outline=(200, 200, 200))
+    draw.rectangle((60, 55, 200, 68), fill=(30, 30, 30))
+    for y in (80, 92):
+        draw.rectangle((60, y, 260, y + 5), fill=(140, 140, 140))
+    draw.rectangle((60, 110, 260, 130), fill=(255, 255, 255), outline=(90, 90, 90))
+    draw.rounded_rectangle((60, 145, 150, 165), radius=8, fill=(10, 102, 194))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def pin_step(error: str | None = None) -> NeedPin:
+    return NeedPin(
+        channel="email",
+        prompt="Check your email — We sent a verification code to your email. Enter it below to continue.",
+        fields=(FormField("pin", "input__email_verification_pin", "text", "Verification code"),),
+        error=error,
+        attempts_left=5,
+        can_try_another_way=True,
+    )
+
+
+class FakeLogin:
+    """A sign-in that answers with the steps it was given, in order, and a fixed picture."""
+
+    def __init__(self, steps: Sequence[Step], png: bytes) -> None:
+        self.steps = list(steps)
+        self.png = png
+        self.answers: list[Answer] = []
+        self.closed = False
+
+    def _next(self) -> Step:
+        return self.steps.pop(0)
+
+    async def start(self, email: str, password: str) -> Step:
+        return self._next()
+
+    async def resume(self) -> Step:
+        return self._next()
+
+    async def answer(self, step: Step, value: Answer) -> Step:
+        self.answers.append(value)
+        return self._next()
+
+    async def wait_for_approval(self, step: WaitingForApproval, stop: asyncio.Event | None = None) -> Step:
+        if stop is not None:
+            await stop.wait()
+        return step
+
+    async def screenshot(self) -> bytes:
+        return self.png
+
+    async def close(self) -> None:
+        self.closed = True
+
+
 class FakeFacade:
     """Records what the console asked for; `start` publishes a run and waits for `release`."""
 
@@ -79,6 +153,8 @@ class FakeFacade:
         self.progress_steps = 1
         self.plan_error: Exception | None = None
         self.start_error: Exception | None = None
+        self.login_steps: list[Step] = [pin_step()]
+        self.logins: list[FakeLogin] = []
 
     def snapshot(self) -> EngineSnapshot:
         return self._snapshot
@@ -121,6 +197,26 @@ class FakeFacade:
     async def reset_breaker(self) -> None:
         self.calls.append(("reset_breaker", None))
         self.bus.publish(BreakerChanged(state="closed", reason=None, hard=False, at=NOW))
+
+    def open_login(self) -> FakeLogin:
+        login = FakeLogin(self.login_steps, page_png())
+        self.logins.append(login)
+        return login
+
+    def saved_login(self) -> SavedLogin | None:
+        return None
+
+    def save_login(self, email: str, password: str) -> None:
+        self.calls.append(("save_login", email))
+
+    async def check_login(self, done: Done) -> Done:
+        self.calls.append(("check_login", None))
+        return done
+
+    async def close_breaker_after_login(self, done: Done) -> bool:
+        self.calls.append(("close_breaker_after_login", None))
+        self.bus.publish(BreakerChanged(state="closed", reason=None, hard=False, at=NOW))
+        return True
 
 
 def breaker_open_event() -> BreakerChanged:

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from textual.pilot import Pilot
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from linkpilot.console.screens.dialogs import ConfirmCampaignScreen, ConfirmScreen
 from linkpilot.console.screens.log import LogScreen
+from linkpilot.console.screens.login import LoginScreen
 from linkpilot.console.widgets.tail_log import LogPane, TailLog
-from linkpilot.engine.events import CampaignStarted, Level, LogLine, Progress
+from linkpilot.engine.events import BreakerChanged, CampaignStarted, Level, LogLine, Progress
+from linkpilot.engine.login.steps import NeedPin
 from tests.console.conftest import AppFactory
 from tests.console.fakes import NOW, FakeFacade, breaker_open_event
 from tests.console.helpers import idle, settle, wait_until
@@ -125,3 +127,20 @@ def test_log_paused(snap_compare: Snap, make_app: AppFactory, facade: FakeFacade
         await wait_until(pilot, lambda: pane.waiting == 7)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=paused)
+
+
+def test_checkpoint_sign_in_screen(snap_compare: Snap, make_app: AppFactory, facade: FakeFacade) -> None:
+    """Opened by itself on a checkpoint; the stored session resumed; LinkedIn asks for a PIN."""
+
+    async def asking(pilot: Pilot[None]) -> None:
+        await idle(pilot)
+        facade.bus.publish(
+            BreakerChanged(state="open", reason="checkpoint", hard=True, at=NOW - timedelta(minutes=3))
+        )
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, LoginScreen))
+        await pilot.click("#resume")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen.step, NeedPin))  # type: ignore[attr-defined]
+        await idle(pilot)
+        pilot.app.screen.query_one("#pin", Input).cursor_blink = False
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=asking)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import shutil
+import sys
 from collections.abc import Awaitable, Callable
+from typing import cast
 
 import click
+from rich.console import Console
 
 from linkpilot.common.errors import BadInput, ExitCode, LinkPilotError
 from linkpilot.common.settings import Settings
 from linkpilot.console.commands.breaker_cmd import describe
 from linkpilot.console.commands.common import prepare_home, run_async, settings_from_env, with_database
+from linkpilot.console.picture import Protocol, detect, for_terminal
 from linkpilot.console.terminal_input import Terminal
 from linkpilot.engine.breaker import BreakerState, create_breaker
 from linkpilot.engine.login import (
@@ -27,6 +33,7 @@ from linkpilot.engine.login import (
     WaitingForApproval,
     close_breaker_after_login,
 )
+from linkpilot.engine.login.keyring import forget_login, keyring_path, load_saved_login, save_login
 from linkpilot.engine.session.crypto import key_path
 from linkpilot.engine.session.store import session_path
 from linkpilot.storage.database import Database
@@ -68,29 +75,62 @@ class LoginNoSession(LoginFailed):
     show_default=True,
     help="Seconds to wait for an approval in the LinkedIn app.",
 )
+@click.option(
+    "--save-password",
+    is_flag=True,
+    help="Keep the password, encrypted, in LinkPilot's own keyring file (login.enc) for later sign-ins.",
+)
+@click.option(
+    "--forget-password", is_flag=True, help="Remove the kept password (login.enc) and sign in no further."
+)
+@click.option(
+    "--picture",
+    type=click.Choice(["auto", "none", "blocks", "sixel", "kitty"]),
+    default="auto",
+    show_default=True,
+    help="How to draw each page before its question: auto guesses from TERM, and draws nothing "
+    "when the output is not a terminal.",
+)
 # Between two looks at the approval page; hidden: only tests against the practice site change it.
 @click.option("--poll-interval", type=click.FloatRange(0.05, 60), default=3.0, hidden=True)
 def login(
-    email: str | None, resume: bool, reset_breaker: bool, approval_timeout: int, poll_interval: float
+    email: str | None,
+    resume: bool,
+    reset_breaker: bool,
+    approval_timeout: int,
+    save_password: bool,
+    forget_password: bool,
+    picture: str,
+    poll_interval: float,
 ) -> int:
     """Sign in to LinkedIn from here: email, password, then any PIN, app approval or other check.
 
     The password is typed without echo (or read from standard input when that is not a
-    terminal), used once and never stored. The session the sign-in yields replaces the
-    stored one, encrypted as with `session import`; a failed sign-in changes nothing.
+    terminal) and used once; it is kept only with --save-password, encrypted. The session
+    the sign-in yields replaces the stored one, encrypted as with `session import`; a failed
+    sign-in changes nothing.
     """
     if resume and email:
         raise BadInput("login: --checkpoint takes no --email: it goes on with the stored session")
+    if forget_password and (resume or email or save_password):
+        raise BadInput("login: --forget-password takes no other option: it only removes the kept password")
+    if resume and save_password:
+        raise BadInput("login: --checkpoint uses no password, so there is none to save")
     settings = settings_from_env()
     prepare_home(settings)
+    if forget_password:
+        removed = forget_login(settings)
+        click.echo(f"kept password removed ({keyring_path(settings)})" if removed else "no kept password")
+        return int(ExitCode.OK)
     terminal = Terminal()
     timeouts = LoginTimeouts(approval_s=float(approval_timeout), poll_interval_s=poll_interval)
     new_key = settings.secret_key is None and not key_path(settings).exists()
+    drawing = _protocol(picture)
     if resume:
-        done = run_async(_drive)(settings, terminal, timeouts, lambda flow: flow.resume())
+        done = run_async(_drive)(settings, terminal, timeouts, lambda flow: flow.resume(), drawing)
         click.echo(f"checkpoint cleared: {_saved(settings, done)}")
     else:
-        done = _sign_in(settings, terminal, email, timeouts)
+        done = _sign_in(settings, terminal, email, timeouts, drawing, save_password)
         click.echo(f"signed in: {_saved(settings, done)}")
     if new_key:
         click.echo(
@@ -111,16 +151,54 @@ def _saved(settings: Settings, done: Done) -> str:
     )
 
 
-def _sign_in(settings: Settings, terminal: Terminal, email: str | None, timeouts: LoginTimeouts) -> Done:
-    if not email:
-        email = terminal.ask("Email: ")
-        if email is None:
-            raise BadInput("login: the input ended before the email was given")
-    password = terminal.secret("Password: ")
-    if password is None:
-        raise BadInput("login: the input ended before the password was given")
-    account: str = email
-    return run_async(_drive)(settings, terminal, timeouts, lambda flow: flow.start(account, password))
+def _protocol(choice: str) -> Protocol | None:
+    """How to draw pages: never into a pipe or a file, where escapes would only be noise."""
+    if choice == "none" or (choice == "auto" and not sys.stdout.isatty()):
+        return None
+    if choice == "auto":
+        return detect(os.environ)
+    assert choice in ("blocks", "sixel", "kitty")
+    return cast("Protocol", choice)
+
+
+def _sign_in(
+    settings: Settings,
+    terminal: Terminal,
+    email: str | None,
+    timeouts: LoginTimeouts,
+    drawing: Protocol | None,
+    save_password: bool,
+) -> Done:
+    saved = load_saved_login(settings)
+    kept = saved is not None and (not email or email.strip() == saved.email)
+    if saved is not None and kept:
+        # The kept password, not asked for: it is used like a typed one and shown nowhere.
+        click.echo(f"Email: {saved.email}\nPassword: (kept, encrypted in {keyring_path(settings)})")
+        account, password = saved.email, saved.password
+    else:
+        if not email:
+            email = terminal.ask("Email: ")
+            if email is None:
+                raise BadInput("login: the input ended before the email was given")
+        typed = terminal.secret("Password: ")
+        if typed is None:
+            raise BadInput("login: the input ended before the password was given")
+        account, password = email, typed
+    try:
+        done = run_async(_drive)(
+            settings, terminal, timeouts, lambda flow: flow.start(account, password), drawing
+        )
+    except LoginFailed as exc:
+        if kept and "(wrong password)" in exc.message:
+            raise type(exc)(
+                f"{exc.message}; the kept password was refused: run `linkpilot login --forget-password`, "
+                "then sign in again"
+            ) from None
+        raise
+    if save_password:
+        path = save_login(settings, account, password)
+        click.echo(f"password kept, encrypted, in LinkPilot's own keyring file {path}")
+    return done
 
 
 async def _drive(
@@ -128,11 +206,14 @@ async def _drive(
     terminal: Terminal,
     timeouts: LoginTimeouts,
     begin: Callable[[LoginFlow], Awaitable[Step]],
+    drawing: Protocol | None = None,
 ) -> Done:
     async with LoginFlow(settings, timeouts=timeouts) as flow:
         click.echo("signing in…")
         step = await begin(flow)
         while True:
+            if drawing is not None and not isinstance(step, Done | Failed):
+                await _draw(flow, drawing)
             if isinstance(step, Done):
                 return step
             if isinstance(step, Failed):
@@ -147,6 +228,22 @@ async def _drive(
                     "then run `linkpilot session import`"
                 )
             step = await _answer(flow, step, terminal)
+
+
+async def _draw(flow: LoginFlow, drawing: Protocol) -> None:
+    """The page as LinkedIn shows it, above its question: a help, never a reason to stop."""
+    try:
+        png = await flow.screenshot()
+    except Exception:
+        return
+    size = shutil.get_terminal_size((80, 24))
+    columns, rows = max(20, min(size.columns, 100)), max(6, min(size.lines - 8, 30))
+    drawn = await asyncio.to_thread(for_terminal, png, drawing, columns, rows)
+    if isinstance(drawn, str):
+        sys.stdout.write(drawn + "\n")
+        sys.stdout.flush()
+    else:
+        Console(color_system="truecolor", highlight=False).print(drawn)
 
 
 async def _answer(flow: LoginFlow, step: Step, terminal: Terminal) -> Step:

@@ -216,12 +216,23 @@ class LoginScreen(Screen[None]):
 
     async def _done(self, step: Done) -> None:
         self._say("Signed in; checking the session…")
-        done = await self.console.facade.check_login(step)
-        self.done = done
         to_save, self._to_save = self._to_save, None
         flow, self.flow = self.flow, None
         if flow is not None:
             await flow.close()
+        try:
+            done = await self.console.facade.check_login(step)
+        except Exception as exc:  # the feed showed a checkpoint again, the browser failed...
+            detail = exc.message if isinstance(exc, LinkPilotError) else type(exc).__name__
+            self._say(
+                "Signed in, but the new session could not be checked.",
+                "The breaker is as it was: sign in again, or check the account in a browser.",
+                detail,
+            )
+            self._pane(None)
+            self.query_one("#back").focus()
+            return
+        self.done = done
         if done.status.state != "valid":
             self._say(
                 f"Signed in, but the session checks as {done.status.state}.",
