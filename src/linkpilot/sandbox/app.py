@@ -402,6 +402,9 @@ async def send_api(request: web.Request) -> web.StreamResponse:
     state.record.messages.append(
         {"to_slug": person.slug, "to_name": person.full_name, "text": text, "at": message.at.isoformat()}
     )
+    if state.faults.slow_sends > 0:
+        state.faults.slow_sends -= 1
+        await asyncio.sleep(state.faults.slow_send_ms / 1000)
     item = messaging.message_item(ctx_of(state), message, person, grouped=grouped)
     return web.json_response({"ok": True, "item": item})
 

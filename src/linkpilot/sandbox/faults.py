@@ -18,6 +18,10 @@ class Faults:
     captcha_after_actions: int | None = None
     restricted_after_actions: int | None = None
     slow_ms: int = 0
+    # The next N Sends are recorded at once but answered only after slow_send_ms: the message
+    # is in the thread while the sender still waits for it (a slow network on the way back).
+    slow_sends: int = 0
+    slow_send_ms: int = 0
     # The next N member page requests answer 500.
     http_500: int = 0
     # The next Send answers 200 but records nothing and adds no bubble: a "lost" message.
