@@ -122,7 +122,8 @@ def kill_chromium(run: Background, home: Path) -> set[int]:
 
 
 def rows(home: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(home / "linkpilot.db")
+    """Rows from the data folder's database (or from the database file `home` names)."""
+    conn = sqlite3.connect(home if home.suffix == ".db" else home / "linkpilot.db")
     try:
         return conn.execute(sql, params).fetchall()
     finally:
