@@ -336,3 +336,28 @@ async def test_a_kept_password_is_used_by_the_next_sign_in(settings: Settings, s
         await c.click("#sign-in")  # no password typed: the kept one is used
         await c.sees("Signed in.")
     assert (await admin(site))["logins"] == 2
+
+
+async def test_a_wrong_password_shows_the_page_message_and_changes_nothing(
+    settings: Settings, site: RunningSandbox
+) -> None:
+    before = old_session(settings)
+    async with console(settings, trip=True) as c:
+        await c.sign_in("Not-the-Passw0rd")
+        shown = await c.sees(
+            "The sign-in did not complete (wrong password).", "Wrong email or password. Try again."
+        )
+        assert "Not-the-Passw0rd" not in shown
+        assert c.screen.query_one("#sign-in").display  # the form is back for another try
+        assert await c.breaker() == BreakerState.OPEN
+    assert (settings.home / "session.enc").read_bytes() == before
+    assert (await admin(site))["logins"] == 0
+
+
+async def test_answering_a_checkpoint_without_a_stored_session_says_so(settings: Settings) -> None:
+    async with console(settings, trip=True) as c:
+        await wait_until(c.pilot, lambda: isinstance(c.app.screen, LoginScreen))
+        await c.click("#resume")
+        await c.sees("The sign-in did not start.", "no session imported yet")
+        assert await c.breaker() == BreakerState.OPEN
+    assert not (settings.home / "session.enc").exists()
