@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from linkpilot.engine import faultpoints
 from linkpilot.sandbox import SandboxConfig, build_world
 
 from .conftest import TODAY, Operator, Site, make_operator
@@ -31,6 +32,10 @@ def withdrawals(site: Site) -> list[str]:
 def rows(home: Path, sql: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(home / "linkpilot.db") as conn:
         return conn.execute(sql).fetchall()
+
+
+def states(home: Path) -> list[str]:
+    return [state for (state,) in rows(home, "SELECT state FROM interactions ORDER BY id")]
 
 
 def invitations_operator(tmp_path: Path, site: Site, **settings: str) -> Operator:
@@ -96,3 +101,36 @@ def test_checkpoint_mid_run_stops_with_exit_4_and_the_next_run_refuses(tmp_path:
     assert code == 4
     assert refused["stopped"]["reason"] == "breaker_open"
     assert withdrawals(site_en) == stale_invitations()[:1]
+
+
+@pytest.mark.parametrize("point", faultpoints.WITHDRAW_POINTS)
+def test_sigkill_at_each_step_of_a_withdrawal_never_loses_or_repeats_one(
+    tmp_path: Path, site_en: Site, point: str
+) -> None:
+    operator = invitations_operator(tmp_path, site_en)
+    expected = stale_invitations()
+    killed = operator.run("run", "invitations", crash_at=f"{point}:2")
+    assert killed.returncode == -9, killed.stderr
+    confirmed = point != "before_withdraw_click"
+    assert withdrawals(site_en) == expected[: 2 if confirmed else 1]
+    # The row for the second one was committed `sending` before its confirm click, never `sent`.
+    assert states(operator.home) == (["sent", "sending"] if confirmed else ["sent"])
+
+    code, summary = operator.run_json("run", "invitations")
+    assert code == 0, summary
+    # Gone from the list, the cut-off one is recorded withdrawn and never tried again (the site
+    # has no second withdrawal to give); one not confirmed is still listed and withdrawn now.
+    assert [item["slug"] for item in summary["plan"]] == expected[2 if confirmed else 1 :]
+    assert withdrawals(site_en) == expected
+    assert summary["counts"]["failed"] == 0
+    assert summary["counts"]["unknown"] == 0
+    # Nothing withdrawn and unrecorded: one `sent` row per withdrawal the site saw, in its order.
+    stored = rows(
+        operator.home,
+        "SELECT c.profile_url, c.status, i.state FROM interactions i JOIN contacts c ON c.id = i.contact_id "
+        "WHERE i.kind = 'withdrawal' ORDER BY i.id",
+    )
+    assert stored == [(f"https://www.linkedin.com/in/{slug}/", "new", "sent") for slug in expected]
+    # The killed run's reservation stays spent: a kill before the click costs one unit unused.
+    used = summary["quota"]["actions"]["invitation_withdrawal"]["day_used"]
+    assert used == len(expected) + (0 if confirmed else 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from linkpilot.common.settings import load_settings
+from linkpilot.engine import faultpoints
 from linkpilot.engine.campaigns.logic.fit_score import ExperienceEntry, FitCriteria, ProfileFacts, fit_score
 from linkpilot.sandbox import SandboxConfig, build_world
 from linkpilot.sandbox.data import Person
@@ -170,3 +172,51 @@ def test_checkpoint_mid_run_stops_with_exit_4_and_the_next_run_refuses(tmp_path:
     assert refused["stopped"]["reason"] == "breaker_open"
     assert len(visits(site_en)) == 2
     assert len(searches(site_en)) == 2  # the refused run did not even search
+
+
+@pytest.mark.parametrize("point", faultpoints.VISIT_POINTS)
+def test_sigkill_at_each_step_of_a_visit_leaves_site_quota_and_storage_agreeing(
+    tmp_path: Path, site_en: Site, point: str
+) -> None:
+    operator = sourcing_operator(tmp_path, site_en, per_run=3)
+    results = search_results(KEYWORDS)
+    killed = operator.run("run", "sourcing", crash_at=f"{point}:2")
+    assert killed.returncode == -9, killed.stderr
+    # The second person's profile was opened unless the kill came before opening it.
+    opened = point != "before_visit"
+    assert visits(site_en) == results[: 2 if opened else 1]
+    # Only the first visit was committed: the second is on the site (or not) but not stored.
+    assert rows(operator.home, "SELECT profile_url FROM contacts WHERE last_visited_at IS NOT NULL") == [
+        (f"https://www.linkedin.com/in/{results[0]}/",)
+    ]
+    assert rows(operator.home, "SELECT kind, state, count(*) FROM interactions GROUP BY kind, state") == [
+        ("visit", "sent", 1)
+    ]
+
+    code, summary = operator.run_json("run", "sourcing")
+    assert code == 0, summary
+    # The cut-off person was never marked visited, so the restart visits them (again) first.
+    assert [item["slug"] for item in summary["plan"]] == results[1:4]
+    site_visits = visits(site_en)
+    assert site_visits == results[: 2 if opened else 1] + results[1:4]
+    repeated = {slug for slug, n in Counter(site_visits).items() if n > 1}
+    assert repeated == ({results[1]} if opened else set())
+    # Nothing visited and unrecorded: everyone the site saw is stored, visited once per person.
+    stored = {
+        url.split("/")[-2]
+        for (url,) in rows(
+            operator.home, "SELECT profile_url FROM contacts WHERE last_visited_at IS NOT NULL"
+        )
+    }
+    assert stored == set(site_visits)
+    assert rows(operator.home, "SELECT kind, state, count(*) FROM interactions GROUP BY kind, state") == [
+        ("visit", "sent", len(set(site_visits)))
+    ]
+    # The quota counts every opening the site saw; the killed run's reservation stays spent (the
+    # ledger cannot know it never reached the site), so a kill before opening costs one unit.
+    used = summary["quota"]["actions"]["profile_visit"]["day_used"]
+    assert used == len(site_visits) + (0 if opened else 1)
+    assert rows(
+        operator.home,
+        "SELECT state, count(*) FROM quota_events WHERE action = 'profile_visit' GROUP BY state",
+    ) == [("committed", used - 1), ("reserved", 1)]

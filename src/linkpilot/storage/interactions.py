@@ -164,11 +164,16 @@ async def abandoned_plans_to_failed(session: AsyncSession, kinds: Sequence[Inter
 
 
 async def unknown_birthdays(session: AsyncSession) -> list[tuple[Interaction, Contact]]:
+    return await unknown_of_kind(session, InteractionKind.BIRTHDAY)
+
+
+async def unknown_of_kind(session: AsyncSession, kind: InteractionKind) -> list[tuple[Interaction, Contact]]:
+    """Rows of this kind waiting to be reconciled against the site, oldest first, with their contact."""
     rows = await session.execute(
         select(Interaction, Contact)
         .join(Contact, Contact.id == Interaction.contact_id)
         .where(
-            Interaction.kind == InteractionKind.BIRTHDAY.value,
+            Interaction.kind == kind.value,
             Interaction.state == InteractionState.UNKNOWN.value,
         )
         .order_by(Interaction.id)

@@ -1,6 +1,13 @@
-"""Sent invitations: read them, and withdraw one (find by slug, Withdraw, confirm, gone)."""
+"""Sent invitations: read them, and withdraw one (find by slug, Withdraw, confirm, gone).
+
+`withdraw_invitation` calls hooks between its steps so the caller can write the withdrawal's
+state before the confirm click, as `send_message` does for a message.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from playwright.async_api import Locator
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
@@ -23,6 +30,26 @@ from linkpilot.engine.actions.outcomes import (
     WithdrawStatus,
 )
 from linkpilot.engine.pacing import Pause
+
+StepHook = Callable[[str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class WithdrawHooks:
+    """Called with the slug between the steps of withdraw_invitation.
+
+    on_before_click: right before the card's Withdraw button is clicked (nothing is taken back yet).
+    on_before_confirm: right before the dialog's confirm click, the one that takes the invitation
+        back (write `sending` here; raising aborts, and nothing is clicked).
+    on_after_confirm: right after that single click, before the card is seen to go.
+    """
+
+    on_before_click: StepHook | None = None
+    on_before_confirm: StepHook | None = None
+    on_after_confirm: StepHook | None = None
+
+
+NO_WITHDRAW_HOOKS = WithdrawHooks()
 
 
 async def invitation_cards(ctx: ActionContext) -> Locator | None:
@@ -70,7 +97,9 @@ async def read_sent_invitations(ctx: ActionContext) -> InvitationsPage:
     return InvitationsPage(navigation, tuple(found))
 
 
-async def withdraw_invitation(ctx: ActionContext, slug: str, name: str | None = None) -> WithdrawOutcome:
+async def withdraw_invitation(
+    ctx: ActionContext, slug: str, name: str | None = None, hooks: WithdrawHooks = NO_WITHDRAW_HOOKS
+) -> WithdrawOutcome:
     """Withdraw the invitation sent to /in/<slug>/; the card must be gone afterwards."""
     if current_path(ctx.page) != INVITATIONS_PATH:
         navigation = await goto(ctx, INVITATIONS_PATH)
@@ -101,6 +130,8 @@ async def withdraw_invitation(ctx: ActionContext, slug: str, name: str | None = 
     if button is None:
         return WithdrawOutcome(WithdrawStatus.NO_BUTTON, slug, navigation=navigation)
     await ctx.pacing.pause(Pause.STEP)
+    if hooks.on_before_click is not None:
+        await hooks.on_before_click(slug)
     await button.locator.click(timeout=ctx.timeouts.element_ms)
     dialog = await ctx.selectors.resolve(
         "invitation.dialog", ctx.page, pick="last", timeout_ms=ctx.timeouts.element_ms
@@ -126,7 +157,11 @@ async def withdraw_invitation(ctx: ActionContext, slug: str, name: str | None = 
             detail="the confirmation has no Withdraw button",
         )
     await ctx.pacing.pause(Pause.STEP)
+    if hooks.on_before_confirm is not None:
+        await hooks.on_before_confirm(slug)
     await confirm.locator.click(timeout=ctx.timeouts.element_ms)
+    if hooks.on_after_confirm is not None:
+        await hooks.on_after_confirm(slug)
     await ctx.selectors.flush()
     try:
         await card.wait_for(state="detached", timeout=ctx.timeouts.settle_ms)

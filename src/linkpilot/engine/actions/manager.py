@@ -6,6 +6,7 @@ from playwright.async_api import Page
 
 from linkpilot.engine.actions import birthday, invitations, messaging, profile, search
 from linkpilot.engine.actions.base import ActionContext, Timeouts
+from linkpilot.engine.actions.invitations import NO_WITHDRAW_HOOKS, WithdrawHooks
 from linkpilot.engine.actions.messaging import NO_HOOKS, MessageTarget, OpenDialog, SendHooks
 from linkpilot.engine.actions.outcomes import (
     BirthdayPage,
@@ -76,5 +77,7 @@ class ActionManager:
     async def read_sent_invitations(self) -> InvitationsPage:
         return await invitations.read_sent_invitations(self.ctx)
 
-    async def withdraw_invitation(self, slug: str, name: str | None = None) -> WithdrawOutcome:
-        return await invitations.withdraw_invitation(self.ctx, slug, name)
+    async def withdraw_invitation(
+        self, slug: str, name: str | None = None, hooks: WithdrawHooks = NO_WITHDRAW_HOOKS
+    ) -> WithdrawOutcome:
+        return await invitations.withdraw_invitation(self.ctx, slug, name, hooks)

@@ -4,6 +4,12 @@ Ages come from the card's `<time datetime>` when it has one (exact), else from i
 months ago" text read as a lower bound, so an invitation is never withdrawn early; one whose
 age cannot be read is left alone. The oldest go first when the per-run cap leaves some for
 later. Withdrawing only takes back our own request, so it is done for blacklisted people too.
+
+The withdrawal's row is written `sending` before the confirm click, so a crash after it leaves a
+row that says so. The next run turns it `unknown`, then reads the sent invitations before
+planning: a card that is gone was withdrawn (recorded `sent`, the same evidence a live
+withdrawal waits for), one still listed was not (`failed`, and it is planned again). The
+site refuses to withdraw an invitation twice; reading first means we never try.
 """
 
 from __future__ import annotations
@@ -11,7 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from linkpilot.common.urls import normalize_profile_url
+from linkpilot.engine import faultpoints
+from linkpilot.engine.actions.invitations import WithdrawHooks
 from linkpilot.engine.actions.outcomes import SentInvitation, WithdrawOutcome, WithdrawStatus
 from linkpilot.engine.campaigns.logic.invitation_age import parse_invitation_age, should_withdraw
 from linkpilot.engine.campaigns.runner import ActResult, CampaignContext
@@ -20,8 +30,13 @@ from linkpilot.engine.pacing import Pause
 from linkpilot.engine.quota.contract import Action
 from linkpilot.engine.runtime import Runtime
 from linkpilot.storage.contacts import get_contact_by_url, upsert_contact
-from linkpilot.storage.interactions import record_action
-from linkpilot.storage.models import ContactStatus, InteractionKind, InteractionState
+from linkpilot.storage.interactions import (
+    abandoned_sends_to_unknown,
+    move,
+    record_action,
+    unknown_of_kind,
+)
+from linkpilot.storage.models import Contact, ContactStatus, InteractionKind, InteractionState
 
 # Outcomes that say the page is not what we expect: the breaker counts them.
 TROUBLE = frozenset(
@@ -38,6 +53,25 @@ STORED_STATE = {
     # Confirmed, but the card stayed: whether LinkedIn took it is not known.
     WithdrawStatus.STILL_PRESENT: InteractionState.UNKNOWN,
 }
+
+
+@dataclass
+class _Flight:
+    """The storage row of the withdrawal in progress, once the confirm click is about to happen."""
+
+    interaction_id: int | None = None
+
+
+def _uninvite(contact: Contact) -> None:
+    """No longer invited: back to what we knew before the invitation."""
+    if contact.status == ContactStatus.INVITED.value:
+        contact.status = ContactStatus.VISITED.value if contact.last_visited_at else ContactStatus.NEW.value
+
+
+def _slug_of(contact: Contact) -> str | None:
+    if contact.profile_url is None:
+        return None
+    return contact.profile_url.rstrip("/").rsplit("/", 1)[-1].lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +127,36 @@ class InvitationsCampaign:
         return self.rt.clock().astimezone(self.rt.settings.zone).date()
 
     async def prepare(self, ctx: CampaignContext) -> None:
-        """A withdrawal is one step, confirmed on the page: nothing is left half-done."""
+        """Settle withdrawals a crash (or an unconfirmed click) left open by reading the list."""
+        async with self.rt.db.transaction() as session:
+            abandoned = await abandoned_sends_to_unknown(session, [InteractionKind.WITHDRAWAL])
+            pending = await unknown_of_kind(session, InteractionKind.WITHDRAWAL)
+        if abandoned:
+            self.rt.bus.log("warning", f"{abandoned} withdrawal(s) were cut off after confirming", self.name)
+        if not pending:
+            return
+        page = await ctx.actions.read_sent_invitations()
+        await ctx.check_page()
+        if not page.navigation.ok:
+            detail = page.navigation.detail or page.navigation.status.value
+            self.rt.bus.log("warning", f"cannot check unsettled withdrawals yet: {detail}", self.name)
+            return
+        listed = {invitation.slug.lower() for invitation in page.invitations}
+        async with self.rt.db.transaction() as session:
+            for interaction, loaded in pending:
+                slug = _slug_of(loaded)
+                contact = await session.get(Contact, loaded.id)  # this session's copy, to write it
+                if slug is None or contact is None:
+                    continue
+                if slug in listed:
+                    await move(
+                        session, interaction.id, InteractionState.FAILED, error="still listed after a check"
+                    )
+                    self.rt.bus.log("info", f"{contact.name}: still invited; it will be withdrawn", self.name)
+                else:
+                    await move(session, interaction.id, InteractionState.SENT, at=self.rt.clock())
+                    _uninvite(contact)
+                    self.rt.bus.log("info", f"{contact.name}: the list shows it withdrawn", self.name)
 
     async def plan(self, ctx: CampaignContext) -> tuple[list[PlanItem], list[Skip]]:
         page = await ctx.actions.read_sent_invitations()
@@ -118,11 +181,25 @@ class InvitationsCampaign:
         return items, skips
 
     async def act(self, ctx: CampaignContext, item: PlanItem) -> ActResult:
-        outcome = await ctx.actions.withdraw_invitation(item.slug, item.name or None)
+        flight = _Flight()
+        try:
+            outcome = await ctx.actions.withdraw_invitation(
+                item.slug, item.name or None, self._hooks(ctx, item, flight)
+            )
+        except BaseException:
+            if flight.interaction_id is not None:
+                async with self.rt.db.transaction() as session:
+                    await move(
+                        session,
+                        flight.interaction_id,
+                        InteractionState.UNKNOWN,
+                        error="the run stopped after confirming",
+                    )
+            raise
         if outcome.clicked_confirm:
             ctx.in_flight_spent = True
         await ctx.check_page()
-        await self._store(item, outcome, ctx.summary.run_id)
+        await self._store(item, outcome, ctx.summary.run_id, flight)
         detail = outcome.detail or outcome.status.value
         if outcome.status is WithdrawStatus.WITHDRAWN:
             return ActResult("sent", spent=True)
@@ -135,32 +212,73 @@ class InvitationsCampaign:
             "failed", spent=outcome.clicked_confirm, trouble=outcome.status in TROUBLE, detail=detail
         )
 
-    async def _store(self, item: PlanItem, outcome: WithdrawOutcome, run_id: int | None) -> None:
+    def _hooks(self, ctx: CampaignContext, item: PlanItem, flight: _Flight) -> WithdrawHooks:
+        run_id = ctx.summary.run_id
+
+        async def on_before_click(_slug: str) -> None:
+            faultpoints.reach("before_withdraw_click")
+
+        async def on_before_confirm(_slug: str) -> None:
+            # Committed before the click: after this a crash leaves `sending`, settled next run.
+            async with self.rt.db.transaction() as session:
+                contact = await self._contact(session, item, ContactStatus.INVITED)
+                row = await record_action(
+                    session,
+                    kind=InteractionKind.WITHDRAWAL,
+                    contact_id=contact.id,
+                    state=InteractionState.SENDING,
+                    run_id=run_id,
+                    at=self.rt.clock(),
+                )
+            flight.interaction_id = row.id
+            ctx.in_flight_spent = True
+
+        async def on_after_confirm(_slug: str) -> None:
+            faultpoints.reach("after_withdraw_confirm")
+
+        return WithdrawHooks(
+            on_before_click=on_before_click,
+            on_before_confirm=on_before_confirm,
+            on_after_confirm=on_after_confirm,
+        )
+
+    async def _contact(self, session: AsyncSession, item: PlanItem, status: ContactStatus) -> Contact:
+        url = normalize_profile_url(f"/in/{item.slug}/")
+        contact = await get_contact_by_url(session, url)
+        if contact is None:
+            contact, _ = await upsert_contact(
+                session, url, name=item.name or item.slug, source="invitations", status=status.value
+            )
+        return contact
+
+    async def _store(
+        self, item: PlanItem, outcome: WithdrawOutcome, run_id: int | None, flight: _Flight | None = None
+    ) -> None:
         if outcome.status is WithdrawStatus.NOT_FOUND:
             return
+        interaction_id = flight.interaction_id if flight is not None else None
         withdrawn = outcome.status is WithdrawStatus.WITHDRAWN
-        url = normalize_profile_url(f"/in/{item.slug}/")
+        error = None if withdrawn else f"{outcome.status.value}: {outcome.detail}"[:500]
         async with self.rt.db.transaction() as session:
-            contact = await get_contact_by_url(session, url)
-            if contact is None:
-                contact, _ = await upsert_contact(
-                    session,
-                    url,
-                    name=item.name or item.slug,
-                    source="invitations",
-                    status=ContactStatus.NEW.value if withdrawn else ContactStatus.INVITED.value,
-                )
-            elif withdrawn and contact.status == ContactStatus.INVITED.value:
-                # No longer invited: back to what we knew before the invitation.
-                contact.status = (
-                    ContactStatus.VISITED.value if contact.last_visited_at else ContactStatus.NEW.value
-                )
-            await record_action(
-                session,
-                kind=InteractionKind.WITHDRAWAL,
-                contact_id=contact.id,
-                state=STORED_STATE.get(outcome.status, InteractionState.FAILED),
-                run_id=run_id,
-                error=None if withdrawn else f"{outcome.status.value}: {outcome.detail}"[:500],
-                at=self.rt.clock(),
+            contact = await self._contact(
+                session, item, ContactStatus.NEW if withdrawn else ContactStatus.INVITED
             )
+            if withdrawn:
+                _uninvite(contact)
+            if interaction_id is None:
+                # Confirm was never clicked: a one-step row saying why.
+                await record_action(
+                    session,
+                    kind=InteractionKind.WITHDRAWAL,
+                    contact_id=contact.id,
+                    state=STORED_STATE.get(outcome.status, InteractionState.FAILED),
+                    run_id=run_id,
+                    error=error,
+                    at=self.rt.clock(),
+                )
+            else:
+                # Confirm was clicked: only seeing the card go makes it `sent`; anything else is unknown.
+                state = InteractionState.SENT if withdrawn else InteractionState.UNKNOWN
+                await move(session, interaction_id, state, error=error, at=self.rt.clock())
+            if withdrawn:
+                faultpoints.reach("before_withdrawal_commit")

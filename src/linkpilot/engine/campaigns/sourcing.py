@@ -4,6 +4,11 @@ Planning reads search pages only (result containers, never ads or suggestions) a
 visited in the last `revisit_after_days` and the blacklist. Each page read in a real run spends
 one unit of the monthly search budget; a dry run reads the same pages without reserving any
 (reading a search page sends nothing and the budget is the real run's to spend).
+
+A visit is recorded once its profile was read. A crash between opening the profile and that
+commit leaves the visit unrecorded but its quota unit spent (an abandoned reservation stays
+spent); the person is not marked visited, so the next run visits them again and records it.
+Opening a profile twice is harmless, and the quota counts both openings.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from linkpilot.common.errors import BadInput
 from linkpilot.common.urls import normalize_profile_url
+from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.outcomes import (
     NavStatus,
     ProfileData,
@@ -245,7 +251,10 @@ class SourcingCampaign:
     async def act(self, ctx: CampaignContext, item: PlanItem) -> ActResult:
         # Opening the profile is the action LinkedIn counts: from here on the unit is spent.
         ctx.in_flight_spent = True
+        faultpoints.reach("before_visit")
         outcome = await ctx.actions.visit_profile(item.slug, item.name or None)
+        if outcome.status is VisitStatus.VISITED:
+            faultpoints.reach("after_visit_loaded")
         await ctx.check_page()
         if outcome.status is VisitStatus.VISITED and outcome.profile is not None:
             score = await self._store_visit(item, outcome.profile, ctx.summary.run_id)
@@ -274,6 +283,7 @@ class SourcingCampaign:
                 fields["status"] = ContactStatus.VISITED.value
             contact, _ = await upsert_contact(session, url, **fields)
             await self._record(session, contact.id, run_id, None)
+            faultpoints.reach("before_visit_commit")
         return score
 
     async def _store_failure(self, item: PlanItem, outcome: VisitOutcome, run_id: int | None) -> None:
