@@ -109,3 +109,24 @@ def test_an_argument_with_a_newline_is_still_one_line(cli) -> None:
         assert result.code == 2, args
         assert result.err.count("\n") == 1, result.err
         assert result.err.startswith("linkpilot: error")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("blacklist", "list"), ("contacts", "export"), ("run", "birthday", "--dry-run")],
+    ids=["blacklist", "contacts", "run"],
+)
+def test_a_directory_at_the_database_file_is_one_line_exit_2(
+    cli, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    database = tmp_path / "home" / "linkpilot.db"
+    database.mkdir(parents=True)
+    result = cli(*args)
+    assert result.code == 2, result.err
+    assert result.err.splitlines() == [
+        f"linkpilot: error: database file {database} is a directory, not a file: "
+        "move it out of the way and try again"
+    ]
+    assert "Traceback" not in result.err
+    assert not (tmp_path / "home" / "crash.log").exists()
+    assert list(database.iterdir()) == []  # left exactly as the owner put it

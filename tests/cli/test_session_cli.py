@@ -214,3 +214,126 @@ async def test_status_check_against_the_practice_site(home: Path) -> None:
         assert site.state.record.to_json()["visits"] == []
     finally:
         await site.stop()
+
+
+def listing(folder: Path) -> dict[str, bytes | None]:
+    """Every path under `folder` with its bytes (None for a directory); {} when it is absent."""
+    if not folder.exists():
+        return {}
+    return {
+        str(path.relative_to(folder)): None if path.is_dir() else path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def one_error_line(result: Any) -> str:
+    assert result.out == ""
+    lines = result.err.splitlines()
+    assert len(lines) == 1, result.err
+    assert "Traceback" not in result.err
+    return lines[0]
+
+
+@pytest.mark.parametrize("args", [("session", "status"), ("session", "import", "--li-at", SECRET)])
+def test_a_directory_at_the_session_file_is_one_line_exit_2(
+    cli: Any, home: Path, args: tuple[str, ...]
+) -> None:
+    (home / "session.enc").mkdir(parents=True)
+    result = cli(*args)
+    assert result.code == 2
+    assert one_error_line(result) == (
+        f"linkpilot: error: session file {home / 'session.enc'} is a directory, not a file: "
+        "move it out of the way and try again"
+    )
+    assert not (home / "crash.log").exists()
+    assert_secret_kept(result.err)
+
+
+def _with_session_dir(home: Path, tmp_path: Path) -> list[str]:
+    (home / "session.enc").mkdir(parents=True)
+    return ["--li-at", SECRET]
+
+
+def _with_bad_cookies(home: Path, tmp_path: Path) -> list[str]:
+    return ["--cookies", str(write(tmp_path / "c.json", "[{"))]
+
+
+def _over_an_existing_folder(home: Path, tmp_path: Path) -> list[str]:
+    home.mkdir(parents=True)
+    (home / "notes.txt").write_text("the owner's\n")
+    (home / "session.enc").mkdir()
+    return ["--li-at", SECRET]
+
+
+@pytest.mark.parametrize(
+    "arrange",
+    [_with_session_dir, _with_bad_cookies, _over_an_existing_folder],
+    ids=["session-file-is-a-directory", "bad-cookie-file-no-folder-yet", "folder-with-other-files"],
+)
+def test_a_failed_import_leaves_the_data_folder_exactly_as_it_was(
+    cli: Any, home: Path, tmp_path: Path, arrange: Any
+) -> None:
+    args = arrange(home, tmp_path)
+    before = listing(home)
+    result = cli("session", "import", *args)
+    assert result.code == 2
+    one_error_line(result)
+    # No key without a session, no log, no folder made for nothing.
+    assert listing(home) == before
+    assert home.exists() == bool(before)
+
+
+class EndlessStdin(io.TextIOBase):
+    """A pipe that never ends (`yes | linkpilot ...`): a read without a bound would never return."""
+
+    def readable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def read(self, size: int | None = -1) -> str:
+        if size is None or size < 0:
+            raise AssertionError("stdin read without a bound")
+        return "A" * size
+
+
+@pytest.mark.parametrize(
+    ("stdin", "problem"),
+    [
+        (EndlessStdin(), "stdin: more than 16 KiB; a li_at value is at most 4096 characters"),
+        (io.StringIO(SECRET * 400), "stdin: more than 16 KiB; a li_at value is at most 4096 characters"),
+        (io.StringIO(" \t\n\r\n"), "stdin: the li_at value is empty (or only spaces)"),
+        (io.StringIO(""), "stdin: the li_at value is empty (or only spaces)"),
+        (
+            io.StringIO(f"\x1b[200~{SECRET}\x1b[201~\n"),
+            "stdin: the li_at value holds non-printable characters",
+        ),
+        (io.StringIO(f"{SECRET}\x00\n"), "stdin: the li_at value holds non-printable characters"),
+        (
+            io.TextIOWrapper(io.BytesIO(b"\xff\xfe" + SECRET.encode()), encoding="utf-8"),
+            "stdin: not UTF-8 text",
+        ),
+    ],
+    ids=["endless", "too-long", "whitespace", "empty", "bracketed-paste", "nul", "not-utf8"],
+)
+def test_li_at_from_stdin_is_bounded_and_checked(
+    cli: Any, home: Path, monkeypatch: pytest.MonkeyPatch, stdin: io.TextIOBase, problem: str
+) -> None:
+    monkeypatch.setattr(sys, "stdin", stdin)
+    result = cli("session", "import", "--li-at", "-")
+    assert result.code == 2
+    assert one_error_line(result).startswith(f"linkpilot: error: {problem}")
+    assert_secret_kept(result.err)
+    assert listing(home) == {}
+
+
+def test_the_stdin_bound_is_16_kib_of_text(cli: Any, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    limit = 16 * 1024
+    padded = f"li_at={SECRET}\r\n".ljust(limit, "\n")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(padded))
+    assert cli("session", "import", "--li-at", "-").code == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(padded + "\n"))
+    refused = cli("session", "import", "--li-at", "-")
+    assert refused.code == 2
+    assert "more than 16 KiB" in refused.err

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -182,12 +181,22 @@ def test_crash_output(home: Path, tmp_path: Path) -> None:
     run = [sys.executable, "-m", "linkpilot", "session", "import", "--li-at", SECRET]
     first = subprocess.run(run, capture_output=True, text=True, env=env, timeout=60, check=False)
     assert first.returncode == 0, first.stderr
-    # A folder where the session file should be: os.replace cannot put the new file there.
-    (home / "session.enc").unlink()
-    (home / "session.enc").mkdir()
-    crashed = subprocess.run(run, capture_output=True, text=True, env=env, timeout=60, check=False)
+    # An error nothing expects, as the new file is put in place. (This used to be a directory at
+    # session.enc, until that became a one-line refusal.) Only the standard library is broken.
+    broken = [
+        sys.executable,
+        "-c",
+        "import os, sys\n"
+        "def replace(*_args, **_kwargs):\n"
+        "    raise RuntimeError('injected fault in os.replace')\n"
+        "os.replace = replace\n"
+        "from linkpilot.console.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n",
+        *run[3:],
+    ]
+    crashed = subprocess.run(broken, capture_output=True, text=True, env=env, timeout=60, check=False)
     assert crashed.returncode == 1
-    assert crashed.stderr.startswith("linkpilot: internal error: IsADirectoryError; details in ")
+    assert crashed.stderr.startswith("linkpilot: internal error: RuntimeError; details in ")
     assert len(crashed.stderr.splitlines()) == 1
     log = (home / "crash.log").read_text()
     assert "Traceback (most recent call last)" in log
@@ -195,4 +204,5 @@ def test_crash_output(home: Path, tmp_path: Path) -> None:
     assert_kept(
         KEY, first.stdout, first.stderr, crashed.stdout, crashed.stderr, log, everything_written(home)
     )
-    shutil.rmtree(home / "session.enc")
+    # The failed save left the first session in place, and no temporary file beside it.
+    assert sorted(p.name for p in home.glob(".session-*")) == []

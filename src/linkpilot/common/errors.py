@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from pathlib import Path
 
 
 class ExitCode(IntEnum):
@@ -39,3 +40,20 @@ class ConfigError(BadInput):
 
 class StorageError(LinkPilotError):
     """The database cannot be opened, migrated or written."""
+
+
+class NotAFile(BadInput):
+    """A path LinkPilot keeps a file at (the session, the database) is a directory.
+
+    Bad input rather than a storage failure: the data folder was arranged by hand, and only its
+    owner can say what the directory is; LinkPilot never removes it.
+    """
+
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(f"{what} {path} is a directory, not a file: move it out of the way and try again")
+
+
+def require_file_or_nothing(path: Path, what: str) -> None:
+    """Raise NotAFile when `path` is a directory; a missing path is fine (it will be created)."""
+    if path.is_dir():
+        raise NotAFile(path, what)

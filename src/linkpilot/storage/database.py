@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from linkpilot.common.errors import ConfigError, StorageError
+from linkpilot.common.errors import ConfigError, StorageError, require_file_or_nothing
 
 BUSY_TIMEOUT_MS = 5000
 # PostgreSQL's lock_not_available (a lock_timeout ran out) and deadlock_detected.
@@ -65,6 +65,12 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def check_sqlite_path(path: Path) -> None:
+    """A directory where the database file belongs is the operator's to move, said in one line
+    (SQLite would only say "unable to open database file", and reading it IsADirectoryError)."""
+    require_file_or_nothing(path, "database file")
+
+
 def _with_driver(url: str, drivers: dict[str, str]) -> str:
     parsed = parse_url(url)
     return parsed.set(drivername=drivers[parsed.get_backend_name()]).render_as_string(hide_password=False)
@@ -92,6 +98,7 @@ def create_engine_for(url: str) -> AsyncEngine:
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        check_sqlite_path(path)
     sqlite = is_sqlite(url)
     engine = create_async_engine(async_url(url), pool_pre_ping=not sqlite, connect_args=connect_args(url))
     if sqlite:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from linkpilot.common.errors import StorageError
 from linkpilot.storage.database import (
     _sqlite_pragmas,
+    check_sqlite_path,
     connect_args,
     describe_db_error,
     is_sqlite,
@@ -47,6 +48,7 @@ def _sync_engine(url: str) -> Engine:
 
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not a SQLite database before Alembic touches it."""
+    check_sqlite_path(path)
     if not path.exists() or path.stat().st_size == 0:
         return
     with path.open("rb") as handle:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
-from linkpilot.common.errors import ConfigError, ExitCode
+from linkpilot.common.errors import ConfigError, ExitCode, StorageError
 from linkpilot.common.settings import Settings, load_settings
 from linkpilot.engine.session import NoSession, SessionKeyError, SessionStore, StoredSession
 from linkpilot.engine.session.cookies import Cookie
@@ -124,11 +124,27 @@ def test_a_failed_write_leaves_the_old_session(tmp_path: Path, monkeypatch: pyte
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(StorageError, match=r"cannot write the session file .*: No space left on device"):
         store.save(sample(source="cookies"))
     monkeypatch.undo()
     assert store.path.read_bytes() == before
     assert sorted(p.name for p in store.path.parent.iterdir()) == ["secret.key", "session.enc"]
+
+
+def test_a_failed_first_save_takes_back_the_key_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SessionStore(settings(tmp_path / "home"))
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(StorageError):
+        store.save(sample())
+    monkeypatch.undo()
+    # A key without the session it was made for would only confuse the next import.
+    assert list(store.path.parent.iterdir()) == []
 
 
 def test_status_meanings(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -10,12 +11,14 @@ import click
 
 from linkpilot.common.clock import utc_now
 from linkpilot.common.errors import BadInput, ExitCode
+from linkpilot.common.settings import Settings
 from linkpilot.console.commands.common import echo_json, prepare_home, run_async, settings_from_env
 from linkpilot.engine.browser.origin import Origin
 from linkpilot.engine.session.check import check_session
 from linkpilot.engine.session.cookies import Cookie
 from linkpilot.engine.session.crypto import key_path
 from linkpilot.engine.session.formats import (
+    LI_AT_MAX,
     check_li_at,
     li_at_cookie,
     parse_cookie_export,
@@ -23,6 +26,12 @@ from linkpilot.engine.session.formats import (
     read_text,
 )
 from linkpilot.engine.session.store import SessionStatus, SessionStore, StoredSession
+
+# What `--li-at -` reads from a pipe at most. Browsers keep a cookie of at most 4096 bytes
+# (RFC 6265's floor, Chrome's ceiling), so LI_AT_MAX is already the largest real value; four
+# times that leaves room for a pasted `li_at=` prefix, quotes and CRLFs while keeping a wrong
+# file piped in by mistake (a HAR, a whole cookie export) from being read into memory.
+STDIN_MAX_CHARS = 16 * 1024
 
 
 @click.group()
@@ -67,11 +76,10 @@ def import_session(
         assert cookies_file is not None
         source = "cookies"
         cookies = parse_cookie_export(cookies_file, origin)
-    prepare_home(settings)
     generated = settings.secret_key is None and not key_path(settings).exists()
-    store = SessionStore(settings)
     stored = StoredSession(cookies=tuple(cookies), source=source, imported_at=utc_now())
-    store.save(stored)
+    _save_or_leave_as_found(settings, stored)
+    prepare_home(settings)
     status = stored.status()
     click.echo(
         f"session imported ({source}, {len(cookies)} cookie(s)); li_at expires {_when(status.expires_at)}; "
@@ -85,13 +93,37 @@ def import_session(
         )
 
 
+def _save_or_leave_as_found(settings: Settings, stored: StoredSession) -> None:
+    """Save the session; on failure the data folder is as it was (the store takes back a key it
+    made, this takes back a data folder it made), so a failed import never half-sets LinkPilot up."""
+    home = settings.home
+    existed = home.exists()
+    try:
+        SessionStore(settings).save(stored)
+    except BaseException:
+        if not existed:
+            with contextlib.suppress(OSError):
+                home.rmdir()  # only if empty: never anything someone else put there
+        raise
+
+
 def _li_at_value(option: str) -> str:
     if option != "-":
         return option
     if sys.stdin.isatty():
         value: str = click.prompt("li_at", hide_input=True, prompt_suffix=": ")
         return value
-    return check_li_at(sys.stdin.read(), "stdin")
+    try:
+        # Bounded: `cat big.json | linkpilot session import --li-at -` must not read it all.
+        text = sys.stdin.read(STDIN_MAX_CHARS + 1)
+    except UnicodeDecodeError:
+        raise BadInput("stdin: not UTF-8 text; pipe only the li_at cookie's value") from None
+    if len(text) > STDIN_MAX_CHARS:
+        raise BadInput(
+            f"stdin: more than {STDIN_MAX_CHARS // 1024} KiB; a li_at value is at most {LI_AT_MAX} "
+            "characters: pipe only the cookie's value"
+        )
+    return check_li_at(text, "stdin")
 
 
 @session.command("status")

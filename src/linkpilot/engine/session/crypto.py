@@ -48,7 +48,7 @@ def load_key(settings: Settings, *, create: bool) -> bytes | None:
     except FileNotFoundError:
         if not create:
             return None
-        return _generate(path)
+        return create_key(path)[0]
     except OSError as exc:
         raise ConfigError(f"cannot read the key file {path}: {exc.strerror}") from None
     if not _valid(raw):
@@ -56,16 +56,22 @@ def load_key(settings: Settings, *, create: bool) -> bytes | None:
     return raw
 
 
-def _generate(path: Path) -> bytes:
+def create_key(path: Path) -> tuple[bytes, bool]:
+    """A new key written to `path`, and True; or, when another process made one in the
+    meantime, theirs and False (then it is theirs to keep, whatever happens to ours)."""
     key = Fernet.generate_key()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        # Another process made one in the meantime: theirs is the key.
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key + b"\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    return key
+        return path.read_bytes().strip(), False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        # A half-written key would refuse every later start: none at all is better.
+        path.unlink(missing_ok=True)
+        raise
+    return key, True

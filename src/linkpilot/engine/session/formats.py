@@ -40,7 +40,10 @@ def check_li_at(value: str, where: str) -> str:
     text = value.strip().strip('"').strip("'")
     text = text.removeprefix("li_at=")
     if not text:
-        raise BadInput(f"{where}: the li_at value is empty")
+        raise BadInput(f"{where}: the li_at value is empty (or only spaces)")
+    if not text.isprintable():
+        # A terminal escape or a NUL from a bad paste: say so rather than blame quotes or commas.
+        raise BadInput(f"{where}: the li_at value holds non-printable characters: copy only the Value column")
     if len(text) < LI_AT_MIN or len(text) > LI_AT_MAX:
         raise BadInput(
             f"{where}: the li_at value has {len(text)} characters; a LinkedIn session cookie has "

@@ -15,10 +15,10 @@ from typing import Any, Literal
 from cryptography.fernet import Fernet, InvalidToken
 
 from linkpilot.common.clock import utc_now
-from linkpilot.common.errors import ExitCode, LinkPilotError, StorageError
+from linkpilot.common.errors import ExitCode, LinkPilotError, NotAFile, StorageError, require_file_or_nothing
 from linkpilot.common.settings import Settings
 from linkpilot.engine.session.cookies import LI_AT, Cookie
-from linkpilot.engine.session.crypto import load_key
+from linkpilot.engine.session.crypto import create_key, key_path, load_key
 
 SESSION_FILE = "session.enc"
 FORMAT_VERSION = 1
@@ -146,6 +146,8 @@ class SessionStore:
             token = self.path.read_bytes()
         except FileNotFoundError:
             raise NoSession("no session imported yet: run `linkpilot session import`") from None
+        except IsADirectoryError:
+            raise NotAFile(self.path, "session file") from None
         except OSError as exc:
             raise StorageError(f"cannot read the session file {self.path}: {exc.strerror}") from None
         key = load_key(self.settings, create=False)
@@ -163,10 +165,27 @@ class SessionStore:
             raise NoSession(f"the session file {self.path} is damaged: import the session again") from None
 
     def save(self, session: StoredSession) -> None:
-        """Encrypt and write atomically: a reader sees the old file or the new one, never half."""
-        key = load_key(self.settings, create=True)
-        assert key is not None
-        token = Fernet(key).encrypt(json.dumps(session.to_json()).encode())
+        """Encrypt and write atomically: a reader sees the old file or the new one, never half.
+
+        A key this save has to make is written first (a session nobody can decrypt is worse than
+        a spare key) and removed again if the session cannot be written, so a failed first import
+        leaves the data folder as it found it.
+        """
+        require_file_or_nothing(self.path, "session file")
+        key = load_key(self.settings, create=False)
+        made_key = False
+        try:
+            if key is None:
+                key, made_key = create_key(key_path(self.settings))
+            self._write(Fernet(key).encrypt(json.dumps(session.to_json()).encode()))
+        except BaseException as exc:
+            if made_key:
+                key_path(self.settings).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise StorageError(f"cannot write the session file {self.path}: {exc.strerror}") from None
+            raise
+
+    def _write(self, token: bytes) -> None:
         directory = self.path.parent
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, temp = tempfile.mkstemp(prefix=".session-", suffix=".tmp", dir=directory)
