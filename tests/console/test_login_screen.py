@@ -218,8 +218,11 @@ async def test_done_on_my_phone_looks_at_once(settings: Settings, site: RunningS
     await admin(site, {"challenge": "app"})
     async with console(settings, timeouts=slow) as c:
         await c.sign_in()
-        shown = await c.sees("Approve the sign-in in the LinkedIn app", "Check your LinkedIn app")
+        shown = await c.sees("Approve the sign-in in the LinkedIn app (waiting, ", "Check your LinkedIn app")
         assert "Done on my phone" in shown
+        # The seconds left go down between two polls, 300 s apart.
+        first = int(shown.split("(waiting, ")[1].split(" s left")[0])
+        await wait_until(c.pilot, lambda: f"(waiting, {first - 2} s left)" in c.text(), 10)
         await wait_until(c.pilot, c.picture_drawn)
         await admin(site, {"action": "approve"})
         await c.click("#approved")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -18,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, Static, Switch
 from textual.worker import Worker
 
@@ -83,6 +85,8 @@ class LoginScreen(Screen[None]):
         self._stop = asyncio.Event()  # ends an approval wait
         self._after_wait: Approval | None = None  # what to do once it ended
         self._to_save: tuple[str, str] | None = None  # kept only until the sign-in ends
+        self._countdown: Timer | None = None  # the approval wait's seconds left, once a second
+        self._approval_ends = 0.0
 
     @property
     def console(self) -> ConsoleApp:
@@ -173,14 +177,21 @@ class LoginScreen(Screen[None]):
             pin.focus()
         elif isinstance(step, WaitingForApproval):
             self._say(
-                f"Approve the sign-in in the LinkedIn app (waiting up to {step.seconds_left:.0f} s).",
+                self._approval_status(step.seconds_left),
                 step.prompt,
                 "",
                 "No form: tap Yes on your phone, then press Done on my phone.",
             )
             self._pane("approval", another_way=step.can_try_another_way)
             self.query_one("#approved").focus()
-            await self._wait(step)
+            # The flow owns the deadline; this only shows it going down between polls.
+            self._approval_ends = time.monotonic() + step.seconds_left
+            if self._countdown is None:
+                self._countdown = self.set_interval(1.0, self._tick)
+            try:
+                await self._wait(step)
+            finally:
+                self._stop_countdown()
         elif isinstance(step, ChooseMethod):
             self._say("LinkedIn offers these ways to confirm it is you:", step.prompt, "", "Form: a choice")
             choices = self.query_one("#choices", Vertical)
@@ -260,6 +271,20 @@ class LoginScreen(Screen[None]):
             self._say("Signed in.", text)
             self._pane(None)
             self.query_one("#back").focus()
+
+    @staticmethod
+    def _approval_status(seconds_left: float) -> str:
+        return f"Approve the sign-in in the LinkedIn app (waiting, {max(0, round(seconds_left))} s left)."
+
+    def _tick(self) -> None:
+        if isinstance(self.step, WaitingForApproval):
+            left = self._approval_ends - time.monotonic()
+            self.query_one("#login-status", Static).update(Text(self._approval_status(left)))
+
+    def _stop_countdown(self) -> None:
+        timer, self._countdown = self._countdown, None
+        if timer is not None:
+            timer.stop()
 
     async def _wait(self, step: WaitingForApproval) -> None:
         flow = self.flow
