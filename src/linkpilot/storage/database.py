@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from linkpilot.common.errors import ConfigError, StorageError, require_file_or_nothing
 
 BUSY_TIMEOUT_MS = 5000
+MMAP_BYTES = 256 * 2**20
 # PostgreSQL's lock_not_available (a lock_timeout ran out) and deadlock_detected.
 PG_LOCK_STATES = frozenset({"55P03", "40P01"})
 
@@ -29,6 +30,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # Reads straight from the OS page cache, shared by every connection, instead of each
+        # connection's 2 MB page cache: a search scans the contacts table (about 35 MB at
+        # 100,000 contacts) and its count reads every row again. Reads only; writes are as before.
+        cursor.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     finally:
         cursor.close()
 
