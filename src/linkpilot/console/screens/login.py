@@ -304,18 +304,27 @@ class LoginScreen(Screen[None]):
         async def guarded() -> None:
             try:
                 await job()
-            except LinkPilotError as exc:
+            except Exception as exc:
                 # No session to resume, a key that does not decrypt...: said here, nothing changed.
-                self._say("The sign-in did not start.", "", exc.message)
+                expected = isinstance(exc, LinkPilotError)
+                detail = exc.message if isinstance(exc, LinkPilotError) else f"{type(exc).__name__}: {exc}"
+                self._say("The sign-in did not start." if expected else "The sign-in stopped.", "", detail)
                 await self._end()
+                if not expected:
+                    raise  # and the app reports it in its log, as any worker failure
 
         self._pane(None, busy=True)
         run_guarded(self, guarded, name=name, group="login", exclusive=True)
 
     def _start(self, begin: Callable[[LoginSession], Awaitable[Step]], status: str) -> None:
+        if self.busy:
+            return
+
         async def job() -> None:
             self._say(status)
             self.query_one(PagePicture).show_png(None, "opening the page…")
+            if self.flow is not None:  # an earlier sign-in left open: one browser at a time
+                await self.flow.close()
             flow = self.console.facade.open_login()
             self.flow = flow
             await self._show(await begin(flow))
