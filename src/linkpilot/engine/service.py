@@ -19,6 +19,7 @@ from linkpilot.engine.campaigns.summary import RunSummary
 from linkpilot.engine.events import BreakerChanged, CampaignFinished, Event, EventBus, QuotaChanged
 from linkpilot.engine.health.metrics import Metrics
 from linkpilot.engine.health.server import CheckResult, HealthSidecar
+from linkpilot.engine.heap import freeze_startup_objects
 from linkpilot.engine.runtime import Runtime, open_runtime
 from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.session.store import NoSession, SessionStore
@@ -120,6 +121,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None
         port = await sidecar.start(settings.health_host, settings.health_port)
         log.info("health sidecar on %s:%s", settings.health_host, port)
         await rt.publish_quota()
+        log.info("start-up objects frozen: %d", freeze_startup_objects())
 
         async def start(name: str, dry_run: bool) -> RunSummary:
             return await run_campaign(rt, create_campaign(name, rt), dry_run=dry_run)

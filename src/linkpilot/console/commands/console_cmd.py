@@ -20,6 +20,7 @@ from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.run import require_terminal, run_console
 from linkpilot.engine.events import EventBus
 from linkpilot.engine.health.server import HealthSidecar
+from linkpilot.engine.heap import freeze_startup_objects
 from linkpilot.engine.runtime import open_runtime
 from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.service import metrics_from_events, readiness_checks
@@ -63,6 +64,7 @@ async def console() -> None:
         )
         facade = LiveFacade(rt, scheduler)
         await facade.refresh()
+        freeze_startup_objects()
         schedule = asyncio.create_task(scheduler.run())
         try:
             await run_console(settings, facade, db=rt.db, keymap=settings.console.keymap)

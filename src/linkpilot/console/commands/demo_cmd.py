@@ -17,6 +17,7 @@ from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.run import require_terminal, run_console
 from linkpilot.engine.campaigns.registry import create_campaign
 from linkpilot.engine.campaigns.runner import run_campaign
+from linkpilot.engine.heap import freeze_startup_objects
 from linkpilot.engine.runtime import open_runtime
 from linkpilot.sandbox import start_sandbox
 from linkpilot.storage.stats import contact_summary
@@ -63,6 +64,7 @@ async def demo(home: Path | None, check: bool) -> None:
                 return
             facade = LiveFacade(rt)
             await facade.refresh()
+            freeze_startup_objects()
             try:
                 await run_console(settings, facade, db=rt.db)
             finally:
