@@ -46,6 +46,7 @@ from linkpilot.console.demo import demo_settings, prepare_folder, sandbox_config
 from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.screens.dialogs import ConfirmCampaignScreen
 from linkpilot.engine.events import CampaignFinished, Event
+from linkpilot.engine.heap import freeze_startup_objects
 from linkpilot.engine.runtime import open_runtime
 from linkpilot.sandbox import start_sandbox
 from loop_lag import AttributedLag, Lateness, ms
@@ -120,6 +121,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> bool:
             seeded = await seed_contacts(rt.db, site.state.world)
             facade = LiveFacade(rt)
             await facade.refresh()
+            freeze_startup_objects()  # as `linkpilot console` and `demo` do before the app starts
             finished: list[CampaignFinished] = []
 
             def on_event(event: Event) -> None:

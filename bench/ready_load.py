@@ -217,6 +217,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> bool:
     from linkpilot.engine.campaigns.runner import run_campaign
     from linkpilot.engine.events import CampaignFinished, CampaignStarted, Event, EventBus
     from linkpilot.engine.health.server import HealthSidecar
+    from linkpilot.engine.heap import freeze_startup_objects
     from linkpilot.engine.runtime import open_runtime
     from linkpilot.engine.service import metrics_from_events, readiness_checks
     from linkpilot.sandbox import start_sandbox
@@ -273,6 +274,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> bool:
             await seed_contacts(rt.db, site.state.world)
             readiness_checks(rt, sidecar)
             port = await sidecar.start("127.0.0.1", 0)
+            freeze_startup_objects()  # as `serve` and the console do once they are up
             try:
                 proc = await asyncio.create_subprocess_exec(
                     sys.executable, __file__, "--client", "--port", str(port), "--timeout", str(args.timeout),
