@@ -38,6 +38,7 @@ from linkpilot.common.settings import load_settings
 from linkpilot.engine.actions import ActionManager, Entry, MessageTarget, SendStatus
 from linkpilot.engine.browser import BrowserSession
 from linkpilot.engine.browser.processes import browser_pid, pss_kib
+from linkpilot.engine.campaigns.runner import RECYCLE_PAGE_EVERY
 from linkpilot.engine.selectors import SelectorEngine, SelectorScores
 from linkpilot.engine.session.cookies import Cookie
 from linkpilot.sandbox import Person, SandboxConfig, start_sandbox
@@ -109,8 +110,15 @@ async def measure(args: argparse.Namespace) -> bool:
                 actions = ActionManager(page, SelectorEngine(SelectorScores()), site.url)
                 ours: list[float] = []
                 raw: list[float] = []
+                peaks: list[float] = []
                 total = args.messages + WARMUP
                 for i in range(total):
+                    # As the campaign runner does: a fresh page every RECYCLE_PAGE_EVERY sends
+                    # (two per round here), the renderer's growth given back each time.
+                    if i and (2 * i) % RECYCLE_PAGE_EVERY == 0:
+                        peaks.append(pss_kib(process_tree(root)) / 1024)
+                        page = await browser.fresh_page()
+                        actions.ctx.page = page
                     person = friends[i % len(friends)]
                     # Alternate which goes first so drift in the box's load hits both alike.
                     order = ("ours", "raw") if i % 2 == 0 else ("raw", "ours")
@@ -135,7 +143,7 @@ async def measure(args: argparse.Namespace) -> bool:
                 await page.goto(f"{site.url}/feed/", wait_until="load")
                 pages = [p for p in browser.context.pages if not p.is_closed()]
                 pids = process_tree(root)
-                pss_mb = pss_kib(pids) / 1024
+                pss_mb = max([pss_kib(pids) / 1024, *peaks])
                 if args.verbose:
                     for pid in pids:
                         found = TYPE_ARG.search(
@@ -143,9 +151,8 @@ async def measure(args: argparse.Namespace) -> bool:
                         )  # alive: just listed
                         kind = found.group(1).decode() if found else "browser"
                         print(f"  pid {pid} {kind:<16} {pss_kib([pid]) / 1024:6.0f} MB")
-                # What a long run could do to stay small: replace the page with a fresh one.
-                await page.close()
-                fresh = await browser.page()
+                # And once more at the end: what a fresh page costs after all of it.
+                fresh = await browser.fresh_page()
                 await fresh.goto(f"{site.url}/feed/", wait_until="load")
                 recycled_mb = pss_kib(process_tree(root)) / 1024
         finally:
@@ -168,14 +175,15 @@ async def measure(args: argparse.Namespace) -> bool:
     print(f"ratio (ours / baseline, medians): {ratio:.2f}x; median of per-round ratios: {pair_ratio:.2f}x")
     print(
         f"browser memory: {len(pids)} Chromium processes, {len(pages)} page open,"
-        f" PSS {start_pss_mb:.0f} MB before the run, {pss_mb:.0f} MB after it,"
+        f" PSS {start_pss_mb:.0f} MB before the run, {pss_mb:.0f} MB at most during it"
+        f" (sampled before each of the {len(peaks)} page recycles, every {RECYCLE_PAGE_EVERY} sends, and at the end),"
         f" {recycled_mb:.0f} MB once the page is replaced by a fresh one"
     )
     ok_ratio = ratio <= TARGET_RATIO
     ok_pss = pss_mb <= TARGET_PSS_MB
     print(f"{'PASS' if ok_ratio else 'FAIL'}: engine overhead at most {TARGET_RATIO}x ({ratio:.2f}x)")
     print(
-        f"{'PASS' if ok_pss else 'FAIL'}: browser PSS after the run at most {TARGET_PSS_MB:.0f} MB ({pss_mb:.0f} MB)"
+        f"{'PASS' if ok_pss else 'FAIL'}: browser PSS during the run at most {TARGET_PSS_MB:.0f} MB ({pss_mb:.0f} MB)"
     )
     return ok_ratio and ok_pss
 
