@@ -111,16 +111,22 @@ def test_sigkill_at_each_step_of_a_withdrawal_never_loses_or_repeats_one(
     expected = stale_invitations()
     killed = operator.run("run", "invitations", crash_at=f"{point}:2")
     assert killed.returncode == -9, killed.stderr
-    confirmed = point != "before_withdraw_click"
-    assert withdrawals(site_en) == expected[: 2 if confirmed else 1]
+    clicked = point != "before_withdraw_click"
+    landed = withdrawals(site_en)
+    if point == "after_withdraw_confirm":
+        # Killed right after the click, Chromium dies with the process: the site may or may
+        # not have had the request. Both happen; each must end the same way below.
+        assert landed in (expected[:1], expected[:2]), landed
+    else:
+        assert landed == expected[: 2 if clicked else 1]
     # The row for the second one was committed `sending` before its confirm click, never `sent`.
-    assert states(operator.home) == (["sent", "sending"] if confirmed else ["sent"])
+    assert states(operator.home) == (["sent", "sending"] if clicked else ["sent"])
 
     code, summary = operator.run_json("run", "invitations")
     assert code == 0, summary
     # Gone from the list, the cut-off one is recorded withdrawn and never tried again (the site
-    # has no second withdrawal to give); one not confirmed is still listed and withdrawn now.
-    assert [item["slug"] for item in summary["plan"]] == expected[2 if confirmed else 1 :]
+    # has no second withdrawal to give); one still listed is withdrawn now.
+    assert [item["slug"] for item in summary["plan"]] == expected[len(landed) :]
     assert withdrawals(site_en) == expected
     assert summary["counts"]["failed"] == 0
     assert summary["counts"]["unknown"] == 0
@@ -128,9 +134,14 @@ def test_sigkill_at_each_step_of_a_withdrawal_never_loses_or_repeats_one(
     stored = rows(
         operator.home,
         "SELECT c.profile_url, c.status, i.state FROM interactions i JOIN contacts c ON c.id = i.contact_id "
-        "WHERE i.kind = 'withdrawal' ORDER BY i.id",
+        "WHERE i.kind = 'withdrawal' AND i.state != 'failed' ORDER BY i.id",
     )
     assert stored == [(f"https://www.linkedin.com/in/{slug}/", "new", "sent") for slug in expected]
-    # The killed run's reservation stays spent: a kill before the click costs one unit unused.
+    # A `sending` row whose card was still listed was settled `failed`, and only that one.
+    failed = rows(
+        operator.home, "SELECT count(*) FROM interactions WHERE kind = 'withdrawal' AND state = 'failed'"
+    )
+    assert failed == [(1 if clicked and len(landed) == 1 else 0,)]
+    # The killed run's reservation stays spent: a kill before the withdrawal landed costs one unit.
     used = summary["quota"]["actions"]["invitation_withdrawal"]["day_used"]
-    assert used == len(expected) + (0 if confirmed else 1)
+    assert used == len(expected) + (0 if len(landed) == 2 else 1)
