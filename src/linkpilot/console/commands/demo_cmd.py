@@ -34,7 +34,7 @@ DEMO_HOME = Path("~/.local/share/linkpilot-demo")
 @click.option(
     "--check",
     is_flag=True,
-    help="No console: set the demo up, print what the birthday campaign would do, and exit.",
+    help="No console: set the demo up, print what the birthday campaign would do (fast pacing), and exit.",
 )
 @run_async
 async def demo(home: Path | None, check: bool) -> None:
@@ -48,6 +48,9 @@ async def demo(home: Path | None, check: bool) -> None:
     site = await start_sandbox(sandbox_config(utc_now().astimezone(zone).date()))
     try:
         settings = demo_settings(folder, site.url)
+        if check:
+            # Visible pacing is for someone watching the console; --check has no one to show it to.
+            settings = settings.model_copy(update={"pacing": "fast"})
         store_session(settings, site.state.config.li_at)
         async with open_runtime(settings) as rt:
             seeded = await seed_contacts(rt.db, site.state.world)
