@@ -79,6 +79,21 @@ def test_a_file_that_is_not_a_database_is_refused(cli, home: Path) -> None:
     assert (home / "linkpilot.db").read_text().startswith("hello")
 
 
+def test_a_file_in_place_of_the_data_folder_is_a_bad_setting(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    for home in (blocker, blocker / "linkpilot"):
+        monkeypatch.setenv("LINKPILOT_HOME", str(home))
+        result = cli("contacts", "list")
+        assert (result.code, result.err) == (
+            2,
+            f"linkpilot: error: home: {home} cannot be a data folder: it or a folder above it is a file\n",
+        )
+    assert blocker.read_text() == "x"
+
+
 def test_usage_errors_are_one_line_exit_2(cli) -> None:
     for args in (("nope",), ("db", "backup"), ("config", "show", "--bogus")):
         result = cli(*args)

@@ -12,7 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from linkpilot.common.errors import StorageError
+from linkpilot.common.errors import BadInput, StorageError
 from linkpilot.common.settings import Settings, load_settings
 from linkpilot.storage.database import Database
 from linkpilot.storage.migrate import ensure_schema
@@ -29,6 +29,11 @@ def prepare_home(settings: Settings) -> Path:
     home = settings.home
     try:
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (FileExistsError, NotADirectoryError):
+        # A file where the folder (or one of its parents) should be: the setting is wrong.
+        raise BadInput(f"home: {home} cannot be a data folder: it or a folder above it is a file") from None
+    except PermissionError:
+        raise BadInput(f"home: cannot create data folder {home}: permission denied") from None
     except OSError as exc:
         raise StorageError(f"cannot create data folder {home}: {exc.strerror}") from None
     configure_logging(home)
