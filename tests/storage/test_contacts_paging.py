@@ -216,9 +216,10 @@ async def check_postgresql_plans(db: Database, sent: list[tuple[str, Any]]) -> N
             seeks.update(
                 (index, line.replace("(name_key)::text", "name_key")) for line in plan if "Cond" in line
             )
+    # The range arms, on the sort indexes. The equal-key arms (`name_key = ? AND id > ?`,
+    # `fit_score = ? AND id < ?`) are ordered by id alone, so the primary key serves them as
+    # well: which one the planner takes moves with its statistics (a CI run under heavier
+    # contention saw the fit_score arm on another index), and either is an index read with no
+    # Sort, which the loop above asserts for every statement.
     assert any(i == "ix_contacts_name_key_id" and "name_key >" in c for i, c in seeks), seeks
-    assert any(i == "ix_contacts_name_key_id" and "name_key =" in c and "id >" in c for i, c in seeks), seeks
     assert any(i == "ix_contacts_fit_score_id" and "fit_score <" in c for i, c in seeks), seeks
-    assert any(i == "ix_contacts_fit_score_id" and "fit_score =" in c and "id <" in c for i, c in seeks), (
-        seeks
-    )
