@@ -33,6 +33,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from linkpilot.console.standby import StandbyFacade
 from sqlalchemy import select
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
@@ -43,10 +44,9 @@ from contacts_paging import build
 from linkpilot.common.settings import load_settings
 from linkpilot.common.text import search_words
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.screens.contacts import ContactsScreen
-from linkpilot.console.standby import StandbyFacade
 from linkpilot.console.widgets.page_table import PageTable
+from linkpilot.storage.contact_book import ContactBook
 from linkpilot.storage.database import Database
 from linkpilot.storage.models import Contact
 
@@ -116,7 +116,7 @@ async def ours(path: Path) -> tuple[float, list[float], dict[str, list[str]]]:
     settings = load_settings(home=path.parent, database_url=url)
     db = Database(url)
     facade = await StandbyFacade.open(settings, db)
-    app = ConsoleApp(facade, ContactsSource(db, owns_db=False), page_size=PAGE, search_debounce=0.0)
+    app = ConsoleApp(facade, ContactBook(db, owns_db=False), page_size=PAGE, search_debounce=0.0)
     searches: list[float] = []
     firsts: dict[str, list[str]] = {}
     start, cpu = time.perf_counter(), time.process_time()

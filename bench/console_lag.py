@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from linkpilot.console.live_facade import LiveFacade
 from textual.pilot import Pilot
 from textual.widgets import Button
 
@@ -41,14 +42,13 @@ from linkpilot.cli.common import configure_logging
 from linkpilot.common.clock import utc_now
 from linkpilot.common.settings import ActionLimits
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.demo import demo_settings, prepare_folder, sandbox_config, seed_contacts, store_session
-from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.screens.dialogs import ConfirmCampaignScreen
 from linkpilot.engine.events import CampaignFinished, Event
 from linkpilot.engine.heap import freeze_startup_objects
 from linkpilot.engine.runtime import open_runtime
 from linkpilot.sandbox import start_sandbox
+from linkpilot.storage.contact_book import ContactBook
 from loop_lag import AttributedLag, Lateness, ms
 
 SIZE = (120, 40)
@@ -129,7 +129,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> bool:
                     finished.append(event)
 
             rt.bus.subscribe(on_event)
-            app = ConsoleApp(facade, ContactsSource(rt.db, owns_db=False), settings=settings)
+            app = ConsoleApp(facade, ContactBook(rt.db, owns_db=False), settings=settings)
             try:
                 async with app.run_test(size=SIZE) as pilot:
                     # The dashboard's own start (today's plan) is not what is measured.

@@ -23,16 +23,16 @@ from textual.widgets import Input
 
 from linkpilot.common.settings import Settings
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.contacts_source import ContactsSource
-from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.screens.login import LoginScreen
 from linkpilot.console.widgets.page_picture import PagePicture
 from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.login import LoginTimeouts
 from linkpilot.engine.login.keyring import keyring_path, load_saved_login
 from linkpilot.engine.runtime import Runtime, open_runtime
+from linkpilot.engine.service import EngineService
 from linkpilot.engine.session.store import SessionStore, StoredSession
 from linkpilot.sandbox import RunningSandbox, SandboxConfig, start_sandbox
+from linkpilot.storage.contact_book import ContactBook
 from tests.console.helpers import screen_text, wait_until
 from tests.engine.conftest import engine_settings, sandbox_cookie
 from tests.engine.login.site_admin import admin, expected_pin
@@ -134,15 +134,16 @@ async def console(
     async with open_runtime(settings) as rt:
         if trip:
             await rt.breaker.trip_hard("checkpoint")
-        facade = LiveFacade(rt, login_timeouts=timeouts)
-        await facade.refresh()
-        app = ConsoleApp(facade, ContactsSource(rt.db, owns_db=False), settings=settings)
+        service = EngineService(rt, scheduled=False, login_timeouts=timeouts)
+        await service.refresh()
+        app = ConsoleApp(service, ContactBook(rt.db, owns_db=False), settings=settings)
         async with app.run_test(size=SIZE) as pilot:
             yield Console(app, pilot, rt, settings)
             # Leave through the screen, as an operator would: the sign-in's browser closes.
             if isinstance(app.screen, LoginScreen):
                 await pilot.press("escape")
             await app.workers.wait_for_complete()
+        await service.close()
 
 
 async def test_pin_by_email_signs_in_and_the_picture_shows_the_page(

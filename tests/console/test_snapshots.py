@@ -135,7 +135,9 @@ def test_checkpoint_sign_in_screen(snap_compare: Snap, make_app: AppFactory, fac
     async def asking(pilot: Pilot[None]) -> None:
         await idle(pilot)
         facade.bus.publish(
-            BreakerChanged(state="open", reason="checkpoint", hard=True, at=NOW - timedelta(minutes=3))
+            BreakerChanged(
+                state="open", reason="checkpoint", hard=True, since=NOW - timedelta(minutes=3), at=NOW
+            )
         )
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, LoginScreen))
         await pilot.click("#resume")

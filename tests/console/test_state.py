@@ -1,79 +1,106 @@
-"""Folding engine events into the console's snapshot, and what each state lets the keys do."""
+"""Folding engine events into the console's state, and what each state lets the keys do."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
-from linkpilot.console.facade import EngineSnapshot
-from linkpilot.console.state import apply_event, campaign_blocked, quota_spent
+from linkpilot.console.state import ConsoleState, campaign_blocked, fold, fold_all, quota_spent
 from linkpilot.engine.events import (
+    ActivityChanged,
     BreakerChanged,
     CampaignFinished,
     CampaignStarted,
     LogLine,
     Progress,
     QuotaChanged,
+    RunPaused,
+    ScheduleChanged,
+    ScheduledRun,
     SessionChanged,
+    Tick,
 )
 from tests.console.fakes import GAUGES, NOW
 
 
-def test_breaker_since_is_when_it_opened_not_when_it_was_last_told() -> None:
-    state = apply_event(
-        EngineSnapshot(), BreakerChanged(state="open", reason="3 failures", hard=False, at=NOW)
-    )
+def test_the_breaker_since_is_what_the_breaker_recorded() -> None:
     later = NOW + timedelta(minutes=5)
-    state = apply_event(
-        state,
-        BreakerChanged(
-            state="open", reason="3 failures", hard=False, retry_at=later + timedelta(hours=1), at=later
-        ),
+    state = fold_all(
+        [
+            BreakerChanged(state="open", reason="3 failures", hard=False, since=NOW, at=NOW),
+            # Told again later (a new retry time): it opened at the same moment.
+            BreakerChanged(
+                state="open",
+                reason="3 failures",
+                hard=False,
+                since=NOW,
+                retry_at=later + timedelta(hours=1),
+                at=later,
+            ),
+        ]
     )
     assert state.breaker.since == NOW
     assert state.breaker.retry_at == later + timedelta(hours=1)
-    state = apply_event(state, BreakerChanged(state="half_open", reason=None, hard=False, at=later))
+    state = fold(state, BreakerChanged(state="half_open", reason=None, hard=False, since=later, at=later))
     assert state.breaker.since == later
-    state = apply_event(state, BreakerChanged(state="closed", reason=None, hard=False, at=later))
+    state = fold(state, BreakerChanged(state="closed", reason=None, hard=False, since=later, at=later))
     assert state.breaker.since is None
     assert not state.breaker.is_open
 
 
-def test_a_run_from_start_to_finish() -> None:
-    state = apply_event(
-        EngineSnapshot(), CampaignStarted(campaign="birthday", run_id=4, dry_run=True, planned=5)
-    )
+def test_a_run_from_start_to_finish_with_a_pause() -> None:
+    state = fold(ConsoleState(), CampaignStarted(campaign="birthday", run_id=4, dry_run=True, planned=5))
     assert state.running is not None
     assert (state.running.done, state.running.total, state.running.dry_run) == (0, 5, True)
-    state = apply_event(state, Progress(campaign="birthday", run_id=4, done=2, total=5, current="Ana"))
+    state = fold(state, Progress(campaign="birthday", run_id=4, done=2, total=5, current="Ana"))
     assert state.running is not None
     assert (state.running.done, state.running.current, state.running.dry_run) == (2, "Ana", True)
-    # Another campaign's end does not end this one.
-    assert apply_event(state, CampaignFinished(campaign="sourcing", run_id=9, summary={})) == state
-    state = apply_event(state, CampaignFinished(campaign="birthday", run_id=4, summary={}))
+    state = fold(state, RunPaused(campaign="birthday", run_id=4, paused=True))
+    assert state.running is not None and state.running.paused
+    # Another campaign's pause or end does not touch this one.
+    assert fold(state, RunPaused(campaign="sourcing", run_id=9, paused=False)) == state
+    assert fold(state, CampaignFinished(campaign="sourcing", run_id=9, summary={})) == state
+    state = fold(state, RunPaused(campaign="birthday", run_id=4, paused=False))
+    assert state.running is not None and not state.running.paused
+    state = fold(state, CampaignFinished(campaign="birthday", run_id=4, summary={}))
     assert state.running is None
 
 
 def test_progress_without_a_start_still_shows_a_run() -> None:
     # The console may open while a scheduled run is under way.
-    state = apply_event(EngineSnapshot(), Progress(campaign="sourcing", run_id=2, done=7, total=40))
+    state = fold(ConsoleState(), Progress(campaign="sourcing", run_id=2, done=7, total=40))
     assert state.running is not None
     assert (state.running.campaign, state.running.done, state.running.total) == ("sourcing", 7, 40)
 
 
-def test_quota_session_and_log_lines() -> None:
-    state = apply_event(EngineSnapshot(), QuotaChanged(gauges=GAUGES))
+def test_the_tick_carries_the_date_the_hours_and_the_next_runs() -> None:
+    runs = (ScheduledRun("birthday", NOW + timedelta(hours=1)),)
+    state = fold(ConsoleState(), Tick(today=date(2026, 11, 26), working_hours=False, next_runs=runs, at=NOW))
+    assert (state.today, state.now, state.working_hours, state.next_runs) == (
+        date(2026, 11, 26),
+        NOW,
+        False,
+        runs,
+    )
+    state = fold(state, ScheduleChanged(next_runs=()))
+    assert state.next_runs == ()
+
+
+def test_quota_session_activity_and_log_lines() -> None:
+    state = fold(ConsoleState(), QuotaChanged(gauges=GAUGES))
     assert state.gauges == GAUGES
-    state = apply_event(state, SessionChanged(status="valid", expires_at=NOW))
-    assert (state.session.status, state.session.expires_at) == ("valid", NOW)
-    assert apply_event(state, LogLine(level="info", message="hello")) == state
+    state = fold(state, SessionChanged(status="valid", expires_at=NOW, checked_at=NOW))
+    assert (state.session.status, state.session.expires_at, state.session.checked_at) == ("valid", NOW, NOW)
+    state = fold(state, ActivityChanged(per_day=(0, 2, 4)))
+    assert state.activity == (0, 2, 4)
+    assert fold(state, LogLine(level="info", message="hello")) == state
 
 
 def test_what_blocks_a_campaign_key() -> None:
-    idle = EngineSnapshot(gauges=GAUGES)
+    idle = ConsoleState(gauges=GAUGES)
     assert campaign_blocked(idle, "birthday", busy=False) is None
     assert campaign_blocked(idle, "birthday", busy=True) == "a campaign is running"
-    opened = apply_event(idle, BreakerChanged(state="open", reason="captcha", hard=True))
+    opened = fold(idle, BreakerChanged(state="open", reason="captcha", hard=True))
     assert campaign_blocked(opened, "sourcing", busy=False) == "the breaker is open"
     assert (
         campaign_blocked(replace(idle, working_hours=False), "invitations", busy=False)

@@ -46,5 +46,11 @@ ACTION_LABELS = {
 }
 
 
-def action_label(action: str) -> str:
+# Where a panel is narrow (an 80-column terminal).
+SHORT_LABELS = {"profile_visit": "visits"}
+
+
+def action_label(action: str, *, short: bool = False) -> str:
+    if short and action in SHORT_LABELS:
+        return SHORT_LABELS[action]
     return ACTION_LABELS.get(action, action.replace("_", " "))

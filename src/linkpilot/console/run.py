@@ -16,8 +16,8 @@ from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.errors import LinkPilotError
 from linkpilot.common.settings import Settings
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.facade import EngineFacade
+from linkpilot.storage.contact_book import ContactBook
 from linkpilot.storage.database import Database
 
 SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -73,7 +73,7 @@ async def run_console(
         try:
             app = ConsoleApp(
                 facade,
-                ContactsSource(database, owns_db=False),
+                ContactBook(database, owns_db=False),
                 clock=clock,
                 settings=settings,
                 keymap=keymap,

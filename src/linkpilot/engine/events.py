@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from linkpilot.common.clock import utc_now
@@ -61,12 +61,16 @@ class BreakerChanged(Event):
     reason: str | None
     hard: bool
     retry_at: datetime | None = None
+    # When it opened (or went half-open), as the breaker recorded it; None while closed.
+    since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SessionChanged(Event):
     status: str
     expires_at: datetime | None = None
+    # When the session last proved itself on the site (a check, or a plan that read the site).
+    checked_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,6 +86,41 @@ class CampaignFinished(Event):
     campaign: str
     run_id: int | None
     summary: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunPaused(Event):
+    """The operator paused (or resumed) a run: it waits between two people."""
+
+    campaign: str
+    run_id: int | None
+    paused: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActivityChanged(Event):
+    # Actions done per local day, oldest first, the last entry being today.
+    per_day: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledRun:
+    campaign: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleChanged(Event):
+    next_runs: tuple[ScheduledRun, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tick(Event):
+    """Once a minute, and whenever asked: what time alone changes, for a long-lived screen."""
+
+    today: date  # in the configured time zone
+    working_hours: bool
+    next_runs: tuple[ScheduledRun, ...] = ()
 
 
 Subscriber = Callable[[Event], None]

@@ -63,6 +63,7 @@ def _breaker_event(bus: EventBus) -> Callable[[BreakerSnapshot], None]:
                 reason=snapshot.reason,
                 hard=snapshot.hard,
                 retry_at=snapshot.retry_at,
+                since=snapshot.since,
             )
         )
 

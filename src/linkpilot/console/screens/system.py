@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -50,14 +51,13 @@ class SystemScreen(MainScreen):
                 yield Static("", id="settings-text")
 
     def on_mount(self) -> None:
-        super().on_mount()
         settings = self.console.settings
         lines = settings_lines(masked_dump(settings)) if settings is not None else ["not available"]
         self.query_one("#settings-text", Static).update(Text("\n".join(lines)))
         self.reload()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # Read again each time the screen is shown: a run since may have used new candidates.
         if self.is_mounted:
             self.reload()
 
@@ -69,7 +69,8 @@ class SystemScreen(MainScreen):
 
         run_guarded(self, load, name="selector health", group="selector-health", exclusive=True)
 
-    def on_system_screen_stats_loaded(self, message: SystemScreen.StatsLoaded) -> None:
+    @on(StatsLoaded)
+    def stats_loaded(self, message: SystemScreen.StatsLoaded) -> None:
         zone = self.console.zone
         table = self.query_one("#selector-table", DataTable)
         table.clear()

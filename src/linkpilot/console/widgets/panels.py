@@ -1,51 +1,107 @@
-"""Dashboard panels. Each renders from an EngineSnapshot and the injected clock, nothing else."""
+"""Dashboard panels. Each watches the app's state and draws from it alone, at the width it has.
+
+Relative times ("in 1 h 05", "42 min ago") are counted from the engine's clock as of its last
+tick (`ConsoleState.now`), so they move once a minute with it. A narrow panel drops its bars
+and abbreviates its labels; the figures themselves are never cut.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Sparkline, Static
 
-from linkpilot.console.facade import EngineSnapshot, RunningView, ScheduledRun
 from linkpilot.console.formatting import action_label, bar, local, relative
+from linkpilot.console.state import ConsoleState
+
+if TYPE_CHECKING:
+    from linkpilot.console.app import ConsoleApp
+
+# Below this many cells a quota panel shows numbers without bars.
+BARS_FROM = 56
 
 
-class QuotaGauges(Static):
-    """Per action: today's and the rolling week's units spent against their limits."""
+class StatePanel(Widget):
+    """A panel drawn from the state: redrawn when the state changes, and when its size does."""
 
-    def show(self, state: EngineSnapshot) -> None:
+    def on_mount(self) -> None:
+        self.watch(self.app, "state", self._changed)
+
+    def _changed(self, state: ConsoleState) -> None:
+        self.mark(state)
+        self.refresh(layout=True)
+
+    def mark(self, state: ConsoleState) -> None:
+        """Set the classes the stylesheet colours the panel by (before it is drawn)."""
+
+    @property
+    def state(self) -> ConsoleState:
+        return cast("ConsoleApp", self.app).state
+
+    @property
+    def now(self) -> datetime:
+        console = cast("ConsoleApp", self.app)
+        return console.state.now or console.clock()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return cast("ConsoleApp", self.app).zone
+
+
+class QuotaGauges(StatePanel):
+    """Per action: today's and the rolling week's units spent against their limits, and the
+    monthly budget (searches) as this month's."""
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.border_title = "Quotas"
+
+    def render(self) -> RenderableType:
+        gauges = self.state.gauges
+        bars = self.content_size.width >= BARS_FROM
         table = Table.grid(padding=(0, 2))
-        table.add_column("action", min_width=14, no_wrap=True)
+        table.add_column("action", no_wrap=True)
         table.add_column("today", no_wrap=True)
         table.add_column("week", no_wrap=True)
-        table.add_row(Text("action", style="bold"), Text("today", style="bold"), Text("week", style="bold"))
-        if not state.gauges:
+        table.add_row(Text("action", style="bold"), Text("today", style="bold"), Text("7 days", style="bold"))
+        if not gauges:
             table.add_row(Text("no quota data yet", style="dim"), "", "")
-        for action, gauge in sorted(state.gauges.items()):
+        for action, gauge in sorted(gauges.items()):
+            label = action_label(action, short=not bars)
+            if "day_limit" not in gauge and "week_limit" not in gauge and "month_limit" in gauge:
+                month = self._cell(gauge.get("month_used", 0), gauge["month_limit"], bars)
+                table.add_row(label, Text.assemble("this month ", month), "")
+                continue
             table.add_row(
-                action_label(action),
-                self._cell(gauge.get("day_used", 0), gauge.get("day_limit")),
-                self._cell(gauge.get("week_used", 0), gauge.get("week_limit")),
+                label,
+                self._cell(gauge.get("day_used", 0), gauge.get("day_limit"), bars),
+                self._cell(gauge.get("week_used", 0), gauge.get("week_limit"), bars),
             )
-        self.update(table)
+        return table
 
     @staticmethod
-    def _cell(used: int, limit: int | None) -> Text:
-        spent = limit is not None and used >= limit
-        style = "red" if spent else ("yellow" if limit and used >= 0.8 * limit else "green")
-        shown = "—" if limit is None else str(limit)
-        return Text.assemble((bar(used, limit, 10), style), f" {used:>3}/{shown:<3}")
+    def _cell(used: int, limit: int | None, bars: bool) -> Text:
+        if limit is None:
+            return Text("—", style="dim")
+        spent = used >= limit
+        style = "red" if spent else ("yellow" if used >= 0.8 * limit else "green")
+        figures = Text(f"{used}/{limit}", style=style if not bars else "")
+        if not bars:
+            return figures
+        return Text.assemble((bar(used, limit, 10), style), " ", figures)
 
 
-class BreakerPanel(Static):
-    def show(self, state: EngineSnapshot, now: datetime, zone: ZoneInfo) -> None:
-        breaker = state.breaker
+class BreakerPanel(StatePanel):
+    def render(self) -> RenderableType:
+        breaker, now, zone = self.state.breaker, self.now, self.zone
         colour = {"closed": "green", "half_open": "yellow"}.get(breaker.state, "red")
         text = Text.assemble(
             ("Breaker ", "bold"), (breaker.state.replace("_", "-").upper(), f"bold {colour}")
@@ -58,15 +114,26 @@ class BreakerPanel(Static):
             text.append(f"\nsince {local(breaker.since, zone)} ({relative(breaker.since, now)})")
         if breaker.retry_at is not None:
             text.append(f"\nretry {local(breaker.retry_at, zone)} ({relative(breaker.retry_at, now)})")
-        self.set_class(breaker.state != "closed", "-alert")
-        self.update(text)
+        return text
+
+    def mark(self, state: ConsoleState) -> None:
+        self.set_class(state.breaker.state != "closed", "-alert")
 
 
-class SessionPanel(Static):
-    def show(self, state: EngineSnapshot, now: datetime, zone: ZoneInfo) -> None:
+class SessionPanel(StatePanel):
+    def render(self) -> RenderableType:
+        state, now, zone = self.state, self.now, self.zone
         session = state.session
-        colour = "green" if session.status == "valid" else "red"
-        text = Text.assemble(("Session ", "bold"), (session.status, f"bold {colour}"))
+        if session.status == "unknown" and session.checked_at is None:
+            text = Text.assemble(("Session ", "bold"), ("not checked yet", "bold yellow"))
+            text.append("\nchecked when today's plan or a campaign opens the site", style="dim")
+        else:
+            colour = "green" if session.status == "valid" else "red"
+            text = Text.assemble(("Session ", "bold"), (session.status, f"bold {colour}"))
+            if session.checked_at is not None:
+                text.append(
+                    f"\nchecked {local(session.checked_at, zone)} ({relative(session.checked_at, now)})"
+                )
         if session.expires_at is not None:
             soon = (session.expires_at - now).days < 7
             text.append(
@@ -77,7 +144,7 @@ class SessionPanel(Static):
             text.append("\ncookie expiry unknown", style="dim")
         if not state.working_hours:
             text.append("\noutside working hours", style="yellow")
-        self.update(text)
+        return text
 
 
 class CampaignProgress(Vertical):
@@ -88,7 +155,11 @@ class CampaignProgress(Vertical):
         yield ProgressBar(total=None, show_eta=False, id="progress-bar")
         yield Label("", id="progress-current")
 
-    def show(self, running: RunningView | None) -> None:
+    def on_mount(self) -> None:
+        self.watch(self.app, "state", self._show)
+
+    def _show(self, state: ConsoleState) -> None:
+        running = state.running
         title = self.query_one("#progress-title", Label)
         bar_widget = self.query_one("#progress-bar", ProgressBar)
         current = self.query_one("#progress-current", Label)
@@ -114,12 +185,17 @@ class ActivityPanel(Vertical):
         yield Sparkline([], id="activity-spark")
         yield Static("", id="next-runs")
 
-    def show(
-        self, activity: Sequence[int], runs: Sequence[ScheduledRun], now: datetime, zone: ZoneInfo
-    ) -> None:
+    def on_mount(self) -> None:
+        self.watch(self.app, "state", self._show)
+
+    def _show(self, state: ConsoleState) -> None:
+        console = cast("ConsoleApp", self.app)
+        now, zone = state.now or console.clock(), console.zone
+        activity, runs = state.activity, state.next_runs
         self.query_one("#activity-spark", Sparkline).data = list(activity) or [0]
         total = sum(activity)
-        lines = [f"{total} actions in {len(activity)} days" if activity else "no activity yet"]
+        today = activity[-1] if activity else 0
+        lines = [f"{total} actions in {len(activity)} days, {today} today" if activity else "no activity yet"]
         if runs:
             lines.append("next runs:")
             lines.extend(
