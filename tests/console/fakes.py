@@ -77,16 +77,18 @@ def birthday_plan() -> RunSummary:
 
 
 ACTIVITY = tuple((n * 7) % 11 for n in range(30))
-NEXT_RUNS = (
-    ScheduledRun("birthday", NOW + timedelta(hours=1)),
-    ScheduledRun("sourcing", NOW + timedelta(hours=5)),
-)
 
 
-def tick(
-    at: datetime, *, working_hours: bool = True, next_runs: tuple[ScheduledRun, ...] = NEXT_RUNS
-) -> Tick:
-    return Tick(today=at.astimezone(ZONE).date(), working_hours=working_hours, next_runs=next_runs, at=at)
+def next_runs(at: datetime) -> tuple[ScheduledRun, ...]:
+    """The schedule as the service plans it at `at`: birthday in an hour, sourcing in five."""
+    return (
+        ScheduledRun("birthday", at + timedelta(hours=1)),
+        ScheduledRun("sourcing", at + timedelta(hours=5)),
+    )
+
+
+def tick(at: datetime, *, working_hours: bool = True) -> Tick:
+    return Tick(today=at.astimezone(ZONE).date(), working_hours=working_hours, next_runs=next_runs(at), at=at)
 
 
 def idle_facts(at: datetime = NOW, *, working_hours: bool = True) -> list[Event]:
@@ -96,7 +98,7 @@ def idle_facts(at: datetime = NOW, *, working_hours: bool = True) -> list[Event]
         BreakerChanged(state="closed", reason=None, hard=False, at=at),
         SessionChanged(status="valid", expires_at=NOW + timedelta(days=41), checked_at=at, at=at),
         ActivityChanged(per_day=ACTIVITY, at=at),
-        ScheduleChanged(next_runs=NEXT_RUNS, at=at),
+        ScheduleChanged(next_runs=next_runs(at), at=at),
         tick(at, working_hours=working_hours),
     ]
 
@@ -210,8 +212,12 @@ class FakeFacade:
             self.bus.publish(
                 Progress(campaign=campaign, run_id=7, done=done, total=total, current=item.name, at=NOW)
             )
-        gauges = {**GAUGES, "message": {**GAUGES["message"], "day_used": 4}}
-        self.bus.publish(QuotaChanged(gauges=gauges, at=NOW))
+        # One message spent, on top of what the engine last said.
+        told = [*self.facts, *self.published]
+        last = next((e.gauges for e in reversed(told) if isinstance(e, QuotaChanged)), GAUGES)
+        message = last["message"]
+        spent = {"day_used": message["day_used"] + 1, "week_used": message["week_used"] + 1}
+        self.bus.publish(QuotaChanged(gauges={**last, "message": {**message, **spent}}, at=self.clock()))
         await self.release.wait()
         summary = RunSummary(campaign=campaign, dry_run=dry_run, run_id=7, planned=list(plan.planned))
         summary.count("sent")

@@ -56,12 +56,14 @@ def test_a_run_from_start_to_finish_with_a_pause() -> None:
     assert state.running is not None
     assert (state.running.done, state.running.current, state.running.dry_run) == (2, "Ana", True)
     state = fold(state, RunPaused(campaign="birthday", run_id=4, paused=True))
-    assert state.running is not None and state.running.paused
+    assert state.running is not None
+    assert state.running.paused
     # Another campaign's pause or end does not touch this one.
     assert fold(state, RunPaused(campaign="sourcing", run_id=9, paused=False)) == state
     assert fold(state, CampaignFinished(campaign="sourcing", run_id=9, summary={})) == state
     state = fold(state, RunPaused(campaign="birthday", run_id=4, paused=False))
-    assert state.running is not None and not state.running.paused
+    assert state.running is not None
+    assert not state.running.paused
     state = fold(state, CampaignFinished(campaign="birthday", run_id=4, summary={}))
     assert state.running is None
 

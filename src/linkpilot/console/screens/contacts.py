@@ -41,6 +41,7 @@ COLUMNS = (
     Column("otw", 3),
     Column("fit", 4),
 )
+SEARCH_PROMPT = "search name or headline ( / )"
 # Each filter's prompt while nothing is chosen, wide and narrow.
 PROMPTS = {
     "filter-status": ("status: any", "status"),
@@ -126,7 +127,7 @@ class ContactsScreen(MainScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="contact-filters"):
-            yield SearchInput(placeholder="search name or headline ( / )", id="search")
+            yield SearchInput(placeholder=SEARCH_PROMPT, id="search")
             yield Select(
                 [(f"status: {status}", status) for status in CONTACT_STATUSES],
                 prompt="status: any",
@@ -164,6 +165,7 @@ class ContactsScreen(MainScreen):
         narrow = event.size.width < NARROW
         self.set_class(narrow, "-narrow")
         self.query_one(PageTable).set_narrow(narrow)
+        self.query_one("#search", Input).placeholder = "search ( / )" if narrow else SEARCH_PROMPT
         for select_id, (wide, short) in PROMPTS.items():
             self.query_one(f"#{select_id}", Select).prompt = short if narrow else wide
 

@@ -37,7 +37,12 @@ class BirthdayPlan(Vertical):
         yield table
 
     def on_mount(self) -> None:
-        self.watch(self.app, "birthday_plan", self._show)
+        self.watch(self.app, "birthday_plan", self._changed)
+
+    def _changed(self, view: PlanView) -> None:
+        # Filled from this widget's own queue: rows added from inside the app's watcher left
+        # the DataTable's columns at their labels' width (seen with Textual 8.2.8).
+        self.call_later(self._show, view)
 
     def _show(self, view: PlanView) -> None:
         table = self.query_one("#plan-table", DataTable)

@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 
 # Below this many cells a quota panel shows numbers without bars.
 BARS_FROM = 56
+# Below this many terminal columns (80x24 is most SSH clients' default) panels say less per line.
+NARROW = 100
+
+
+def is_narrow(widget: Widget) -> bool:
+    return widget.app.size.width < NARROW
 
 
 class StatePanel(Widget):
@@ -123,7 +129,9 @@ class BreakerPanel(StatePanel):
 class SessionPanel(StatePanel):
     def render(self) -> RenderableType:
         state, now, zone = self.state, self.now, self.zone
+        state, now, zone = self.state, self.now, self.zone
         session = state.session
+        narrow = is_narrow(self)
         if session.status == "unknown" and session.checked_at is None:
             text = Text.assemble(("Session ", "bold"), ("not checked yet", "bold yellow"))
             text.append("\nchecked when today's plan or a campaign opens the site", style="dim")
@@ -131,15 +139,21 @@ class SessionPanel(StatePanel):
             colour = "green" if session.status == "valid" else "red"
             text = Text.assemble(("Session ", "bold"), (session.status, f"bold {colour}"))
             if session.checked_at is not None:
-                text.append(
-                    f"\nchecked {local(session.checked_at, zone)} ({relative(session.checked_at, now)})"
-                )
+                if narrow:
+                    text.append(f", checked {relative(session.checked_at, now)}")
+                else:
+                    text.append(
+                        f"\nchecked {local(session.checked_at, zone)} ({relative(session.checked_at, now)})"
+                    )
         if session.expires_at is not None:
             soon = (session.expires_at - now).days < 7
-            text.append(
-                f"\ncookie expires {local(session.expires_at, zone)} ({relative(session.expires_at, now)})",
-                style="yellow" if soon else "",
+            expires = local(session.expires_at, zone)
+            line = (
+                f"expires {expires[:6]} ({relative(session.expires_at, now)})"
+                if narrow
+                else f"cookie expires {expires} ({relative(session.expires_at, now)})"
             )
+            text.append(f"\n{line}", style="yellow" if soon else "")
         else:
             text.append("\ncookie expiry unknown", style="dim")
         if not state.working_hours:
@@ -181,26 +195,33 @@ class ActivityPanel(Vertical):
     """Actions per day over the last 30 days, and the next scheduled runs."""
 
     def compose(self) -> ComposeResult:
-        yield Label("Activity, last 30 days", classes="panel-title")
+        yield Label("Activity", classes="panel-title", id="activity-title")
         yield Sparkline([], id="activity-spark")
         yield Static("", id="next-runs")
 
     def on_mount(self) -> None:
         self.watch(self.app, "state", self._show)
 
+    def on_resize(self) -> None:
+        self._show(cast("ConsoleApp", self.app).state)
+
     def _show(self, state: ConsoleState) -> None:
         console = cast("ConsoleApp", self.app)
         now, zone = state.now or console.clock(), console.zone
         activity, runs = state.activity, state.next_runs
         self.query_one("#activity-spark", Sparkline).data = list(activity) or [0]
-        total = sum(activity)
-        today = activity[-1] if activity else 0
-        lines = [f"{total} actions in {len(activity)} days, {today} today" if activity else "no activity yet"]
-        if runs:
-            lines.append("next runs:")
-            lines.extend(
-                f"  {run.campaign:<12} {local(run.at, zone)} ({relative(run.at, now)})" for run in runs[:3]
-            )
+        total, today = sum(activity), (activity[-1] if activity else 0)
+        title = (
+            f"Activity: {total} in {len(activity)} days, {today} today" if activity else "Activity: none yet"
+        )
+        self.query_one("#activity-title", Label).update(title)
+        if not runs:
+            lines = ["no run scheduled"]
+        elif is_narrow(self):
+            # One line: which campaign and how soon, the figures that matter, before any date.
+            lines = ["next: " + " · ".join(f"{run.campaign} {relative(run.at, now)}" for run in runs[:2])]
         else:
-            lines.append("no run scheduled")
+            lines = [
+                f"next {run.campaign:<12} {local(run.at, zone)} ({relative(run.at, now)})" for run in runs[:3]
+            ]
         self.query_one("#next-runs", Static).update("\n".join(lines))
