@@ -55,17 +55,19 @@ class Runtime:
         return snapshot.as_dict()
 
 
+def breaker_changed(snapshot: BreakerSnapshot) -> BreakerChanged:
+    return BreakerChanged(
+        state=snapshot.state.value,
+        reason=snapshot.reason,
+        hard=snapshot.hard,
+        retry_at=snapshot.retry_at,
+        since=snapshot.since,
+    )
+
+
 def _breaker_event(bus: EventBus) -> Callable[[BreakerSnapshot], None]:
     def changed(snapshot: BreakerSnapshot) -> None:
-        bus.publish(
-            BreakerChanged(
-                state=snapshot.state.value,
-                reason=snapshot.reason,
-                hard=snapshot.hard,
-                retry_at=snapshot.retry_at,
-                since=snapshot.since,
-            )
-        )
+        bus.publish(breaker_changed(snapshot))
 
     return changed
 

@@ -50,7 +50,7 @@ from linkpilot.engine.login import Done, LoginFlow, LoginTimeouts, close_breaker
 from linkpilot.engine.login.keyring import SavedLogin, load_saved_login, save_login
 from linkpilot.engine.pacing import wait_until
 from linkpilot.engine.quota.windows import in_working_hours
-from linkpilot.engine.runtime import Runtime, open_runtime
+from linkpilot.engine.runtime import Runtime, breaker_changed, open_runtime
 from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.session.check import check_session
 from linkpilot.engine.session.store import NoSession, SessionStore
@@ -120,17 +120,7 @@ class EngineService:
     async def refresh(self) -> None:
         """Publish every fact anew from storage (at start, and whenever the console asks)."""
         await self.rt.publish_quota()
-        breaker = await self.rt.breaker.state()
-        self.bus.publish(
-            BreakerChanged(
-                state=breaker.state.value,
-                reason=breaker.reason,
-                hard=breaker.hard,
-                retry_at=breaker.retry_at,
-                since=breaker.since,
-                at=self.rt.clock(),
-            )
-        )
+        self.bus.publish(breaker_changed(await self.rt.breaker.state()))
         self.bus.publish(self._stored_session())
         await self.tick()
 
