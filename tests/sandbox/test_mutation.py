@@ -13,7 +13,7 @@ import pytest
 from linkpilot.sandbox import RunningSandbox
 from linkpilot.sandbox.i18n import Texts
 from linkpilot.sandbox.mutation import LIST_MODES, LISTS, mutator
-from linkpilot.sandbox.mutation_tree import Element, parse
+from linkpilot.sandbox.mutation_tree import Element, parse, to_html
 from tests.sandbox.conftest import SandboxFactory
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -91,6 +91,13 @@ def names_in(html: str) -> tuple[set[str], set[str], set[str]]:
             ids.add(element.get("id") or "")
         attributes.update(k for k, _ in element.attrs)
     return classes, ids, attributes
+
+
+async def test_the_tree_writes_back_every_classic_page_as_it_read_it(make_sandbox: SandboxFactory) -> None:
+    pages = await served(await make_sandbox(language="fr"))
+    for where, html in pages.items():
+        # Only the blanks between a tag's attributes may change.
+        assert to_html(parse(html)) == re.sub(r"\s+(?=[^<>]*>)", " ", html), where
 
 
 async def test_one_seed_serves_one_fixed_site(make_sandbox: SandboxFactory) -> None:
@@ -298,3 +305,4 @@ async def test_stylesheet_follows_the_seed(make_sandbox: SandboxFactory) -> None
     token = mutator(8).class_token("artdeco-dropdown__content")
     assert f".{token} {{ display: none; }}" in css
     assert ".artdeco-dropdown__content" not in css
+    assert not re.search(r"mutat|classic|hashed", css, re.IGNORECASE)

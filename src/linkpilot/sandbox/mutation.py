@@ -147,6 +147,8 @@ class Mutator:
         return self._digest("", "asset").hex()
 
     def css(self, stylesheet: str) -> str:
+        # Comments go: the stylesheet's own one names the markups.
+        stylesheet = re.sub(r"/\*.*?\*/\n?", "", stylesheet, flags=re.DOTALL)
         return CSS_CLASS.sub(lambda m: "." + self.class_token(m.group(1)), stylesheet)
 
     # Rewrites ------------------------------------------------------------------------
