@@ -144,8 +144,8 @@ async def test_ids_still_tie_labels_and_dialog_titles(make_sandbox: SandboxFacto
 # What each seed did to the birthday page, read from the markup as served -------------------
 
 
-def card_features(html: str, slug: str, name: str) -> dict[str, Any]:
-    """How the birthday card of ``slug`` is built: every way a seed may change it."""
+def card_features(html: str, slug: str, name: str, status_word: str = "Birthday") -> dict[str, Any]:
+    """How the card of ``slug`` (a birthday, an invitation) is built: every way a seed may change it."""
     root = parse(html)
     parents: dict[int, Element] = {}
     for element in walk(root):
@@ -182,7 +182,7 @@ def card_features(html: str, slug: str, name: str) -> dict[str, Any]:
         )
         parts.append(kind)
     status_holders = [
-        e.tag for e in walk(card) if any(isinstance(c, str) and "Birthday" in c for c in e.children)
+        e.tag for e in walk(card) if any(isinstance(c, str) and status_word in c for c in e.children)
     ]
     return {
         "card_tag": card.tag,
@@ -199,14 +199,25 @@ def card_features(html: str, slug: str, name: str) -> dict[str, Any]:
 
 async def test_seeds_differ_in_every_listed_way(make_sandbox: SandboxFactory) -> None:
     features = []
+    invitations = []
     for seed in SEEDS:
         site = await make_sandbox(markup="mutated", mutation_seed=seed)
         person = next(p for p in site.state.world.people if p.role == "already-wished")
-        async with client(site) as http, http.get(BIRTHDAYS) as resp:
-            features.append(card_features(await resp.text(), person.slug, person.full_name))
+        newest = site.state.world.invitations[0]
+        async with client(site) as http:
+            async with http.get(BIRTHDAYS) as resp:
+                features.append(card_features(await resp.text(), person.slug, person.full_name))
+            async with http.get(INVITATIONS) as resp:
+                invitations.append(card_features(await resp.text(), newest.slug, newest.name, "Sent"))
 
-    def seen(key: str) -> set[Any]:
-        return {f[key] for f in features}
+    def seen(key: str, among: list[dict[str, Any]] = features) -> set[Any]:
+        return {f[key] for f in among}
+
+    # The sent invitations vary as much: an age with or without a time element, the title
+    # inside its link or around it.
+    for key in ("time", "name_inside_link", "link_inside_name", "list_tag"):
+        assert len(seen(key, invitations)) == 2, key
+    assert len(seen("order", invitations)) >= 3
 
     assert len(seen("classes")) == len(SEEDS)  # classes hashed afresh by every seed
     assert seen("time") == {True, False}  # time kept, or plain text
