@@ -323,6 +323,9 @@ async def test_checkpoint_met_while_acting_answered_with_the_stored_session(
     assert stored.check_result == "valid"
 
 
+# Four browser round trips: two sign-ins, and two session checks (the second console's check
+# waits for the campaigns' browser, which reads today's birthday plan at start).
+@pytest.mark.timeout(300)
 async def test_a_kept_password_is_used_by_the_next_sign_in(settings: Settings, site: RunningSandbox) -> None:
     async with console(settings) as c:
         await c.sign_in(save=True)
@@ -333,6 +336,9 @@ async def test_a_kept_password_is_used_by_the_next_sign_in(settings: Settings, s
     assert (saved.email, saved.password) == (EMAIL, PASSWORD)
     assert PASSWORD.encode() not in keyring_path(settings).read_bytes()
     async with console(settings) as c:
+        # With the session the first console saved, the dashboard's plan opens the campaigns'
+        # browser; the sign-in's check takes it after, one browser at a time.
+        await wait_until(c.pilot, lambda: c.app.birthday_plan.plan is not None, STEP_S)
         await c.pilot.press(c.app.key_for("login.open"))
         await wait_until(c.pilot, lambda: isinstance(c.app.screen, LoginScreen))
         assert c.screen.query_one("#email", Input).value == EMAIL

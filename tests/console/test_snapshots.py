@@ -230,6 +230,10 @@ def test_dashboard_over_time(
         await wait_until(pilot, lambda: pilot.app.state.running is None)  # type: ignore[attr-defined]
         facade.tick()
         await idle(pilot)
+        # The run's toasts ("starting", "finished") expire on the wall clock, which a picture
+        # must not depend on: test_flow asserts them, the dashboard is what is pictured here.
+        pilot.app.clear_notifications()
+        await pilot.pause()
         if moment == "after-a-run":
             return
         clock.advance(days=7)  # Friday 4 December: the week's units gone with the rolling week

@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Sparkline, Static
 
-from linkpilot.console.formatting import action_label, bar, local, relative
+from linkpilot.console.formatting import action_label, ago, bar, local, relative
 from linkpilot.console.state import ConsoleState
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class BreakerPanel(StatePanel):
         if breaker.reason:
             text.append(f"\nreason: {breaker.reason}")
         if breaker.since is not None:
-            text.append(f"\nsince {local(breaker.since, zone)} ({relative(breaker.since, now)})")
+            text.append(f"\nsince {local(breaker.since, zone)} ({ago(breaker.since, now)})")
         if breaker.retry_at is not None:
             text.append(f"\nretry {local(breaker.retry_at, zone)} ({relative(breaker.retry_at, now)})")
         return text
@@ -129,7 +129,6 @@ class BreakerPanel(StatePanel):
 class SessionPanel(StatePanel):
     def render(self) -> RenderableType:
         state, now, zone = self.state, self.now, self.zone
-        state, now, zone = self.state, self.now, self.zone
         session = state.session
         narrow = is_narrow(self)
         if session.status == "unknown" and session.checked_at is None:
@@ -140,10 +139,10 @@ class SessionPanel(StatePanel):
             text = Text.assemble(("Session ", "bold"), (session.status, f"bold {colour}"))
             if session.checked_at is not None:
                 if narrow:
-                    text.append(f", checked {relative(session.checked_at, now)}")
+                    text.append(f", checked {ago(session.checked_at, now)}")
                 else:
                     text.append(
-                        f"\nchecked {local(session.checked_at, zone)} ({relative(session.checked_at, now)})"
+                        f"\nchecked {local(session.checked_at, zone)} ({ago(session.checked_at, now)})"
                     )
         if session.expires_at is not None:
             soon = (session.expires_at - now).days < 7
