@@ -18,7 +18,6 @@ from linkpilot.engine.campaigns.summary import PlanItem, RunSummary, Skip
 from linkpilot.engine.events import (
     ActivityChanged,
     BreakerChanged,
-    CampaignFinished,
     CampaignStarted,
     Event,
     EventBus,
@@ -221,7 +220,7 @@ class FakeFacade:
         await self.release.wait()
         summary = RunSummary(campaign=campaign, dry_run=dry_run, run_id=7, planned=list(plan.planned))
         summary.count("sent")
-        self.bus.publish(CampaignFinished(campaign=campaign, run_id=7, summary=summary.to_json(), at=NOW))
+        self.bus.publish(summary.finished(NOW))
 
     def pause(self) -> None:
         self.calls.append(("pause", None))

@@ -70,4 +70,10 @@ async def test_midnight_and_a_week_later_without_a_restart(home: Path) -> None:
         assert state.gauges["message"]["week_used"] == 0
         assert state.activity[-9:] == (2, 0, 0, 0, 0, 0, 0, 0, 0)
         assert isinstance(seen[-2], ActivityChanged)
+        # Everything the engine published is stamped by its clock, never the wall clock.
+        rt.bus.log("info", "a line at the engine's time")
+        await rt.breaker.trip_hard("checkpoint")
+        stamps = {event.at for event in seen if event.at < BEFORE_MIDNIGHT or event.at > clock()}
+        assert not stamps
+        assert seen[-1].at == seen[-2].at == clock()
         await service.close()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from textual.widgets import Button, Switch
 
 from linkpilot.common.errors import LinkPilotError
-from linkpilot.console.app import ConsoleApp
+from linkpilot.console.app import ConsoleApp, PlanLoaded
 from linkpilot.console.screens.dialogs import ConfirmCampaignScreen, ConfirmScreen, HelpScreen
 from linkpilot.engine.events import BreakerChanged, CampaignStarted, Progress, QuotaChanged, SessionChanged
 from tests.console.conftest import AppFactory
@@ -263,3 +263,24 @@ async def test_outside_working_hours_the_campaign_keys_are_off(make_app: AppFact
         text = screen_text(app)
         assert "Campaign keys off: outside working hours" in text
         assert "outside working hours" in text.split("Session", 1)[1]
+
+
+async def test_today_s_plan_reloads_on_its_key_and_by_the_keymap(
+    make_app: AppFactory, facade: FakeFacade
+) -> None:
+    app = make_app(keymap={"dashboard.reload_plan": "ctrl+l"})
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await idle(pilot)
+        assert facade.calls.count(("plan", "birthday")) == 1  # at start
+        loaded = len(messages.of(PlanLoaded))
+        await pilot.press("ctrl+r")  # moved by the keymap: does nothing now
+        await idle(pilot)
+        assert facade.calls.count(("plan", "birthday")) == 1
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: len(messages.of(PlanLoaded)) == loaded + 1)
+        assert facade.calls.count(("plan", "birthday")) == 2
+        assert app.birthday_plan.plan is not None
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "Reload today's plan" in screen_text(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from linkpilot.console.state import ConsoleState, campaign_blocked, fold, fold_all, quota_spent
+from linkpilot.console.state import Busy, ConsoleState, campaign_blocked, fold, fold_all, quota_spent
 from linkpilot.engine.events import (
     ActivityChanged,
     BreakerChanged,
@@ -14,6 +14,7 @@ from linkpilot.engine.events import (
     LogLine,
     Progress,
     QuotaChanged,
+    RunCounts,
     RunPaused,
     ScheduleChanged,
     ScheduledRun,
@@ -21,6 +22,12 @@ from linkpilot.engine.events import (
     Tick,
 )
 from tests.console.fakes import GAUGES, NOW
+
+
+def finished(campaign: str, run_id: int) -> CampaignFinished:
+    return CampaignFinished(
+        campaign=campaign, run_id=run_id, counts=RunCounts(), stopped="completed", summary={}
+    )
 
 
 def test_the_breaker_since_is_what_the_breaker_recorded() -> None:
@@ -60,11 +67,11 @@ def test_a_run_from_start_to_finish_with_a_pause() -> None:
     assert state.running.paused
     # Another campaign's pause or end does not touch this one.
     assert fold(state, RunPaused(campaign="sourcing", run_id=9, paused=False)) == state
-    assert fold(state, CampaignFinished(campaign="sourcing", run_id=9, summary={})) == state
+    assert fold(state, finished("sourcing", 9)) == state
     state = fold(state, RunPaused(campaign="birthday", run_id=4, paused=False))
     assert state.running is not None
     assert not state.running.paused
-    state = fold(state, CampaignFinished(campaign="birthday", run_id=4, summary={}))
+    state = fold(state, finished("birthday", 4))
     assert state.running is None
 
 
@@ -100,17 +107,18 @@ def test_quota_session_activity_and_log_lines() -> None:
 
 def test_what_blocks_a_campaign_key() -> None:
     idle = ConsoleState(gauges=GAUGES)
-    assert campaign_blocked(idle, "birthday", busy=False) is None
-    assert campaign_blocked(idle, "birthday", busy=True) == "a campaign is running"
+    assert campaign_blocked(idle, "birthday") is None
+    planning = Busy("birthday", "planning")
+    assert campaign_blocked(idle, "sourcing", busy=planning) == "reading the birthday plan"
+    assert campaign_blocked(idle, "birthday", busy=Busy("birthday", "starting")) == "birthday is starting"
+    running = fold(idle, CampaignStarted(campaign="birthday", run_id=1, dry_run=False, planned=2, at=NOW))
+    assert campaign_blocked(running, "invitations", busy=planning) == "a campaign is running"
     opened = fold(idle, BreakerChanged(state="open", reason="captcha", hard=True))
-    assert campaign_blocked(opened, "sourcing", busy=False) == "the breaker is open"
-    assert (
-        campaign_blocked(replace(idle, working_hours=False), "invitations", busy=False)
-        == "outside working hours"
-    )
+    assert campaign_blocked(opened, "sourcing") == "the breaker is open"
+    assert campaign_blocked(replace(idle, working_hours=False), "invitations") == "outside working hours"
 
     week_spent = {**GAUGES, "profile_visit": {**GAUGES["profile_visit"], "week_used": 400}}
     state = replace(idle, gauges=week_spent)
     assert quota_spent(state, "sourcing")
-    assert campaign_blocked(state, "sourcing", busy=False) == "the profile visit quota is spent"
-    assert campaign_blocked(state, "birthday", busy=False) is None
+    assert campaign_blocked(state, "sourcing") == "the profile visit quota is spent"
+    assert campaign_blocked(state, "birthday") is None

@@ -34,7 +34,7 @@ from linkpilot.console.screens.dialogs import CampaignChoice, ConfirmCampaignScr
 from linkpilot.console.screens.log import LogScreen
 from linkpilot.console.screens.login import LoginScreen
 from linkpilot.console.screens.system import SystemScreen
-from linkpilot.console.state import CAMPAIGNS, ConsoleState, campaign_blocked, fold, fold_all
+from linkpilot.console.state import CAMPAIGNS, Busy, ConsoleState, campaign_blocked, fold, fold_all
 from linkpilot.console.workers import WorkFailed, run_guarded
 from linkpilot.engine.events import CampaignFinished, Event, LogLine
 from linkpilot.storage.contact_book import ContactBook
@@ -58,7 +58,7 @@ DEFAULT_KEYS: Mapping[str, str] = {
 }
 
 
-BINDING_GROUPS = frozenset({"screen", "campaign", "breaker", "login", "app", "contacts", "log"})
+BINDING_GROUPS = frozenset({"screen", "campaign", "breaker", "login", "app", "dashboard", "contacts", "log"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ class ConsoleApp(App[None]):
     # What the engine last told, folded; every screen watches it.
     state: reactive[ConsoleState] = reactive(ConsoleState, init=False)
     # The campaign being planned or run from this console (its keys wait until it ends).
-    busy: reactive[str | None] = reactive(None, init=False)
+    busy: reactive[Busy | None] = reactive(None, init=False)
     birthday_plan: reactive[PlanView] = reactive(PlanView, init=False)
     # Lines ever added to the log book: the log screen watches it to take the new ones.
     log_count: reactive[int] = reactive(0, init=False)
@@ -229,15 +229,12 @@ class ConsoleApp(App[None]):
         self.log_count = self.log_book.total
 
     def _finished(self, event: CampaignFinished) -> None:
-        summary = event.summary
-        counts = summary.get("counts", {})
-        stopped = summary.get("stopped", {}).get("reason", "finished")
-        skipped = sum(counts.get("skipped", {}).values()) if isinstance(counts.get("skipped"), dict) else 0
+        counts = event.counts
         self.notify(
-            f"{event.campaign}: {counts.get('sent', 0)} sent, {counts.get('failed', 0)} failed, "
-            f"{skipped} skipped ({stopped})",
+            f"{event.campaign}: {counts.sent} sent, {counts.failed} failed, {counts.skipped} skipped "
+            f"({event.stopped})",
             title="Campaign finished",
-            severity="information" if stopped in ("completed", "nothing_to_do") else "warning",
+            severity="information" if event.stopped in ("completed", "nothing_to_do") else "warning",
         )
         self.load_birthday_plan()
 
@@ -259,9 +256,7 @@ class ConsoleApp(App[None]):
         running = self.state.running
         if action == "campaign":
             # None: shown dimmed in the footer, the key-status line says why.
-            return (
-                None if campaign_blocked(self.state, str(parameters[0]), busy=self.busy is not None) else True
-            )
+            return None if campaign_blocked(self.state, str(parameters[0]), busy=self.busy) else True
         if action == "pause":
             return running is not None and not running.paused
         if action == "resume":
@@ -273,7 +268,7 @@ class ConsoleApp(App[None]):
         return True
 
     def blocked_summary(self) -> str:
-        reasons = {c: campaign_blocked(self.state, c, busy=self.busy is not None) for c in CAMPAIGNS}
+        reasons = {c: campaign_blocked(self.state, c, busy=self.busy) for c in CAMPAIGNS}
         blocked = {c: r for c, r in reasons.items() if r}
         if not blocked:
             return ""
@@ -294,7 +289,7 @@ class ConsoleApp(App[None]):
         self.switch_mode(mode)
 
     def action_campaign(self, campaign: str) -> None:
-        self.busy = campaign
+        self.busy = Busy(campaign, "planning")
         run_guarded(
             self, partial(self._campaign_flow, campaign), name=f"planning {campaign}", group="campaign"
         )
@@ -312,6 +307,7 @@ class ConsoleApp(App[None]):
             self.notify(
                 f"{campaign}: {'dry run' if choice.dry_run else 'live run'} starting", title="Campaign"
             )
+            self.busy = Busy(campaign, "starting")
             await self.facade.start(choice.campaign, dry_run=choice.dry_run)
         finally:
             self.busy = None
@@ -388,7 +384,7 @@ class ConsoleApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette offers what can be done now, worded from the current state."""
         for campaign in CAMPAIGNS:
-            reason = campaign_blocked(self.state, campaign, busy=self.busy is not None)
+            reason = campaign_blocked(self.state, campaign, busy=self.busy)
             if reason is None:
                 yield SystemCommand(
                     f"Run the {campaign} campaign",

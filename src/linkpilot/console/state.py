@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Literal
 
 from linkpilot.engine.events import (
     ActivityChanged,
@@ -147,10 +148,26 @@ def quota_spent(state: ConsoleState, campaign: str) -> bool:
     return day_spent or week_spent
 
 
-def campaign_blocked(state: ConsoleState, campaign: str, *, busy: bool) -> str | None:
+@dataclass(frozen=True, slots=True)
+class Busy:
+    """A campaign this console is planning (reading the site) or starting: its keys wait."""
+
+    campaign: str
+    step: Literal["planning", "starting"]
+
+    @property
+    def why(self) -> str:
+        return (
+            f"reading the {self.campaign} plan" if self.step == "planning" else f"{self.campaign} is starting"
+        )
+
+
+def campaign_blocked(state: ConsoleState, campaign: str, *, busy: Busy | None = None) -> str | None:
     """Why the campaign's key cannot act now (shown beside the footer), or None when it can."""
-    if busy or state.running is not None:
+    if state.running is not None:
         return "a campaign is running"
+    if busy is not None:
+        return busy.why
     if state.breaker.is_open:
         return "the breaker is open"
     if not state.working_hours:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from linkpilot.common.clock import utc_now
+from linkpilot.common.clock import Clock, utc_now
 
 log = logging.getLogger(__name__)
 # The console keeps only the newest lines in memory; this logger is how every line also reaches
@@ -81,10 +81,24 @@ class CampaignStarted(Event):
     planned: int
 
 
+@dataclass(frozen=True, slots=True)
+class RunCounts:
+    """What a run came to: people acted on by outcome, and people skipped."""
+
+    sent: int = 0
+    failed: int = 0
+    unknown: int = 0
+    skipped: int = 0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CampaignFinished(Event):
     campaign: str
     run_id: int | None
+    counts: RunCounts
+    # Why the run ended: a StopReason value ("completed", "quota", "checkpoint"...).
+    stopped: str
+    # The whole summary as `linkpilot run --json` prints it.
     summary: dict[str, Any]
 
 
@@ -129,10 +143,12 @@ Subscriber = Callable[[Event], None]
 class EventBus:
     """Fan-out to subscribers. Publishing never blocks the engine and never fails it."""
 
-    def __init__(self, *, record: bool = True) -> None:
+    def __init__(self, *, record: bool = True, clock: Clock = utc_now) -> None:
         # `record=False` is for private buses (plans nobody asked to watch): their lines would
         # only fill the log on disk with dry runs the dashboard repeats every few minutes.
         self.record = record
+        # The engine's clock (injected in tests and the clock guard): what publishers stamp with.
+        self.clock = clock
         self._subscribers: list[Subscriber] = []
         self._queues: list[asyncio.Queue[Event]] = []
 
@@ -166,4 +182,4 @@ class EventBus:
     def log(self, level: Level, message: str, campaign: str | None = None) -> None:
         if self.record:
             campaign_log.log(_LEVELS[level], "[%s] %s", campaign or "engine", message)
-        self.publish(LogLine(level=level, message=message, campaign=campaign))
+        self.publish(LogLine(level=level, message=message, campaign=campaign, at=self.clock()))

@@ -120,7 +120,7 @@ class EngineService:
     async def refresh(self) -> None:
         """Publish every fact anew from storage (at start, and whenever the console asks)."""
         await self.rt.publish_quota()
-        self.bus.publish(breaker_changed(await self.rt.breaker.state()))
+        self.bus.publish(breaker_changed(await self.rt.breaker.state(), self.rt.clock()))
         self.bus.publish(self._stored_session())
         await self.tick()
 
@@ -395,7 +395,7 @@ async def open_service(
     health="optional" (the console): a port already taken (a `serve` on the same box) is
     logged and the engine runs without its sidecar; "required" (`serve`) lets the error out.
     """
-    events = bus or EventBus()
+    events = bus or EventBus(clock=clock)
     sidecar = HealthSidecar()
     events.subscribe(metrics_from_events(sidecar.metrics))
     async with open_runtime(settings, bus=events, clock=clock) as rt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 from pathlib import Path
@@ -160,7 +161,7 @@ async def test_chromium_keeps_playwright_s_switches_and_asks_for_no_autofill_typ
         await browser.verify(page)
         pid = browser_pid(browser.user_data_dir)
         assert pid is not None
-        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+        args = (await asyncio.to_thread(Path(f"/proc/{pid}/cmdline").read_bytes)).decode().split("\0")
     # Chromium obeys only the last --disable-features: it must hold Playwright's list and ours.
     lists = [set(arg.split("=", 1)[1].split(",")) for arg in args if arg.startswith("--disable-features=")]
     assert len(lists) == 2

@@ -21,7 +21,7 @@ from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.browser.context import BrowserSession
 from linkpilot.engine.browser.errors import BrowserCrashed, BrowserError
 from linkpilot.engine.campaigns.summary import PlanItem, RunSummary, Skip, StopReason
-from linkpilot.engine.events import CampaignFinished, CampaignStarted, Progress
+from linkpilot.engine.events import CampaignStarted, Progress
 from linkpilot.engine.pacing import Pacing, Pause, make_pacing
 from linkpilot.engine.page_state import Authwall, LoggedOut, PageBlocked
 from linkpilot.engine.quota.contract import Action, QuotaRefused
@@ -201,6 +201,7 @@ async def _plan_and_act(ctx: CampaignContext, campaign: Campaign, control: RunCo
             run_id=summary.run_id,
             dry_run=summary.dry_run,
             planned=len(summary.planned),
+            at=rt.clock(),
         )
     )
     if not summary.planned:
@@ -263,7 +264,14 @@ async def _act_on_plan(ctx: CampaignContext, campaign: Campaign, control: RunCon
             rt.bus.log("warning", f"stopped before {item.name}: {summary.stop_detail}", campaign.name)
             return
         rt.bus.publish(
-            Progress(campaign=campaign.name, run_id=summary.run_id, done=done, total=total, current=item.name)
+            Progress(
+                campaign=campaign.name,
+                run_id=summary.run_id,
+                done=done,
+                total=total,
+                current=item.name,
+                at=rt.clock(),
+            )
         )
         ctx.in_flight_spent = False
         try:
@@ -314,7 +322,7 @@ async def _act_on_plan(ctx: CampaignContext, campaign: Campaign, control: RunCon
         await rt.publish_quota()
         await publish_activity(rt)
         rt.bus.publish(
-            Progress(campaign=campaign.name, run_id=summary.run_id, done=done + 1, total=total, current=None)
+            Progress(campaign=campaign.name, run_id=summary.run_id, done=done + 1, total=total, at=rt.clock())
         )
         if crashed:
             await _restart_browser(ctx, campaign.name)
@@ -375,6 +383,4 @@ async def _finish(rt: Runtime, summary: RunSummary) -> None:
             f"{counts['unknown']} unknown, {len(summary.skipped)} skipped",
             summary.campaign,
         )
-        rt.bus.publish(
-            CampaignFinished(campaign=summary.campaign, run_id=summary.run_id, summary=summary.to_json())
-        )
+        rt.bus.publish(summary.finished(rt.clock()))
