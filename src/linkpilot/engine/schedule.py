@@ -164,7 +164,9 @@ class Scheduler:
                 result = await self.start(slot.campaign, slot.dry_run)
                 while stopped_on_clock_skew(result):
                     # Nothing acted: wait for the clock (NTP after a Pi's power cut), then again.
-                    log.warning("%s waits for the clock; next try in %.0f s", slot.campaign, self.clock_retry_s)
+                    log.warning(
+                        "%s waits for the clock; next try in %.0f s", slot.campaign, self.clock_retry_s
+                    )
                     retry_at = self.clock() + timedelta(seconds=self.clock_retry_s)
                     if not await wait_until(retry_at, self.clock, self.stop_event, step_s=self.step_s):
                         return

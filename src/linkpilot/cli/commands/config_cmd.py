@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from linkpilot.cli.common import settings_from_env
 from linkpilot.common.clock import local_zone_name, utc_now
 from linkpilot.common.settings import masked_dump
-from linkpilot.console.commands.common import settings_from_env
 
 
 @click.group()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from linkpilot.console.commands.common import configure_logging, run_async
+from linkpilot.cli.common import configure_logging, run_async
 from linkpilot.console.demo import demo_settings, prepare_folder, sandbox_config, seed_contacts, store_session
 from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.run import require_terminal, run_console
