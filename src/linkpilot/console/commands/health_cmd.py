@@ -11,7 +11,10 @@ from urllib.parse import urlsplit
 import click
 
 from linkpilot.common.errors import BadInput, ExitCode
-from linkpilot.console.commands.common import settings_from_env
+
+# The settings alone, not the commands' shared helpers: those load SQLAlchemy and Alembic, and
+# this probe runs every 30 s under the image's HEALTHCHECK with a 5 s timeout, on a Pi.
+from linkpilot.common.settings import load_settings
 
 
 @click.command()
@@ -21,7 +24,7 @@ from linkpilot.console.commands.common import settings_from_env
 def health(url: str | None, check_ready: bool, timeout: float) -> int:
     """Ask the running LinkPilot's health sidecar whether it is alive (or ready)."""
     if url is None:
-        settings = settings_from_env()
+        settings = load_settings()
         url = f"http://{settings.health_host}:{settings.health_port}"
     try:
         parts = urlsplit(url)
