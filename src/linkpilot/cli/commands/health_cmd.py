@@ -12,8 +12,9 @@ import click
 
 from linkpilot.common.errors import BadInput, ExitCode
 
-# The settings alone, not the commands' shared helpers: those load SQLAlchemy and Alembic, and
-# this probe runs every 30 s under the image's HEALTHCHECK with a 5 s timeout, on a Pi.
+# The settings alone, not the commands' shared helpers (linkpilot.cli.common): those load
+# SQLAlchemy and Alembic, and this probe runs every 30 s under the image's HEALTHCHECK with a
+# 5 s timeout, on a Pi.
 from linkpilot.common.settings import load_settings
 
 
