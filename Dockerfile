@@ -25,9 +25,10 @@ ENV LANG=C.UTF-8 \
 #               choice; apt's default (dbus-user-session) would bring systemd, which nothing runs
 # Files that headless Chromium never opens are not unpacked (dpkg's path-exclude, as the slim
 # base does for documentation): GTK's icon images (nothing draws GTK; the theme's index stays
-# for its package's scripts), Vulkan's validation layer (a debugging aid), and Mesa's GPU drivers with the LLVM and Z3 only they load (there is no
-# GPU; Chromium renders with its own SwiftShader). The smoke test (scripts/image-smoke) runs a
-# campaign in the image and checks that no program or library in it misses a library.
+# for its package's scripts), Vulkan's validation layer (a debugging aid), and Mesa's GPU
+# drivers with the LLVM and Z3 only they load (there is no GPU; Chromium draws with its own
+# SwiftShader). The smoke test (scripts/image-smoke) runs a campaign in the image and checks
+# that no program or library in it misses a shared library.
 # Versions are not pinned: Debian's security updates replace the pinned ones and the build
 # would break; the base image tag (bookworm) is what fixes the release.
 # hadolint ignore=DL3008
