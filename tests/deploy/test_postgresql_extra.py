@@ -17,7 +17,7 @@ from tests.deploy.helpers import REPO
 
 WITHOUT_PSYCOPG = (
     "import sys; sys.modules['psycopg'] = None\n"
-    "from linkpilot.console.cli import main\n"
+    "from linkpilot.cli.main import main\n"
     "code = main(sys.argv[1:])\n"
     "assert 'psycopg' not in sys.modules or sys.modules['psycopg'] is None\n"
     "sys.exit(code)\n"
