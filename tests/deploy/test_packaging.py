@@ -167,6 +167,13 @@ def test_linkpilot_runs_the_console_in_tmux_on_the_data_volume_after_redis_is_he
     assert "ports" not in linkpilot  # the sidecar stays inside the container
 
 
+def test_compose_builds_the_image_without_postgresql_unless_asked() -> None:
+    build = compose_config()["services"]["linkpilot"]["build"]
+    # LINKPILOT_EXTRAS from the environment or deploy/.env, empty when unset: SQLite only.
+    assert build["args"] == {"LINKPILOT_EXTRAS": ""}
+    assert build["dockerfile"] == "Dockerfile"
+
+
 def test_both_services_have_healthchecks() -> None:
     services = compose_config()["services"]
     assert services["linkpilot"]["healthcheck"]["test"] == ["CMD", "linkpilot", "health"]
