@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from datetime import time
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -26,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from linkpilot.common.clock import local_zone_name
 from linkpilot.common.errors import ConfigError
 
 ENV_PREFIX = "LINKPILOT_"
@@ -41,6 +43,12 @@ def _local(value: time) -> time:
 
 
 LocalTime = Annotated[time, AfterValidator(_local)]
+MIDNIGHT = time(0)
+
+
+def _end_of_day(value: object) -> object:
+    # "24:00" is how people write "until midnight"; datetime.time has no 24:00, so it is 00:00.
+    return MIDNIGHT if isinstance(value, str) and value.strip() in ("24:00", "24:00:00") else value
 
 
 class _Section(BaseModel):
@@ -70,17 +78,28 @@ class Limits(_Section):
 
 
 class WorkingHours(_Section):
+    """`end` of 24:00 (or 00:00) runs to midnight; 00:00 to 24:00 is always open."""
+
     start: LocalTime = time(7, 0)
-    end: LocalTime = time(19, 0)
+    end: Annotated[LocalTime, BeforeValidator(_end_of_day)] = time(19, 0)
     days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
 
     @model_validator(mode="after")
     def _ordered(self) -> WorkingHours:
-        if self.start >= self.end:
+        if self.end != MIDNIGHT and self.start >= self.end:
             raise ValueError("start must be before end")
         if any(d < 0 or d > 6 for d in self.days):
             raise ValueError("days are 0 (Monday) to 6 (Sunday)")
         return self
+
+    def contains(self, local: time) -> bool:
+        """Whether a local time of day lies in the hours (days aside)."""
+        return self.start <= local and (self.end == MIDNIGHT or local < self.end)
+
+    def on(self, day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+        """The hours of one local day as aware instants: [start, end)."""
+        close = day + timedelta(days=1) if self.end == MIDNIGHT else day
+        return datetime.combine(day, self.start, tzinfo=zone), datetime.combine(close, self.end, tzinfo=zone)
 
 
 class Delays(_Section):
@@ -171,6 +190,18 @@ class ConsoleSettings(_Section):
     keymap: dict[str, str] = Field(default_factory=dict)
 
 
+class ClockSettings(_Section):
+    """The clock guard: how far this box's clock may be from the site's before nothing acts."""
+
+    tolerance_minutes: float = Field(default=5.0, gt=0, le=24 * 60)
+    # Off only for tests that make the clocks disagree on purpose.
+    guard: bool = True
+
+    @property
+    def tolerance(self) -> timedelta:
+        return timedelta(minutes=self.tolerance_minutes)
+
+
 class Settings(_Section):
     home: Path = Path("~/.local/share/linkpilot")
     linkedin_url: str = "https://www.linkedin.com"
@@ -179,7 +210,9 @@ class Settings(_Section):
     redis_url: str | None = Field(default=None, repr=False)
     secret_key: SecretStr | None = None
     pacing: Literal["human", "fast"] = "human"
-    timezone: str = "Europe/Paris"
+    # The box's own zone unless set: a user in New York is not a day ahead every evening.
+    timezone: str = Field(default_factory=local_zone_name)
+    clock: ClockSettings = ClockSettings()
     chromium: Path | None = None
     health_host: str = "127.0.0.1"
     health_port: int = Field(default=8765, ge=0, le=65535)
