@@ -155,6 +155,10 @@ class Notifier:
         await queue_message(self.db, message, [t.stored for t in self.targets], self.clock())
         self.deliverer.wake.set()
 
+    async def publish_status(self) -> None:
+        """The channels and their last deliveries, as a NotifyStatus event (for a late subscriber)."""
+        await self.deliverer.publish_status()
+
     async def open_causes(self) -> list[OpenCause]:
         return await open_causes(self.db)
 
@@ -274,6 +278,12 @@ class Notifier:
                 next_check = now + WATCH_EVERY
             if not await wait_until(min(next_check, now + timedelta(minutes=1)), self.clock, stop):
                 return
+
+
+def check_channels(settings: Settings) -> None:
+    """Refuse (exit 2) a notification URL Apprise cannot use, before a command does anything."""
+    if settings.notify.urls:
+        parse_channels(settings.notify.urls)
 
 
 def create_notifier(
