@@ -107,7 +107,11 @@ class Target:
         apprise = _apprise()
         _capture.lines = []
         try:
-            ok = bool(self.plugin.notify(body=body, title=title, notify_type=apprise.NotifyType(severity)))
+            # A plugin of its own for each attempt: a hung attempt's thread may still hold the
+            # last one, and Apprise's per-plugin throttle (5.5 s between two e-mails) is for
+            # bursts LinkPilot never makes (one message per cause).
+            plugin = apprise.Apprise.instantiate(self.url)
+            ok = bool(plugin.notify(body=body, title=title, notify_type=apprise.NotifyType(severity)))
             lines: list[str] = _capture.lines
         except Exception as exc:  # a plugin's bug is one failed delivery, not a dead worker
             return False, scrub(f"{type(exc).__name__}: {exc}", self.url)

@@ -60,6 +60,7 @@ class Deliverer:
         self.bus = bus
         self.clock = clock
         self.wake = asyncio.Event()
+        self.stopping = False
 
     @property
     def fingerprints(self) -> list[str]:
@@ -139,8 +140,8 @@ class Deliverer:
         self.bus.publish(NotifyStatus(channels=await self.status()))
 
     async def run(self) -> None:
-        """Deliver until cancelled, waking when a message is queued or a retry is due."""
-        while True:
+        """Deliver until `stop()`, waking when a message is queued or a retry is due."""
+        while not self.stopping:
             self.wake.clear()
             try:
                 await self.deliver_due()
@@ -152,10 +153,17 @@ class Deliverer:
             except Exception:
                 log.exception("notification queue unreadable")
                 upcoming = self.clock() + timedelta(seconds=self.cfg.retry_initial_s)
+            if self.stopping:
+                return
             if upcoming is None:
                 await self.wake.wait()
             else:
                 await wait_until(upcoming, self.clock, self.wake, step_s=self.cfg.retry_initial_s)
+
+    def stop(self) -> None:
+        """End `run` after the attempt in flight (which is recorded, so never sent twice)."""
+        self.stopping = True
+        self.wake.set()
 
     async def drain(self, seconds: float) -> None:
         """At exit: what is due now, for at most `seconds`; the rest waits for the next process."""

@@ -68,7 +68,8 @@ class Notifier:
         self.ledger = ledger
         self.deliverer = Deliverer(db, targets, settings.notify, bus, clock)
         self._events: asyncio.Queue[Event] = asyncio.Queue()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._follower: asyncio.Task[None] | None = None
+        self._delivery: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
 
     @property
@@ -79,10 +80,8 @@ class Notifier:
 
     async def start(self) -> None:
         self._unsubscribe = self.bus.subscribe(self._on_event)
-        self._tasks = [
-            asyncio.create_task(self._follow(), name="notify-events"),
-            asyncio.create_task(self.deliverer.run(), name="notify-delivery"),
-        ]
+        self._follower = asyncio.create_task(self._follow(), name="notify-events")
+        self._delivery = asyncio.create_task(self.deliverer.run(), name="notify-delivery")
         await self._guarded(self.reconcile(), "checking the breaker and the session")
         await self.deliverer.publish_status()
 
@@ -94,12 +93,22 @@ class Notifier:
         budget = self.settings.notify.exit_wait_s if wait_s is None else wait_s
         loop = asyncio.get_running_loop()
         deadline = loop.time() + budget
+        # Recording what happened is quick and never waits on a receiver: it always finishes.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._events.join(), timeout=max(budget, 1.0))
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
+            await asyncio.wait_for(self._events.join(), timeout=max(budget, 5.0))
+        if self._follower is not None:
+            self._follower.cancel()
+            await asyncio.gather(self._follower, return_exceptions=True)
+        if self._delivery is not None:
+            # The attempt in flight may finish within the budget; past it, it is abandoned and
+            # its claim runs out, so another process tries it later (CLAIM_LEASE).
+            self.deliverer.stop()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._delivery), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                self._delivery.cancel()
+                await asyncio.gather(self._delivery, return_exceptions=True)
+        self._follower = self._delivery = None
         await self._guarded(self.deliverer.drain(deadline - loop.time()), "delivering before exit")
 
     def _on_event(self, event: Event) -> None:
@@ -195,7 +204,7 @@ class Notifier:
             else:
                 await self.open(causes.breaker_opened(kind, at, None, True, zone))
         elif reason == "no_session":
-            await self.open(causes.session_problem("expired", None, None, zone))
+            await self._session(causes.session_problem("expired", None, None, zone))
         elif reason == "clock_skew":
             await self.open(causes.clock_skew(detail, at, zone))
         elif reason == "page_unreadable":
@@ -214,21 +223,28 @@ class Notifier:
 
     async def check_session(self) -> None:
         """Open the session cause when it is missing, expired or expiring soon; else resolve it."""
-        try:
-            status = SessionStore(self.settings).load().status()
-        except NoSession:
-            await self.open(causes.session_problem("missing", None, None, self.zone))
-            return
         now = self.clock()
+        try:
+            status = SessionStore(self.settings).load().status(now)
+        except NoSession:
+            await self._session(causes.session_problem("missing", None, None, self.zone))
+            return
         warn = timedelta(days=self.settings.notify.session_warning_days)
-        if status.state == "expired" or (status.expires_at is not None and status.expires_at <= now):
-            await self.open(causes.session_problem("expired", status.expires_at, None, self.zone))
+        if status.state == "expired":
+            await self._session(causes.session_problem("expired", status.expires_at, None, self.zone))
         elif status.expires_at is not None and status.expires_at - now <= warn:
             days = max(0, (status.expires_at - now).days)
-            await self.open(causes.session_problem("expiring", status.expires_at, days, self.zone))
+            await self._session(causes.session_problem("expiring", status.expires_at, days, self.zone))
         else:
             until = f" until {causes.when(status.expires_at, self.zone)}" if status.expires_at else ""
             await self.resolve(causes.SESSION, f"The session is valid{until}.")
+
+    async def _session(self, cause: Cause) -> None:
+        # Missing, expiring and expired are different news: a change of kind is said once more.
+        current = next((c for c in await open_causes(self.db) if c.key == cause.key), None)
+        if current is not None and current.kind != cause.kind:
+            await self.resolve(cause.key, cause.title.removeprefix("LinkPilot: ").capitalize() + ".")
+        await self.open(cause)
 
     async def check_breaker(self) -> None:
         """The breaker as storage (or Redis) says: closed or reset by another process, or opened
