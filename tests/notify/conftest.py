@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.e2e.conftest import Site, _start_site
 from tests.notify.receivers import JsonReceiver, SilentReceiver, SmtpReceiver
 
 
@@ -26,3 +27,12 @@ def silent() -> Iterator[SilentReceiver]:
     receiver = SilentReceiver()
     yield receiver
     receiver.close()
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    """The practice site in its own process (English), as the e2e suites run it."""
+    running = _start_site("en")
+    yield running
+    running.process.terminate()
+    running.process.wait(timeout=10)
