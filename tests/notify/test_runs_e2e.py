@@ -109,16 +109,22 @@ def _timed_run(operator: Operator) -> tuple[float, float, dict[str, object]]:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(400)
 def test_dead_receivers_do_not_slow_a_run(tmp_path: Path, silent: SilentReceiver, hook: JsonReceiver) -> None:
     results = {}
-    # The silent receiver is given 20 s to answer: a delivery waited on would show at once.
-    channels = {"none": [], "closed port": [closed_port_url()], "never answers": [silent.url() + "?rto=20"]}
+    channels = {
+        "none": [],
+        "live": [hook.url()],
+        "closed port": [closed_port_url()],
+        # Given 20 s to answer: a delivery the run waited on would show at once.
+        "never answers": [silent.url() + "?rto=20"],
+    }
     for name, urls in channels.items():
         site = _start_site("en")
         try:
-            operator = make_operator(tmp_path / name.replace(" ", "-"), site, per_run="2", per_day="50")
-            _expiring_session(operator, tmp_path / name.replace(" ", "-"))
+            folder = tmp_path / name.replace(" ", "-")
+            operator = make_operator(folder, site, per_run="2", per_day="50")
+            _expiring_session(operator, folder)
             if urls:
                 with_channels(operator, *urls, session_warning_days="30", exit_wait_s="2")
             results[name] = _timed_run(operator)
@@ -126,15 +132,20 @@ def test_dead_receivers_do_not_slow_a_run(tmp_path: Path, silent: SilentReceiver
         finally:
             site.process.terminate()
             site.process.wait(timeout=10)
-    base_campaign, base_wall, base = results["none"]
-    for name in ("closed port", "never answers"):
+    # The live receiver heard about the session while the run went on.
+    assert hook.wait_for(1)[0].title == "LinkPilot: the LinkedIn session expires in 9 days"
+    base_campaign, _, base = results["none"]
+    _, live_wall, _ = results["live"]
+    for name in ("live", "closed port", "never answers"):
         campaign, wall, summary = results[name]
         assert summary["counts"] == base["counts"]
-        # The campaign itself: the same within noise (a delivery waited on would add the
-        # receiver's 20 s, a retry loop its 30 s back-off).
-        assert campaign <= base_campaign * 1.5 + 2.0, (name, campaign, base_campaign)
-        # The process: at most the exit budget (2 s) more, plus Apprise's import.
-        assert wall <= base_wall + 2.0 + 3.0, (name, wall, base_wall)
+        # The campaign itself, against no notifier at all: the same within the noise of a
+        # shared machine (a delivery waited on would add the receiver's 20 s, a retry loop
+        # its 30 s back-off).
+        assert campaign <= base_campaign * 1.5 + 3.0, (name, campaign, base_campaign)
+        # The whole process, against a live receiver (both import Apprise): at most the exit
+        # budget (2 s) more, and some noise.
+        assert wall <= live_wall + 2.0 + 5.0, (name, wall, live_wall)
     # The closed port was tried during the run: its failure is recorded for the next process.
     with sqlite3.connect(tmp_path / "closed-port" / "home" / "linkpilot.db") as conn:
         attempts, delivered, error = conn.execute(
