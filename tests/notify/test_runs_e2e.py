@@ -134,6 +134,8 @@ def test_dead_receivers_do_not_slow_a_run(tmp_path: Path, silent: SilentReceiver
             site.process.wait(timeout=10)
     # The live receiver heard about the session while the run went on.
     assert hook.wait_for(1)[0].title == "LinkPilot: the LinkedIn session expires in 9 days"
+    for name, (campaign, wall, _summary) in results.items():
+        print(f"{name}: campaign {campaign:.2f} s, process {wall:.2f} s")
     base_campaign, _, base = results["none"]
     _, live_wall, _ = results["live"]
     for name in ("live", "closed port", "never answers"):
