@@ -299,3 +299,14 @@ async def test_the_daily_digest(tmp_path: Path, hook: JsonReceiver, mailbox: Smt
     assert lines[2].startswith("Quota left today: invitation withdrawal 30 of 30, message 15 of 15")
     assert lines[3] == "Tomorrow's birthdays: 2 (Ada Lovelace, Bob Tester)"
     assert [m.title for m in mailbox.items] == [digest.title]
+
+
+async def test_a_scheduled_run_that_raised_is_a_failed_run(tmp_path: Path, hook: JsonReceiver) -> None:
+    settings = notify_settings(tmp_path / "home", [hook.url()])
+    store_session(settings, timedelta(days=300))
+    async with running(settings) as (_rt, notifier):
+        await notifier.run_raised("invitations", RuntimeError("database is locked\nby another process"))
+        [told] = await inbox(hook, 1)
+        await settled(notifier)
+    assert told.title == "LinkPilot: the invitations run failed"
+    assert "Stopped: failed — database is locked by another process." in told.body

@@ -128,7 +128,12 @@ async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None
         log.info("start-up objects frozen: %d", freeze_startup_objects())
 
         async def start(name: str, dry_run: bool) -> RunSummary:
-            return await run_campaign(rt, create_campaign(name, rt), dry_run=dry_run)
+            try:
+                return await run_campaign(rt, create_campaign(name, rt), dry_run=dry_run)
+            except Exception as exc:
+                if notifier is not None:
+                    await notifier.run_raised(name, exc)
+                raise
 
         scheduler = Scheduler(settings, rt.db, start, rt.clock, rt.rng)
         task = asyncio.create_task(scheduler.run())

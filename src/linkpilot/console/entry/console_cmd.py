@@ -64,9 +64,16 @@ async def console() -> None:
             log.warning(
                 "health sidecar not started on %s:%s: %s", settings.health_host, settings.health_port, exc
             )
-        scheduler = Scheduler(
-            settings, rt.db, lambda name, dry: facade.start(name, dry_run=dry), rt.clock, rt.rng
-        )
+
+        async def scheduled(name: str, dry: bool) -> None:
+            try:
+                await facade.start(name, dry_run=dry)
+            except Exception as exc:
+                if notifier is not None:
+                    await notifier.run_raised(name, exc)
+                raise
+
+        scheduler = Scheduler(settings, rt.db, scheduled, rt.clock, rt.rng)
         facade = LiveFacade(rt, scheduler)
         await facade.refresh()
         if notifier is not None:

@@ -219,6 +219,14 @@ class Notifier:
                 await self.resolve(key, how)
             await self.check_session()
 
+    async def run_raised(self, campaign: str, exc: BaseException) -> None:
+        """A scheduled run that ended in an exception, before it could report how it stopped."""
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        await self._guarded(
+            self.open(causes.run_failed(campaign, "failed", text[:300], self.clock(), self.zone)),
+            "recording a failed run",
+        )
+
     # Checks ----------------------------------------------------------------------------------
 
     async def check_session(self) -> None:
