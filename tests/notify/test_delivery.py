@@ -18,7 +18,7 @@ from linkpilot.engine.notify import create_notifier
 from linkpilot.engine.notify.channels import parse_channels, scrub
 from linkpilot.engine.runtime import Runtime, open_runtime
 from linkpilot.storage.models import NotifyDelivery
-from linkpilot.storage.notifications import Outgoing
+from linkpilot.storage.notifications import Outgoing, queue_message
 from tests.notify.receivers import JsonReceiver, SilentReceiver, closed_port_url
 from tests.notify.test_causes import inbox, notify_settings, running, settled, store_session
 
@@ -145,3 +145,23 @@ def test_labels_and_failure_reasons_hide_every_secret_part() -> None:
         # Every part of the URL's user info and path is masked, the plain words with them.
         "POST to http://127.0.0.1:8080/****/**** as **** **** failed"
     )
+
+
+async def test_messages_older_than_90_days_are_forgotten_at_start(tmp_path: Path, hook: JsonReceiver) -> None:
+    settings = notify_settings(tmp_path / "home", [hook.url()])
+    store_session(settings, timedelta(days=300))
+    channels = [t.stored for t in parse_channels(settings.notify.urls)]
+    async with open_runtime(settings) as rt:
+        now = rt.clock()
+        await queue_message(
+            rt.db, Outgoing("digest", "LinkPilot: stale", "x"), channels, now - timedelta(days=91)
+        )
+        await queue_message(
+            rt.db, Outgoing("digest", "LinkPilot: recent", "x"), channels, now - timedelta(days=89)
+        )
+    async with running(settings) as (rt, notifier):
+        await inbox(hook, 1)
+        await settled(notifier)
+        kept = await deliveries(rt)
+    assert hook.titles() == ["LinkPilot: recent"]
+    assert len(kept) == 1

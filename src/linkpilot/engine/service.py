@@ -119,7 +119,7 @@ async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None
     events.subscribe(metrics_from_events(sidecar.metrics))
     async with (
         open_runtime(settings, bus=events) as rt,
-        notifying(settings, rt.db, events, clock=rt.clock, breaker=rt.breaker, ledger=rt.ledger) as notifier,
+        notifying(rt) as notifier,
     ):
         readiness_checks(rt, sidecar)
         port = await sidecar.start(settings.health_host, settings.health_port)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import ColumnElement, Table, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from linkpilot.storage.database import Database
 from linkpilot.storage.locking import locked_transaction
@@ -144,11 +144,18 @@ async def open_causes(db: Database) -> list[OpenCause]:
         return [OpenCause(r.key, r.kind, r.title, r.opened_at) for r in rows]
 
 
-def _due(channels: Sequence[str], now: datetime) -> list[ColumnElement[bool]]:
+def _pending(channels: Sequence[str]) -> list[ColumnElement[bool]]:
+    """Not delivered and not given up, on these channels."""
     return [
         DELIVERIES.c.channel.in_(channels),
         DELIVERIES.c.delivered_at.is_(None),
         DELIVERIES.c.gave_up.is_(False),
+    ]
+
+
+def _due(channels: Sequence[str], now: datetime) -> list[ColumnElement[bool]]:
+    return [
+        *_pending(channels),
         or_(DELIVERIES.c.next_attempt_at.is_(None), DELIVERIES.c.next_attempt_at <= now),
     ]
 
@@ -212,13 +219,7 @@ async def next_attempt_at(db: Database, channels: Sequence[str]) -> datetime | N
         return None
     async with db.session() as session:
         value = (
-            await session.execute(
-                select(func.min(DELIVERIES.c.next_attempt_at)).where(
-                    DELIVERIES.c.channel.in_(channels),
-                    DELIVERIES.c.delivered_at.is_(None),
-                    DELIVERIES.c.gave_up.is_(False),
-                )
-            )
+            await session.execute(select(func.min(DELIVERIES.c.next_attempt_at)).where(*_pending(channels)))
         ).scalar_one_or_none()
     return _aware(value)
 
@@ -227,17 +228,11 @@ async def pending_count(db: Database, channels: Sequence[str]) -> int:
     if not channels:
         return 0
     async with db.session() as session:
-        return int(
-            (
-                await session.execute(
-                    select(func.count()).where(
-                        DELIVERIES.c.channel.in_(channels),
-                        DELIVERIES.c.delivered_at.is_(None),
-                        DELIVERIES.c.gave_up.is_(False),
-                    )
-                )
-            ).scalar_one()
-        )
+        return await _count_pending(session, channels)
+
+
+async def _count_pending(session: AsyncSession, channels: Sequence[str]) -> int:
+    return int((await session.execute(select(func.count()).where(*_pending(channels)))).scalar_one())
 
 
 async def last_deliveries(db: Database, channels: Sequence[str]) -> dict[str, LastDelivery]:
@@ -261,23 +256,23 @@ async def last_deliveries(db: Database, channels: Sequence[str]) -> dict[str, La
             ).first()
             if row is None:
                 continue
-            pending = (
-                await session.execute(
-                    select(func.count()).where(
-                        and_(
-                            DELIVERIES.c.channel == channel,
-                            DELIVERIES.c.delivered_at.is_(None),
-                            DELIVERIES.c.gave_up.is_(False),
-                        )
-                    )
-                )
-            ).scalar_one()
+            pending = await _count_pending(session, [channel])
             at = _aware(row.last_attempt_at)
             assert at is not None
             out[channel] = LastDelivery(
                 at, row.delivered_at is not None, row.title, row.last_error, int(pending)
             )
     return out
+
+
+async def prune(db: Database, before: datetime) -> int:
+    """Forget the messages queued before `before` (their deliveries go with them): a Pi's
+    database must not grow for ever, and a message that old is no news any more."""
+    async with db.transaction() as session:
+        old = select(MESSAGES.c.id).where(MESSAGES.c.created_at < before)
+        await session.execute(delete(DELIVERIES).where(DELIVERIES.c.message_id.in_(old)))
+        done = await session.execute(delete(MESSAGES).where(MESSAGES.c.created_at < before))
+        return int(done.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def last_message_at(db: Database, kind: str) -> datetime | None:

@@ -35,7 +35,7 @@ def run(campaign: str, dry_run: bool, as_json: bool, verbose: bool) -> int:
     async def go() -> RunSummary:
         async with (
             open_runtime(settings, bus=bus) as rt,
-            notifying(settings, rt.db, bus, clock=rt.clock, breaker=rt.breaker, ledger=rt.ledger),
+            notifying(rt),
         ):
             return await run_campaign(rt, create_campaign(campaign, rt), dry_run=dry_run)
 

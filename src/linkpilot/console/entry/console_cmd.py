@@ -54,7 +54,7 @@ async def console() -> None:
     bus.subscribe(metrics_from_events(sidecar.metrics))
     async with (
         open_runtime(settings, bus=bus) as rt,
-        notifying(settings, rt.db, bus, clock=rt.clock, breaker=rt.breaker, ledger=rt.ledger) as notifier,
+        notifying(rt) as notifier,
     ):
         readiness_checks(rt, sidecar)
         try:

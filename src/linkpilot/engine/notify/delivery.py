@@ -145,13 +145,11 @@ class Deliverer:
             self.wake.clear()
             try:
                 await self.deliver_due()
-            except Exception:
-                # Storage busy or gone for a moment: the messages stay queued for the next pass.
-                log.exception("notification delivery pass failed")
-            try:
                 upcoming = await next_attempt_at(self.db, self.fingerprints)
             except Exception:
-                log.exception("notification queue unreadable")
+                # Storage busy or gone for a moment: the messages stay queued; the next pass
+                # comes after the first back-off, never in a tight loop.
+                log.exception("notification delivery pass failed")
                 upcoming = self.clock() + timedelta(seconds=self.cfg.retry_initial_s)
             if self.stopping:
                 return

@@ -28,6 +28,7 @@ from linkpilot.engine.notify.delivery import Deliverer
 from linkpilot.engine.notify.digest import compose_digest
 from linkpilot.engine.pacing import wait_until
 from linkpilot.engine.quota.contract import QuotaLedger
+from linkpilot.engine.runtime import Runtime
 from linkpilot.engine.session.store import NoSession, SessionStore
 from linkpilot.storage.database import Database
 from linkpilot.storage.notifications import (
@@ -36,6 +37,7 @@ from linkpilot.storage.notifications import (
     last_message_at,
     open_cause,
     open_causes,
+    prune,
     queue_message,
     resolve_cause,
 )
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 HEALTHY = frozenset({"completed", "nothing_to_do", "quota"})
 FAILED = frozenset({"browser_failed", "failed"})
 WATCH_EVERY = timedelta(hours=1)
+# Sent messages are kept this long (the System screen's last delivery, the digest's last day).
+KEEP_MESSAGES = timedelta(days=90)
 
 
 class Notifier:
@@ -79,6 +83,7 @@ class Notifier:
     # Lifecycle -------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        await self._guarded(prune(self.db, self.clock() - KEEP_MESSAGES), "forgetting old messages")
         self._unsubscribe = self.bus.subscribe(self._on_event)
         self._follower = asyncio.create_task(self._follow(), name="notify-events")
         self._delivery = asyncio.create_task(self.deliverer.run(), name="notify-delivery")
@@ -329,17 +334,12 @@ def create_notifier(
 
 
 @asynccontextmanager
-async def notifying(
-    settings: Settings,
-    db: Database,
-    bus: EventBus,
-    *,
-    clock: Clock = utc_now,
-    breaker: CircuitBreaker | None = None,
-    ledger: QuotaLedger | None = None,
-) -> AsyncIterator[Notifier | None]:
-    """A started notifier for the block (or None), closed after it with the bounded exit wait."""
-    notifier = create_notifier(settings, db, bus, clock=clock, breaker=breaker, ledger=ledger)
+async def notifying(rt: Runtime) -> AsyncIterator[Notifier | None]:
+    """The runtime's notifier, started for the block (None without channels), then closed
+    with the bounded exit wait."""
+    notifier = create_notifier(
+        rt.settings, rt.db, rt.bus, clock=rt.clock, breaker=rt.breaker, ledger=rt.ledger
+    )
     if notifier is None:
         yield None
         return
