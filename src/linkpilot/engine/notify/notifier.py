@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Settings
@@ -77,7 +78,7 @@ class Notifier:
         self._unsubscribe: Callable[[], None] | None = None
 
     @property
-    def zone(self) -> Any:
+    def zone(self) -> ZoneInfo:
         return self.settings.zone
 
     # Lifecycle -------------------------------------------------------------------------------
