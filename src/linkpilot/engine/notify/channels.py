@@ -57,6 +57,9 @@ def _apprise() -> Any:
             logger.propagate = False  # its lines may hold a token: never in linkpilot.log
             logger.setLevel(logging.WARNING)
             logger.addHandler(_Collect())
+            # Apprise speaks HTTP through requests: urllib3 logs each request line, a webhook's
+            # token in its path, at debug level.
+            logging.getLogger("urllib3").setLevel(logging.WARNING)
             _apprise_module = apprise
     return _apprise_module
 
