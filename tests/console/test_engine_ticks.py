@@ -23,7 +23,9 @@ BEFORE_MIDNIGHT = datetime(2026, 11, 26, 22, 58, tzinfo=UTC)
 
 
 async def test_midnight_and_a_week_later_without_a_restart(home: Path) -> None:
-    settings = load_settings(home=home, working_hours={"start": "07:00", "end": "23:59"})
+    settings = load_settings(
+        home=home, timezone="Europe/Paris", working_hours={"start": "07:00", "end": "23:59"}
+    )
     prepare_home(settings)
     clock = FrozenClock(BEFORE_MIDNIGHT)
     async with open_runtime(settings, clock=clock) as rt:

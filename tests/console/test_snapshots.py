@@ -24,12 +24,14 @@ from linkpilot.engine.events import (
     ActivityChanged,
     BreakerChanged,
     CampaignStarted,
+    ClockChecked,
     Level,
     LogLine,
     Progress,
     QuotaChanged,
 )
 from linkpilot.engine.login.steps import NeedPin
+from linkpilot.engine.notify.status import ChannelStatus, NotifyStatus
 from tests.console.conftest import AppFactory
 from tests.console.fakes import ACTIVITY, GAUGES, NOW, FakeFacade, breaker_open_event, idle_facts
 from tests.console.helpers import idle, settle, wait_until
@@ -181,15 +183,48 @@ def test_checkpoint_sign_in_screen(
     assert snap_compare(make_app(), terminal_size=size, run_before=asking)
 
 
+CHANNELS = (
+    ChannelStatus("#1 ntfy://ntfy.sh/…", NOW - timedelta(minutes=5), True, "LinkPilot: test message"),
+    ChannelStatus(
+        "#2 mailtos://me:****@smtp.example.com/…",
+        NOW - timedelta(minutes=1),
+        False,
+        "LinkPilot: the circuit breaker is open",
+        "A Connection error occurred",
+        pending=1,
+    ),
+)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_system_screen(size: tuple[int, int], snap_compare: Snap, make_app: AppFactory) -> None:
+    """With two notification channels: one delivered, one failing with a message waiting."""
+    facade = FakeFacade([*idle_facts(), NotifyStatus(channels=CHANNELS, at=NOW)])
+
     async def shown(pilot: Pilot[None]) -> None:
         await idle(pilot)
         await pilot.press("4")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, SystemScreen))
         await idle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=size, run_before=shown)
+    assert snap_compare(make_app(facade=facade), terminal_size=size, run_before=shown)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_clock_skew_on_the_dashboard(
+    size: tuple[int, int], snap_compare: Snap, make_app: AppFactory, facade: FakeFacade
+) -> None:
+    """The clock guard stopped a run: this box is ten minutes behind the site."""
+
+    async def skewed(pilot: Pilot[None]) -> None:
+        await idle(pilot)
+        facade.bus.publish(
+            ClockChecked(ours=NOW, site=NOW + timedelta(minutes=10), skew_s=-600.0, ok=False, at=NOW)
+        )
+        await wait_until(pilot, lambda: not pilot.app.state.clock_ok)  # type: ignore[attr-defined]
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=skewed)
 
 
 # 23:58 in Paris on Thursday 26 November 2026: the same app is then carried past midnight,

@@ -11,6 +11,7 @@ from linkpilot.engine.events import (
     BreakerChanged,
     CampaignFinished,
     CampaignStarted,
+    ClockChecked,
     LogLine,
     Progress,
     QuotaChanged,
@@ -21,6 +22,7 @@ from linkpilot.engine.events import (
     SessionChanged,
     Tick,
 )
+from linkpilot.engine.notify.status import ChannelStatus, NotifyStatus
 from tests.console.fakes import GAUGES, NOW
 
 
@@ -122,3 +124,12 @@ def test_what_blocks_a_campaign_key() -> None:
     assert quota_spent(state, "sourcing")
     assert campaign_blocked(state, "sourcing") == "the profile visit quota is spent"
     assert campaign_blocked(state, "birthday") is None
+
+
+def test_the_clock_guards_reading_and_the_channels_reach_the_state() -> None:
+    skewed = fold(ConsoleState(), ClockChecked(ours=NOW, site=NOW, skew_s=-600.0, ok=False))
+    assert (skewed.clock_skew_s, skewed.clock_ok) == (-600.0, False)
+    fixed = fold(skewed, ClockChecked(ours=NOW, site=NOW, skew_s=1.0, ok=True))
+    assert (fixed.clock_skew_s, fixed.clock_ok) == (1.0, True)
+    channel = ChannelStatus("#1 ntfy://ntfy.sh/…", NOW, True, "LinkPilot: test message")
+    assert fold(fixed, NotifyStatus(channels=(channel,))).notifications == (channel,)

@@ -19,6 +19,7 @@ from linkpilot.engine.events import (
     BreakerChanged,
     CampaignFinished,
     CampaignStarted,
+    ClockChecked,
     Event,
     Progress,
     QuotaChanged,
@@ -28,6 +29,7 @@ from linkpilot.engine.events import (
     SessionChanged,
     Tick,
 )
+from linkpilot.engine.notify.status import ChannelStatus, NotifyStatus
 from linkpilot.engine.service import ACTION_OF
 
 CAMPAIGNS: tuple[str, ...] = tuple(ACTION_OF)
@@ -81,6 +83,11 @@ class ConsoleState:
     # The engine's clock and local date at its last tick: relative times and the title read these.
     today: date | None = None
     now: datetime | None = None
+    # The clock guard's latest reading: this box's clock minus the site's, and whether it passed.
+    clock_skew_s: float | None = None
+    clock_ok: bool = True
+    # The notification channels, masked, each with its last delivery.
+    notifications: tuple[ChannelStatus, ...] = ()
 
 
 def fold(state: ConsoleState, event: Event) -> ConsoleState:
@@ -96,6 +103,10 @@ def fold(state: ConsoleState, event: Event) -> ConsoleState:
             event.retry_at,
         )
         return replace(state, breaker=breaker)
+    if isinstance(event, ClockChecked):
+        return replace(state, clock_skew_s=event.skew_s, clock_ok=event.ok)
+    if isinstance(event, NotifyStatus):
+        return replace(state, notifications=event.channels)
     if isinstance(event, SessionChanged):
         return replace(state, session=SessionView(event.status, event.expires_at, event.checked_at))
     if isinstance(event, ActivityChanged):

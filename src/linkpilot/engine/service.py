@@ -33,6 +33,7 @@ from linkpilot.engine.events import (
     BreakerChanged,
     CampaignFinished,
     CampaignStarted,
+    ClockChecked,
     Event,
     EventBus,
     Progress,
@@ -48,6 +49,7 @@ from linkpilot.engine.health.server import CheckResult, HealthSidecar
 from linkpilot.engine.heap import freeze_startup_objects
 from linkpilot.engine.login import Done, LoginFlow, LoginTimeouts, close_breaker_after_login
 from linkpilot.engine.login.keyring import SavedLogin, load_saved_login, save_login
+from linkpilot.engine.notify import Notifier, NotifyStatus, notifying
 from linkpilot.engine.pacing import wait_until
 from linkpilot.engine.quota.windows import in_working_hours
 from linkpilot.engine.runtime import Runtime, breaker_changed, open_runtime
@@ -59,7 +61,16 @@ log = logging.getLogger(__name__)
 
 ACTION_OF = {"birthday": "message", "sourcing": "profile_visit", "invitations": "invitation_withdrawal"}
 # Facts a late subscriber needs, one (the latest) of each kind.
-FACTS = (QuotaChanged, BreakerChanged, SessionChanged, ActivityChanged, ScheduleChanged, Tick)
+FACTS = (
+    QuotaChanged,
+    BreakerChanged,
+    SessionChanged,
+    ActivityChanged,
+    ScheduleChanged,
+    Tick,
+    ClockChecked,
+    NotifyStatus,
+)
 # The run under way, if any: dropped when it finishes.
 RUN_EVENTS = (CampaignStarted, Progress, RunPaused)
 # How long closing waits for the person under way before the run is cancelled.
@@ -79,9 +90,12 @@ class EngineService:
         *,
         scheduled: bool = True,
         login_timeouts: LoginTimeouts | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self.rt = rt
         self.login_timeouts = login_timeouts
+        # Tells the owner when a run stops or raises (None: no channel configured).
+        self.notifier = notifier
         self.scheduler = (
             Scheduler(rt.settings, rt.db, self._scheduled, rt.clock, rt.rng) if scheduled else None
         )
@@ -122,6 +136,8 @@ class EngineService:
         await self.rt.publish_quota()
         self.bus.publish(breaker_changed(await self.rt.breaker.state(), self.rt.clock()))
         self.bus.publish(self._stored_session())
+        if self.notifier is not None:
+            await self.notifier.publish_status()
         await self.tick()
 
     async def tick(self) -> None:
@@ -193,7 +209,13 @@ class EngineService:
 
     async def _scheduled(self, campaign: str, dry_run: bool) -> None:
         log.info("scheduled %s run starting%s", campaign, " (dry run)" if dry_run else "")
-        await self.start(campaign, dry_run=dry_run)
+        try:
+            await self.start(campaign, dry_run=dry_run)
+        except Exception as exc:
+            # Raised before it could report how it stopped: the owner hears of it all the same.
+            if self.notifier is not None:
+                await self.notifier.run_raised(campaign, exc)
+            raise
 
     def pause(self) -> None:
         """Finish the current person, then wait (RunPaused follows)."""
@@ -261,6 +283,8 @@ class EngineService:
         self._background.append(asyncio.create_task(self._ticking()))
         if self.scheduler is not None:
             self._background.append(asyncio.create_task(self.scheduler.run()))
+        if self.notifier is not None:
+            self._background.append(asyncio.create_task(self.notifier.watch(self._stop)))
 
     async def _ticking(self) -> None:
         while not self._stop.is_set():
@@ -367,12 +391,27 @@ def readiness_checks(rt: Runtime, sidecar: HealthSidecar) -> None:
         # The browser lives only while a campaign runs; between runs there is nothing to check.
         return CheckResult(True, "idle")
 
+    async def clock() -> CheckResult:
+        # Read by the clock guard whenever a run starts or acts: none yet means nothing to say.
+        reading = rt.clock_reading
+        if reading is None:
+            return CheckResult(True, "unchecked")
+        tolerance = rt.settings.clock.tolerance
+        ok = reading.within(tolerance)
+        detail = {
+            "skew_s": round(reading.skew.total_seconds(), 1),
+            "tolerance_s": tolerance.total_seconds(),
+            "checked_at": reading.ours.isoformat(),
+        }
+        return CheckResult(ok, "ok" if ok else "clock_skew", detail)
+
     for name, check in (
         ("storage", storage),
         ("ledger", ledger),
         ("breaker", breaker),
         ("session", session),
         ("browser", browser),
+        ("clock", clock),
     ):
         sidecar.add_check(name, check)
 
@@ -398,7 +437,7 @@ async def open_service(
     events = bus or EventBus(clock=clock)
     sidecar = HealthSidecar()
     events.subscribe(metrics_from_events(sidecar.metrics))
-    async with open_runtime(settings, bus=events, clock=clock) as rt:
+    async with open_runtime(settings, bus=events, clock=clock) as rt, notifying(rt) as notifier:
         started = False
         if health != "off":
             readiness_checks(rt, sidecar)
@@ -412,7 +451,7 @@ async def open_service(
                 log.warning(
                     "health sidecar not started on %s:%s: %s", settings.health_host, settings.health_port, exc
                 )
-        service = EngineService(rt, login_timeouts=login_timeouts)
+        service = EngineService(rt, login_timeouts=login_timeouts, notifier=notifier)
         try:
             await service.refresh()
             log.info("start-up objects frozen: %d", freeze_startup_objects())

@@ -14,6 +14,7 @@ from linkpilot.common.errors import BadInput
 from linkpilot.common.settings import Settings
 from linkpilot.console.app import DEFAULT_KEYS
 from linkpilot.console.run import require_terminal, run_console
+from linkpilot.engine.notify import check_channels
 from linkpilot.engine.service import open_service
 
 
@@ -34,6 +35,7 @@ async def console() -> None:
     """Open the operator console: quotas, breaker, contacts, campaign log."""
     settings = settings_from_env()
     check_keymap(settings)
+    check_channels(settings)
     require_terminal()
     prepare_home(settings)
     # A second LinkPilot (serve) may hold the health port: the console works without it.

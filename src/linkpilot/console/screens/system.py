@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on
@@ -15,8 +15,12 @@ from textual.widgets import DataTable, Label, Static
 from linkpilot.common.settings import masked_dump
 from linkpilot.console.formatting import local
 from linkpilot.console.screens.base import MainScreen
+from linkpilot.console.state import ConsoleState
 from linkpilot.console.workers import run_guarded
 from linkpilot.storage.selector_stats import StatRecord
+
+if TYPE_CHECKING:
+    from linkpilot.console.app import ConsoleApp
 
 
 def settings_lines(data: Mapping[str, Any], prefix: str = "") -> list[str]:
@@ -29,6 +33,23 @@ def settings_lines(data: Mapping[str, Any], prefix: str = "") -> list[str]:
         else:
             lines.append(f"{name} = {value!r}" if isinstance(value, str) else f"{name} = {value}")
     return lines
+
+
+class NotificationChannels(Static):
+    """Each notification channel (masked) and its last delivery, as the engine last told it."""
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "state", self._show)
+
+    def _show(self, state: ConsoleState) -> None:
+        zone = cast("ConsoleApp", self.app).zone
+        text = Text()
+        for channel in state.notifications:
+            when = f"{local(channel.last_at, zone)}  " if channel.last_at else ""
+            style = "red" if channel.delivered is False else ""
+            text.append(f"{channel.label}\n", style="bold")
+            text.append(f"  {when}{channel.describe()}\n", style=style)
+        self.update(text if state.notifications else Text("no channel ([notify] urls)"))
 
 
 class SystemScreen(MainScreen):
@@ -47,6 +68,8 @@ class SystemScreen(MainScreen):
                 table.add_columns("key", "candidate", "ok", "fail", "last success", "last failure")
                 yield table
             with VerticalScroll(id="settings-view", classes="panel"):
+                yield Label("Notifications", classes="panel-title")
+                yield NotificationChannels(id="notify-text")
                 yield Label("Effective settings (secrets masked)", classes="panel-title")
                 yield Static("", id="settings-text")
 
