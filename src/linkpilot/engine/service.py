@@ -8,13 +8,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import text
 
 from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.campaigns.registry import create_campaign
-from linkpilot.engine.campaigns.runner import run_campaign
+from linkpilot.engine.campaigns.runner import RunControl, run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary
 from linkpilot.engine.events import BreakerChanged, CampaignFinished, Event, EventBus, QuotaChanged
 from linkpilot.engine.health.metrics import Metrics
@@ -25,6 +26,12 @@ from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.session.store import NoSession, SessionStore
 
 log = logging.getLogger(__name__)
+
+# On SIGTERM, SIGHUP or a lost terminal a campaign is told to stop between two people and given
+# this long to get there; a person still in progress is then cut off, which the interaction
+# records make safe (a `sending` wish is settled from the thread by the next run). The rest of
+# the 2 s a process may take to end goes to closing Chromium and the database.
+STOP_GRACE_S = 1.0
 
 ACTION_OF = {"birthday": "message", "sourcing": "profile_visit", "invitations": "invitation_withdrawal"}
 
@@ -112,6 +119,15 @@ def readiness_checks(rt: Runtime, sidecar: HealthSidecar) -> None:
         sidecar.add_check(name, check)
 
 
+async def finish_within(task: asyncio.Future[Any], seconds: float = STOP_GRACE_S) -> None:
+    """Give `task` `seconds` to end by itself, then cancel it; return once it has ended."""
+    if not task.done():
+        await asyncio.wait({task}, timeout=seconds)
+    if not task.done():
+        task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
 async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None = None) -> None:
     events = bus or EventBus()
     sidecar = HealthSidecar()
@@ -123,8 +139,12 @@ async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None
         await rt.publish_quota()
         log.info("start-up objects frozen: %d", freeze_startup_objects())
 
+        control = RunControl()
+
         async def start(name: str, dry_run: bool) -> RunSummary:
-            return await run_campaign(rt, create_campaign(name, rt), dry_run=dry_run)
+            nonlocal control
+            control = RunControl()
+            return await run_campaign(rt, create_campaign(name, rt), dry_run=dry_run, control=control)
 
         scheduler = Scheduler(settings, rt.db, start, rt.clock, rt.rng)
         task = asyncio.create_task(scheduler.run())
@@ -132,8 +152,8 @@ async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None
             await stop.wait()
         finally:
             scheduler.stop()
-            # A campaign in the middle of a person is cancelled: the runner records how far it got.
-            if not task.done():
-                task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            control.stop()
+            # A campaign still in the middle of a person after the grace is cancelled: the runner
+            # records how far it got.
+            await finish_within(task)
             await sidecar.stop()
