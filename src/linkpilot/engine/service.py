@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 # this long to get there; a person still in progress is then cut off, which the interaction
 # records make safe (a `sending` wish is settled from the thread by the next run). The rest of
 # the 2 s a process may take to end goes to closing Chromium and the database.
-STOP_GRACE_S = 1.0
+STOP_GRACE_S = 0.5
 
 ACTION_OF = {"birthday": "message", "sourcing": "profile_visit", "invitations": "invitation_withdrawal"}
 

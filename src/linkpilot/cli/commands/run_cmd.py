@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import signal
 import sys
 from typing import Any
 
@@ -12,6 +11,7 @@ import click
 
 from linkpilot.cli.common import prepare_home, settings_from_env
 from linkpilot.cli.progress import ProgressPrinter
+from linkpilot.cli.stopping import STOP_SIGNALS, exit_at_once
 from linkpilot.common.errors import LinkPilotError
 from linkpilot.engine.campaigns.registry import CAMPAIGNS, create_campaign
 from linkpilot.engine.campaigns.runner import RunControl, run_campaign
@@ -19,8 +19,6 @@ from linkpilot.engine.campaigns.summary import RunSummary
 from linkpilot.engine.events import CampaignFinished, Event, EventBus
 from linkpilot.engine.runtime import open_runtime
 from linkpilot.engine.service import finish_within
-
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 @click.command()
@@ -44,7 +42,7 @@ def run(campaign: str, dry_run: bool, as_json: bool, verbose: bool) -> int:
 
     bus.subscribe(on_finished)
 
-    async def go() -> RunSummary | None:
+    async def go() -> tuple[RunSummary | None, bool]:
         async with open_runtime(settings, bus=bus) as rt:
             control = RunControl()
             task = asyncio.create_task(
@@ -68,12 +66,13 @@ def run(campaign: str, dry_run: bool, as_json: bool, verbose: bool) -> int:
             finally:
                 for sig in STOP_SIGNALS:
                     loop.remove_signal_handler(sig)
-            return None if task.cancelled() else task.result()
+            return (None if task.cancelled() else task.result()), bool(stopping)
 
-    summary = asyncio.run(go())
+    summary, signalled = asyncio.run(go())
     printer.close()
     if summary is None and not finished:
         raise LinkPilotError(f"the {campaign} run was stopped before it started")
+    # Cut off mid-person, the run returns no summary: the one it published on finishing says all.
     data = summary.to_json() if summary is not None else finished[-1]
     if as_json:
         click.echo(json.dumps(data, sort_keys=True, default=str))
@@ -81,6 +80,8 @@ def run(campaign: str, dry_run: bool, as_json: bool, verbose: bool) -> int:
         _print_human(summary)
     else:
         _print_counts(data)
+    if signalled:
+        exit_at_once(int(data["exit_code"]))
     return int(data["exit_code"])
 
 
