@@ -19,11 +19,19 @@ LEAKY = """
 import subprocess
 from pathlib import Path
 
+HELPERS = []
+
 
 def test_forgets_a_server(tmp_path):
-    # Its own session, and its parent (the shell) gone: an orphan, as a console under a killed tmux.
+    # Its parent (the shell) gone: an orphan, as a console under a killed tmux server.
     subprocess.run(["sh", "-c", "sleep 300 & echo $! > pid"], cwd=tmp_path, check=True)
     Path("{pidfile}").write_text((tmp_path / "pid").read_text())
+
+
+def test_forgets_a_helper():
+    # Ends when pytest's end closes its input, as a Playwright driver left running does.
+    HELPERS.append(subprocess.Popen(["cat"], stdin=subprocess.PIPE))
+    Path("{pidfile}.helper").write_text(str(HELPERS[0].pid))
 
 
 def test_cleans_up():
@@ -63,13 +71,15 @@ def test_a_forgotten_process_fails_the_run_and_is_named_and_killed(
     pidfile = tmp_path / "leaked.pid"
     result = _inner_pytest(tmp_path, LEAKY.format(pidfile=pidfile), *workers)
 
-    pid = int(pidfile.read_text())
+    orphan, helper = int(pidfile.read_text()), int(Path(f"{pidfile}.helper").read_text())
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
-    assert "1 process(es) outlived the test run (now killed):" in result.stdout
-    assert f"pid {pid} started by test_inner.py::test_forgets_a_server: sleep 300" in result.stdout
-    status = Path(f"/proc/{pid}/stat")
-    assert not status.exists() or status.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    assert "3 passed" in result.stdout
+    assert "2 process(es) outlived their test (now killed):" in result.stdout
+    assert f"pid {orphan} started by test_inner.py::test_forgets_a_server: sleep 300" in result.stdout
+    assert f"pid {helper} started by test_inner.py::test_forgets_a_helper: cat" in result.stdout
+    for pid in (orphan, helper):
+        status = Path(f"/proc/{pid}/stat")
+        assert not status.exists() or status.read_text().rsplit(")", 1)[1].split()[0] == "Z"
 
 
 def test_a_clean_run_passes(tmp_path: Path) -> None:
