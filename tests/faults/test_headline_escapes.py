@@ -42,6 +42,7 @@ def test_a_sourced_headline_with_escape_sequences_is_data(tmp_path: Path, site_e
         [(stored,)] = conn.execute("SELECT headline FROM contacts").fetchall()
     assert stored == f"{person['headline']} ]0;pwned[31m"
 
+    operator.env["COLUMNS"] = "400"  # wide enough for the whole headline
     listed = operator.run("contacts", "list")
     assert listed.returncode == 0, listed.stderr
     assert "]0;pwned[31m" in listed.stdout
