@@ -57,7 +57,7 @@ def _environ(pid: int) -> dict[str, str]:
     return {k.decode(errors="replace"): v.decode(errors="replace") for k, _, v in pairs}
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -100,7 +100,7 @@ def survivors(
     found = []
     for pid in pids - exclude:
         env = _environ(pid)
-        if env.get(RUN) == mark and _running(pid):
+        if env.get(RUN) == mark and running(pid):
             found.append(Survivor(pid, _command(pid), env.get(TEST, "?")))
     return sorted(found, key=lambda s: s.pid)
 

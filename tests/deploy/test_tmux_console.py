@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import CliResult
 from tests.deploy.helpers import DEPLOY, Tmux, script_env, until
+from tests.leakcheck import running
 
 WRAPPER = DEPLOY / "linkpilot-tmux"
 
@@ -216,15 +217,6 @@ def test_attach_from_a_terminal_then_detach_leaves_the_console_running(
     assert "Breaker CLOSED" in tmux.screen()
 
 
-def _running(pid: int) -> bool:
-    # A console whose parent (the tmux server) is gone is reaped by init: a zombie has ended.
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 @pytest.mark.slow
 def test_a_killed_tmux_server_takes_the_console_with_it(
     cli: Callable[..., CliResult], tmux: Tmux, home: Path, monkeypatch: pytest.MonkeyPatch
@@ -235,11 +227,12 @@ def test_a_killed_tmux_server_takes_the_console_with_it(
     assert cli("attach", "--detached", "-L", tmux.socket).code == 0
     until(lambda: "Breaker CLOSED" in tmux.screen(), "the console to draw", within=60)
     pid = int((home / "console.lock").read_text())
-    assert _running(pid)
+    assert running(pid)
 
     tmux.run("kill-server")
 
-    until(lambda: not _running(pid), "the console to end with its terminal", within=2.0)
+    # Its parent (the tmux server) gone, init reaps it: a zombie has ended.
+    until(lambda: not running(pid), "the console to end with its terminal", within=2.0)
     with (home / "console.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError if still held
     assert not (home / "crash.log").exists()

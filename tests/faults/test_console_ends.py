@@ -11,12 +11,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import pty
 import signal
-import struct
 import subprocess
-import sys
-import termios
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.realproc import wait_until
+from tests.pty_console import console_on_pty
 
 # The bound the console promises: from the signal (or the loss) to the process gone.
 WITHIN_S = 2.0
@@ -57,19 +54,7 @@ class Terminal:
 
 @pytest.fixture
 def console(home: Path) -> Iterator[tuple[subprocess.Popen[bytes], Terminal]]:
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    env |= {"LINKPILOT_HOME": str(home), "TERM": "xterm-256color"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "linkpilot", "console"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(slave)
+    proc, master = console_on_pty(home, TERM="xterm-256color")
     terminal = Terminal(master)
     reader = threading.Thread(target=terminal.read_forever, daemon=True)
     reader.start()

@@ -1,6 +1,6 @@
-"""`linkpilot run birthday` and `linkpilot serve` told to stop (SIGTERM, as systemd and `docker
-stop` do) end within 2 s; a run stops between two people when it can, and leaves nothing that
-could send a wish twice.
+"""`linkpilot run birthday` told to stop (SIGTERM, as systemd and `docker stop` do) ends within
+2 s, between two people when it can, and leaves nothing that could send a wish twice (`serve`:
+tests/e2e/test_serve.py).
 
 Two moments: in the pause between two people (human pacing, a minute between messages), where
 the run stops at once; and in the middle of a person (a Send the site answers 12 s late),
@@ -9,19 +9,16 @@ settles from the thread."""
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import free_port
 from tests.e2e.conftest import Site, make_operator
 from tests.faults.realproc import (
+    Background,
     assert_counts_match_storage,
     assert_site_and_storage_agree,
     site_wishes,
@@ -34,6 +31,16 @@ from tests.faults.realproc import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WITHIN_S = 2.0
+
+
+def sigterm(run: Background) -> tuple[int, dict[str, Any], str]:
+    """SIGTERM the run; its status, JSON summary and standard error, once it ended within the bound."""
+    started = time.monotonic()
+    run.process.send_signal(signal.SIGTERM)
+    ended = run.finish()
+    took = time.monotonic() - started
+    assert took < WITHIN_S, f"the run took {took:.2f} s to stop"
+    return ended
 
 
 def test_sigterm_between_two_people_stops_at_once_after_the_first(tmp_path: Path, site_en: Site) -> None:
@@ -52,12 +59,7 @@ def test_sigterm_between_two_people_stops_at_once_after_the_first(tmp_path: Path
         timeout=120,
     )
 
-    started = time.monotonic()
-    run.process.send_signal(signal.SIGTERM)
-    code, summary, err = run.finish()
-    took = time.monotonic() - started
-
-    assert took < WITHIN_S, f"the run took {took:.2f} s to stop"
+    code, summary, err = sigterm(run)
     assert code == 1, err
     assert summary["stopped"] == {"reason": "cancelled", "detail": "stopped by the operator"}
     assert summary["counts"]["sent"] == 1
@@ -71,40 +73,6 @@ def test_sigterm_between_two_people_stops_at_once_after_the_first(tmp_path: Path
     assert_site_and_storage_agree(operator.home, site_en, wished_by_hand=set())
 
 
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def test_serve_ends_within_two_seconds_of_sigterm(tmp_path: Path) -> None:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LINKPILOT_")}
-    env |= {"LINKPILOT_HOME": str(tmp_path / "home"), "LINKPILOT_HEALTH_PORT": str(port)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "linkpilot", "serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        wait_until("the health sidecar to answer", lambda: _answers(port), timeout=60)
-        started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
-        took = time.monotonic() - started
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
-    assert took < WITHIN_S, f"serve took {took:.2f} s to stop"
-    assert (proc.returncode, err) == (0, "")
-    assert out.splitlines()[-1] == "linkpilot stopped"
-
-
 def test_sigterm_in_the_middle_of_a_send_cuts_it_off_as_unknown_never_resent(
     tmp_path: Path, site_en: Site
 ) -> None:
@@ -114,12 +82,7 @@ def test_sigterm_in_the_middle_of_a_send_cuts_it_off_as_unknown_never_resent(
     run = start_run(operator, "birthday")
     wait_until("the first Send to reach the site", lambda: bool(site_wishes(site_en)), run, timeout=120)
 
-    started = time.monotonic()
-    run.process.send_signal(signal.SIGTERM)
-    code, summary, err = run.finish()
-    took = time.monotonic() - started
-
-    assert took < WITHIN_S, f"the run took {took:.2f} s to stop"
+    code, summary, err = sigterm(run)
     assert code == 1, err
     assert summary["stopped"]["reason"] == "cancelled"
     [cut_off] = site_wishes(site_en)
