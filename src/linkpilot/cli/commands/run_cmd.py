@@ -17,6 +17,7 @@ from linkpilot.engine.campaigns.registry import CAMPAIGNS, create_campaign
 from linkpilot.engine.campaigns.runner import RunControl, run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary
 from linkpilot.engine.events import CampaignFinished, Event, EventBus
+from linkpilot.engine.notify import check_channels, notifying
 from linkpilot.engine.runtime import open_runtime
 from linkpilot.engine.service import finish_within
 
@@ -29,6 +30,7 @@ from linkpilot.engine.service import finish_within
 def run(campaign: str, dry_run: bool, as_json: bool, verbose: bool) -> int:
     """Run one campaign now and exit with its outcome (0 done, 4 breaker/checkpoint, 5 no session)."""
     settings = settings_from_env()
+    check_channels(settings)
     prepare_home(settings)
     bus = EventBus()
     printer = ProgressPrinter(sys.stderr, tty=sys.stderr.isatty(), verbose=verbose)
@@ -43,7 +45,10 @@ def run(campaign: str, dry_run: bool, as_json: bool, verbose: bool) -> int:
     bus.subscribe(on_finished)
 
     async def go() -> tuple[RunSummary | None, bool]:
-        async with open_runtime(settings, bus=bus) as rt:
+        async with (
+            open_runtime(settings, bus=bus) as rt,
+            notifying(rt),
+        ):
             control = RunControl()
             task = asyncio.create_task(
                 run_campaign(rt, create_campaign(campaign, rt), dry_run=dry_run, control=control)
