@@ -14,6 +14,7 @@ import click
 
 from linkpilot.common.errors import BadInput, StorageError
 from linkpilot.common.settings import Settings, load_settings
+from linkpilot.common.text import escape_controls
 from linkpilot.storage.database import Database
 from linkpilot.storage.migrate import ensure_schema
 
@@ -51,9 +52,17 @@ def configure_logging(home: Path) -> None:
         old.close()
     handler = RotatingFileHandler(target, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
     handler.linkpilot_log = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(LogFileFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+
+
+class LogFileFormatter(logging.Formatter):
+    """Log lines quote names and page text: their control characters are written escaped, so
+    `tail -f linkpilot.log` shows them instead of obeying them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().format(record))
 
 
 def open_database(settings: Settings) -> Database:

@@ -7,7 +7,6 @@ touches storage from the UI's thread of control.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
@@ -43,6 +42,7 @@ from linkpilot.engine.notify.status import NotifyStatus
 from linkpilot.engine.quota.windows import in_working_hours
 from linkpilot.engine.runtime import Runtime
 from linkpilot.engine.schedule import Scheduler
+from linkpilot.engine.service import finish_within
 from linkpilot.engine.session.check import check_session
 from linkpilot.engine.session.store import NoSession, SessionStore
 from linkpilot.storage.models import Interaction, InteractionState
@@ -208,8 +208,8 @@ class LiveFacade:
         return await close_breaker_after_login(self.rt.breaker, done) is not None
 
     async def shutdown(self) -> None:
-        """SIGHUP/SIGTERM or quit: end the current step safely, then the run."""
+        """SIGHUP/SIGTERM, a lost terminal or quit: stop the run between two people, or cut the
+        person in progress off after a grace (see engine.service.STOP_GRACE_S)."""
         self.stop()
-        if self._task is not None and not self._task.done():
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(asyncio.shield(self._task), timeout=60)
+        if self._task is not None:
+            await finish_within(self._task)

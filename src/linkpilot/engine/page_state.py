@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Page
 
 from linkpilot.common.errors import ExitCode, LinkPilotError
+from linkpilot.common.text import strip_controls
 
 
 class PageBlocked(LinkPilotError):
@@ -98,7 +99,7 @@ def _words(text: str) -> re.Pattern[str]:
 
 
 def _plain(text: str) -> str:
-    return " ".join(text.replace("’", "'").replace("\u00a0", " ").split())
+    return " ".join(strip_controls(text).replace("’", "'").replace("\u00a0", " ").split())
 
 
 def _segments(path: str) -> str:

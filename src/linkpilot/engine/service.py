@@ -8,13 +8,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import text
 
 from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.campaigns.registry import create_campaign
-from linkpilot.engine.campaigns.runner import run_campaign
+from linkpilot.engine.campaigns.runner import RunControl, run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary
 from linkpilot.engine.events import BreakerChanged, CampaignFinished, Event, EventBus, QuotaChanged
 from linkpilot.engine.health.metrics import Metrics
@@ -26,6 +27,12 @@ from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.session.store import NoSession, SessionStore
 
 log = logging.getLogger(__name__)
+
+# On SIGTERM, SIGHUP or a lost terminal a campaign is told to stop between two people and given
+# this long to get there; a person still in progress is then cut off, which the interaction
+# records make safe (a `sending` wish is settled from the thread by the next run). The rest of
+# the 2 s a process may take to end goes to closing Chromium and the database.
+STOP_GRACE_S = 0.5
 
 ACTION_OF = {"birthday": "message", "sourcing": "profile_visit", "invitations": "invitation_withdrawal"}
 
@@ -128,6 +135,15 @@ def readiness_checks(rt: Runtime, sidecar: HealthSidecar) -> None:
         sidecar.add_check(name, check)
 
 
+async def finish_within(task: asyncio.Future[Any], seconds: float = STOP_GRACE_S) -> None:
+    """Give `task` `seconds` to end by itself, then cancel it; return once it has ended."""
+    if not task.done():
+        await asyncio.wait({task}, timeout=seconds)
+    if not task.done():
+        task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
 async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None = None) -> None:
     events = bus or EventBus()
     sidecar = HealthSidecar()
@@ -142,9 +158,13 @@ async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None
         await rt.publish_quota()
         log.info("start-up objects frozen: %d", freeze_startup_objects())
 
+        control = RunControl()
+
         async def start(name: str, dry_run: bool) -> RunSummary:
+            nonlocal control
+            control = RunControl()
             try:
-                return await run_campaign(rt, create_campaign(name, rt), dry_run=dry_run)
+                return await run_campaign(rt, create_campaign(name, rt), dry_run=dry_run, control=control)
             except Exception as exc:
                 if notifier is not None:
                     await notifier.run_raised(name, exc)
@@ -157,9 +177,12 @@ async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None
             await stop.wait()
         finally:
             scheduler.stop()
-            # A campaign in the middle of a person is cancelled: the runner records how far it got.
-            for running in (task, watch):
-                if running is not None and not running.done():
-                    running.cancel()
-            await asyncio.gather(*(t for t in (task, watch) if t is not None), return_exceptions=True)
+            control.stop()
+            if watch is not None:
+                watch.cancel()
+            # A campaign still in the middle of a person after the grace is cancelled: the runner
+            # records how far it got.
+            await finish_within(task)
+            if watch is not None:
+                await asyncio.gather(watch, return_exceptions=True)
             await sidecar.stop()

@@ -23,6 +23,7 @@ from linkpilot.storage.database import (
     sqlite_file,
     sync_url,
 )
+from linkpilot.storage.locking import migration_lock
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # PostgreSQL advisory lock held while migrating: any constant that no other lock user picks.
@@ -75,10 +76,13 @@ def current_revision(url: str) -> str | None:
 
 
 def upgrade(url: str, revision: str = "head") -> tuple[str | None, str]:
-    """Bring the schema to `revision`; return (before, after)."""
+    """Bring the schema to `revision`; return (before, after).
+
+    One process at a time: the revision is read again under the lock, so of processes started
+    together the first migrates and the others find the schema at head."""
     engine = _sync_engine(url)
     try:
-        with engine.begin() as conn:
+        with migration_lock(url), engine.begin() as conn:
             if not is_sqlite(url):
                 # Boxes starting together against one server migrate one after the other; the
                 # later ones then find the schema at head.

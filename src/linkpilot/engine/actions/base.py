@@ -9,7 +9,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 
 from linkpilot.common.errors import BadInput
-from linkpilot.common.text import fold
+from linkpilot.common.text import fold, strip_controls
 from linkpilot.common.urls import profile_slug
 from linkpilot.engine.actions.outcomes import Navigation, NavStatus
 from linkpilot.engine.pacing import FastPacing, Pacing
@@ -65,7 +65,9 @@ def slug_of(href: str | None) -> str | None:
 
 
 def clean(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """Page text as a fact: single-spaced, without control characters (anyone can put escape
+    sequences in a headline; they must never reach a terminal or the database)."""
+    return " ".join(strip_controls(text or "").split())
 
 
 def current_path(page: Page) -> str:
