@@ -19,13 +19,12 @@ from sqlalchemy import func, select
 
 from linkpilot.common.clock import Clock
 from linkpilot.common.settings import CampaignSchedule, Settings
+from linkpilot.engine.campaigns.registry import CAMPAIGNS
 from linkpilot.engine.pacing import wait_until
 from linkpilot.storage.database import Database
 from linkpilot.storage.models import CampaignRun
 
 log = logging.getLogger(__name__)
-
-CAMPAIGN_NAMES = ("birthday", "sourcing", "invitations")
 
 
 @dataclass(frozen=True)
@@ -115,12 +114,7 @@ class Scheduler:
         self.started_on: dict[str, date] = {}
 
     def windows(self) -> dict[str, CampaignSchedule]:
-        schedule = self.settings.schedule
-        return {
-            "birthday": schedule.birthday,
-            "sourcing": schedule.sourcing,
-            "invitations": schedule.invitations,
-        }
+        return {name: entry.schedule(self.settings) for name, entry in CAMPAIGNS.items()}
 
     async def plan(self) -> list[Slot]:
         """The next slot of every enabled campaign, soonest first (shown by the console)."""

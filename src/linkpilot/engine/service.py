@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker import BreakerState
-from linkpilot.engine.campaigns.registry import create_campaign
+from linkpilot.engine.campaigns.registry import CAMPAIGNS, create_campaign
 from linkpilot.engine.campaigns.runner import run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary
 from linkpilot.engine.events import BreakerChanged, CampaignFinished, Event, EventBus, QuotaChanged
@@ -26,8 +26,6 @@ from linkpilot.engine.session.store import NoSession, SessionStore
 
 log = logging.getLogger(__name__)
 
-ACTION_OF = {"birthday": "message", "sourcing": "profile_visit", "invitations": "invitation_withdrawal"}
-
 
 def metrics_from_events(metrics: Metrics) -> Callable[[Event], None]:
     """Keep the Prometheus figures up to date from the engine's own events: counts only."""
@@ -35,7 +33,8 @@ def metrics_from_events(metrics: Metrics) -> Callable[[Event], None]:
     def on_event(event: Event) -> None:
         if isinstance(event, CampaignFinished):
             counts = event.summary.get("counts", {})
-            action = ACTION_OF.get(event.campaign, event.campaign)
+            entry = CAMPAIGNS.get(event.campaign)
+            action = entry.action.value if entry is not None else event.campaign
             for outcome in ("sent", "failed", "unknown"):
                 if counts.get(outcome):
                     metrics.inc(

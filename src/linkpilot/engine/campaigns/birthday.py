@@ -23,10 +23,10 @@ from linkpilot.engine.campaigns.logic.templates import (
     load_templates,
     render,
 )
+from linkpilot.engine.campaigns.registry import BIRTHDAY
 from linkpilot.engine.campaigns.runner import ActResult, CampaignContext
 from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.pacing import Pause
-from linkpilot.engine.quota.contract import Action
 from linkpilot.engine.runtime import Runtime
 from linkpilot.storage.birthdays import occurrences_already_wished
 from linkpilot.storage.blacklist import is_blacklisted
@@ -80,8 +80,8 @@ def earlier_wish(thread: tuple[ThreadMessage, ...], occurrence: date, zone: obje
 
 
 class BirthdayCampaign:
-    name = "birthday"
-    action = Action.MESSAGE
+    name = BIRTHDAY.name
+    action = BIRTHDAY.action
     pause = Pause.MESSAGE
 
     def __init__(self, rt: Runtime, library: TemplateLibrary | None = None) -> None:

@@ -24,10 +24,10 @@ from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.invitations import WithdrawHooks
 from linkpilot.engine.actions.outcomes import SentInvitation, WithdrawOutcome, WithdrawStatus
 from linkpilot.engine.campaigns.logic.invitation_age import parse_invitation_age, should_withdraw
+from linkpilot.engine.campaigns.registry import INVITATIONS
 from linkpilot.engine.campaigns.runner import ActResult, CampaignContext
 from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.pacing import Pause
-from linkpilot.engine.quota.contract import Action
 from linkpilot.engine.runtime import Runtime
 from linkpilot.storage.contacts import get_contact_by_url, upsert_contact
 from linkpilot.storage.interactions import (
@@ -112,8 +112,8 @@ def select_stale(
 
 
 class InvitationsCampaign:
-    name = "invitations"
-    action = Action.INVITATION_WITHDRAWAL
+    name = INVITATIONS.name
+    action = INVITATIONS.action
     # Withdrawing is paced like visiting: a person clicks through the list, not a burst.
     pause = Pause.VISIT
 

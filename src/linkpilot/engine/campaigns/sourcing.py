@@ -38,6 +38,7 @@ from linkpilot.engine.campaigns.logic.fit_score import (
     fit_score,
 )
 from linkpilot.engine.campaigns.logic.search_url import build_search_url
+from linkpilot.engine.campaigns.registry import SOURCING
 from linkpilot.engine.campaigns.runner import ActResult, CampaignContext
 from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.pacing import Pause
@@ -128,8 +129,8 @@ def visited_recently(contact: Contact | None, now: datetime, revisit_after_days:
 
 
 class SourcingCampaign:
-    name = "sourcing"
-    action = Action.PROFILE_VISIT
+    name = SOURCING.name
+    action = SOURCING.action
     pause = Pause.VISIT
 
     def __init__(self, rt: Runtime) -> None:
