@@ -51,5 +51,6 @@ def test_metrics_label_a_finished_run_with_its_campaigns_action() -> None:
     on_event = metrics_from_events(metrics)
     summary = {"counts": {"sent": 3, "skipped": {"too_recent": 2}}, "stopped": {"reason": "completed"}}
     on_event(CampaignFinished(campaign="invitations", run_id=1, summary=summary))
-    assert metrics.value("actions_total", {"action": "invitation_withdrawal", "outcome": "sent"}) == 3
-    assert metrics.value("skipped_total", {"action": "invitation_withdrawal", "reason": "too_recent"}) == 2
+    sample = metrics.registry.get_sample_value
+    assert sample("linkpilot_actions_total", {"action": "invitation_withdrawal", "outcome": "sent"}) == 3
+    assert sample("linkpilot_skipped_total", {"action": "invitation_withdrawal", "reason": "too_recent"}) == 2
