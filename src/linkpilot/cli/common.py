@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import wraps
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
 from linkpilot.common.errors import BadInput, StorageError
 from linkpilot.common.settings import Settings, load_settings
-from linkpilot.storage.database import Database
-from linkpilot.storage.migrate import ensure_schema
+
+if TYPE_CHECKING:
+    from linkpilot.storage.database import Database
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -49,6 +48,8 @@ def configure_logging(home: Path) -> None:
             return
         root.removeHandler(old)
         old.close()
+    from logging.handlers import RotatingFileHandler
+
     handler = RotatingFileHandler(target, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
     handler.linkpilot_log = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -58,6 +59,11 @@ def configure_logging(home: Path) -> None:
 
 def open_database(settings: Settings) -> Database:
     """The automatic upgrade on start: every command that opens storage gets the current schema."""
+    # Imported here, not above: a command that never opens storage (or only reads it quickly,
+    # `quota status`) must not pay for SQLAlchemy (bench/startup.py).
+    from linkpilot.storage.database import Database
+    from linkpilot.storage.migrate import ensure_schema
+
     prepare_home(settings)
     ensure_schema(settings.effective_database_url)
     return Database(settings.effective_database_url)
@@ -68,6 +74,8 @@ def run_async(func: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        import asyncio
+
         return asyncio.run(func(*args, **kwargs))
 
     return wrapper

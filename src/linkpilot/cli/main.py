@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -56,15 +55,13 @@ class LazyGroup(click.Group):
 def cli(ctx: click.Context) -> None:
     """LinkPilot: a self-hosted LinkedIn assistant for one account."""
     if ctx.invoked_subcommand is None:
-        console = COMMANDS.get("console")
-        if console is None:
-            click.echo(ctx.get_help())
-            return
         ctx.invoke(cli.get_command(ctx, "console"))  # type: ignore[arg-type]
 
 
 def _crash_log(exc: BaseException) -> Path | None:
     """Keep the traceback for the developers, out of the operator's terminal."""
+    import traceback
+
     home = Path(os.environ.get("LINKPILOT_HOME", "~/.local/share/linkpilot")).expanduser()
     try:
         home.mkdir(parents=True, exist_ok=True)

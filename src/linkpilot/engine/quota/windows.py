@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from linkpilot.common.settings import ActionLimits, Settings, WorkingHours
-from linkpilot.engine.quota.contract import Action, RefusalReason
+from linkpilot.engine.quota.contract import Action, ActionUsage, QuotaSnapshot, RefusalReason
 
 # Day one of a warm-up allows this share of the full daily limit; the share grows linearly
 # to the full limit on day `warmup_days`.
@@ -225,3 +225,34 @@ def used_and_limit(reason: RefusalReason, counts: Counts, limits: EffectiveLimit
     }
     used, limit = pairs[reason]
     return used, limit or 0
+
+
+def snapshot_of(
+    policy: QuotaPolicy,
+    now: datetime,
+    backend: str,
+    counts: Mapping[Action, Counts],
+    first_use: datetime | None,
+) -> QuotaSnapshot:
+    """What every ledger's `snapshot()` answers, from its counts of each action's windows."""
+    usage = []
+    for action in policy.actions:
+        limits = policy.effective(action, now=now, first_use=first_use, run_limit=None)
+        monthly = limits.month is not None
+        used = counts[action]
+        usage.append(
+            ActionUsage(
+                action=action,
+                day_used=used.day,
+                day_limit=limits.day,
+                week_used=used.week,
+                week_limit=limits.week,
+                month_used=used.month if monthly else None,
+                month_limit=limits.month,
+            )
+        )
+    warming = None
+    if policy.warmup_days:
+        day = warmup_day(now, first_use, policy.zone)
+        warming = day if day < policy.warmup_days else None
+    return QuotaSnapshot(now, backend, tuple(usage), warming)
