@@ -124,11 +124,9 @@ class HealthSidecar:
     async def start(self, host: str = "127.0.0.1", port: int = 8765) -> int:
         self._runner = web.AppRunner(self.app(), access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
-        self.port = int(sockets[0].getsockname()[1]) if sockets else port
+        await web.TCPSite(self._runner, host, port).start()
+        # The port the system picked when asked for 0.
+        self.port = int(self._runner.addresses[0][1])
         self.lag.start()
         return self.port
 
