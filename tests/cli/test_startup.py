@@ -39,7 +39,8 @@ print(json.dumps({"code": code, "out": out.getvalue(), "modules": sorted(sys.mod
 
 
 def loaded_by(*argv: str) -> tuple[int, str, set[str]]:
-    """Run `linkpilot ARGV` in a fresh interpreter: its exit code, output and top-level packages."""
+    """Run `linkpilot ARGV` in a fresh interpreter: its exit code, output and the modules it
+    loaded, each with its top-level package."""
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *argv],
         capture_output=True,
@@ -49,7 +50,8 @@ def loaded_by(*argv: str) -> tuple[int, str, set[str]]:
         check=True,
     )
     result = json.loads(done.stdout)
-    return result["code"], result["out"], {m.split(".")[0] for m in result["modules"]}
+    modules = set(result["modules"])
+    return result["code"], result["out"], modules | {m.split(".")[0] for m in modules}
 
 
 @pytest.mark.parametrize(
@@ -83,3 +85,15 @@ def test_the_version_imports_no_command(cli) -> None:  # type: ignore[no-untyped
     code, out, packages = loaded_by("--version")
     assert (code, out) == (0, "linkpilot, version 0.1.0\n")
     assert sorted(packages & {*HEAVY, "pydantic"}) == []
+
+
+def test_the_list_of_commands_imports_none_of_them(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, packages = loaded_by("--help")
+    assert code == 0
+    assert out == cli("--help").out
+    assert "  quota      The quota ledger: units spent against each daily, weekly and..." in out
+    assert sorted(packages & {*HEAVY, "pydantic"}) == []
+    assert (
+        sorted(m for m in packages if m.startswith(("linkpilot.cli.commands.", "linkpilot.console.entry.")))
+        == []
+    )
