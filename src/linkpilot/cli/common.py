@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 import click
 
@@ -79,6 +80,28 @@ def run_async(func: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
         return asyncio.run(func(*args, **kwargs))
 
     return wrapper
+
+
+class Closable(Protocol):
+    async def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Closable)
+
+
+@asynccontextmanager
+async def closing(thing: C) -> AsyncIterator[C]:
+    """The ledger or the breaker of one command, closed when it is done (Redis connections)."""
+    try:
+        yield thing
+    finally:
+        await thing.close()
+
+
+def quick_or_full(quick: T | None, settings: Settings, full: Callable[[Database], Awaitable[T]]) -> T:
+    """A status command's answer: the quick read's (engine.quick_status), or when it has none
+    the full storage layer's, opened (and migrated) for `full`."""
+    return quick if quick is not None else run_async(with_database)(settings, full)
 
 
 async def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from linkpilot.cli.common import echo_json, run_async, settings_from_env, with_database
+from linkpilot.cli.common import (
+    closing,
+    echo_json,
+    quick_or_full,
+    run_async,
+    settings_from_env,
+    with_database,
+)
 from linkpilot.common.errors import BadInput
 from linkpilot.common.settings import Settings
 from linkpilot.engine import quick_status
@@ -35,34 +42,23 @@ def describe(snap: BreakerSnapshot) -> str:
 
 
 def state(settings: Settings) -> BreakerSnapshot:
-    """Straight from the SQLite file when it can (a fifth of the start-up), else from the breaker."""
-    quick = quick_status.breaker_snapshot(settings)
-    if quick is not None:
-        return quick
-
     async def from_breaker(db: Database) -> BreakerSnapshot:
         from linkpilot.engine.breaker import create_breaker
 
-        breaker = create_breaker(settings, db)
-        try:
+        async with closing(create_breaker(settings, db)) as breaker:
             return await breaker.state()
-        finally:
-            await breaker.close()
 
-    return run_async(with_database)(settings, from_breaker)
+    return quick_or_full(quick_status.breaker_snapshot(settings), settings, from_breaker)
 
 
 async def _reset(db: Database) -> BreakerSnapshot:
     """Reset and return what the breaker held before."""
     from linkpilot.engine.breaker import create_breaker
 
-    breaker = create_breaker(settings_from_env(), db)
-    try:
+    async with closing(create_breaker(settings_from_env(), db)) as breaker:
         before = await breaker.state()
         await breaker.reset()
         return before
-    finally:
-        await breaker.close()
 
 
 @click.group()

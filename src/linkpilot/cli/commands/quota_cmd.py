@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from linkpilot.cli.common import echo_json, run_async, settings_from_env, with_database
+from linkpilot.cli.common import closing, echo_json, quick_or_full, settings_from_env
 from linkpilot.common.settings import Settings
 from linkpilot.engine import quick_status
 from linkpilot.engine.quota.contract import QuotaSnapshot
@@ -16,21 +16,13 @@ if TYPE_CHECKING:
 
 
 def snapshot(settings: Settings) -> QuotaSnapshot:
-    """Straight from the SQLite file when it can (a fifth of the start-up), else from the ledger."""
-    quick = quick_status.quota_snapshot(settings)
-    if quick is not None:
-        return quick
-
     async def from_ledger(db: Database) -> QuotaSnapshot:
         from linkpilot.engine.quota.factory import create_ledger
 
-        ledger = create_ledger(settings, db)
-        try:
+        async with closing(create_ledger(settings, db)) as ledger:
             return await ledger.snapshot()
-        finally:
-            await ledger.close()
 
-    return run_async(with_database)(settings, from_ledger)
+    return quick_or_full(quick_status.quota_snapshot(settings), settings, from_ledger)
 
 
 def _gauge(used: int | None, limit: int | None) -> str:
