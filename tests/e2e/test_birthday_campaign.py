@@ -12,14 +12,16 @@ import pytest
 
 from linkpilot.sandbox import SandboxConfig, build_world
 
-from .conftest import TODAY, Site, make_operator
+from .conftest import TODAY, ZONE, Site, make_operator
 
 pytestmark = pytest.mark.slow
 
 
 def expected_recipients(language: str) -> set[str]:
     """1st-degree people whose birthday is today or up to 10 days ago, not already wished."""
-    world = build_world(SandboxConfig(seed=7, today=dt.date.fromisoformat(TODAY), language=language))
+    world = build_world(
+        SandboxConfig(seed=7, today=dt.date.fromisoformat(TODAY), timezone=ZONE, language=language)
+    )
     wanted = set()
     for person, days_ago in world.birthday_cards():
         if person.degree == 1 and 0 <= days_ago <= 10 and person.role != "already-wished":

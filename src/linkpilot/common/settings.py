@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from datetime import time
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -41,6 +42,12 @@ def _local(value: time) -> time:
 
 
 LocalTime = Annotated[time, AfterValidator(_local)]
+MIDNIGHT = time(0)
+
+
+def _end_of_day(value: object) -> object:
+    # "24:00" is how people write "until midnight"; datetime.time has no 24:00, so it is 00:00.
+    return MIDNIGHT if isinstance(value, str) and value.strip() in ("24:00", "24:00:00") else value
 
 
 class _Section(BaseModel):
@@ -70,17 +77,28 @@ class Limits(_Section):
 
 
 class WorkingHours(_Section):
+    """`end` of 24:00 (or 00:00) runs to midnight; 00:00 to 24:00 is always open."""
+
     start: LocalTime = time(7, 0)
-    end: LocalTime = time(19, 0)
+    end: Annotated[LocalTime, BeforeValidator(_end_of_day)] = time(19, 0)
     days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
 
     @model_validator(mode="after")
     def _ordered(self) -> WorkingHours:
-        if self.start >= self.end:
+        if self.end != MIDNIGHT and self.start >= self.end:
             raise ValueError("start must be before end")
         if any(d < 0 or d > 6 for d in self.days):
             raise ValueError("days are 0 (Monday) to 6 (Sunday)")
         return self
+
+    def contains(self, local: time) -> bool:
+        """Whether a local time of day lies in the hours (days aside)."""
+        return self.start <= local and (self.end == MIDNIGHT or local < self.end)
+
+    def on(self, day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+        """The hours of one local day as aware instants: [start, end)."""
+        close = day + timedelta(days=1) if self.end == MIDNIGHT else day
+        return datetime.combine(day, self.start, tzinfo=zone), datetime.combine(close, self.end, tzinfo=zone)
 
 
 class Delays(_Section):

@@ -6,6 +6,7 @@ import asyncio
 import json
 import math
 from collections.abc import Awaitable, Callable
+from email.utils import format_datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,12 @@ def member_api(handler: Handler) -> Handler:
         return await handler(request)
 
     return wrapped
+
+
+async def date_header(request: web.Request, response: web.StreamResponse) -> None:
+    """Every answer says the site's time, as LinkedIn's do: a moved site tells its moved time,
+    which is what a client's clock guard compares its own clock with."""
+    response.headers["Date"] = format_datetime(state_of(request).config.now(), usegmt=True)
 
 
 @web.middleware
@@ -260,7 +267,7 @@ def birthday_batch(state: SandboxState, start: int) -> tuple[str, int, int]:
     end = min(len(cards), start + state.config.birthday_batch)
     ctx = ctx_of(state)
     html = "\n".join(
-        birthday.birthday_card(ctx, person, days, state.config.today) for person, days in cards[start:end]
+        birthday.birthday_card(ctx, person, days, state.today) for person, days in cards[start:end]
     )
     return html, end, len(cards)
 
@@ -296,7 +303,7 @@ async def profile_page(request: web.Request) -> web.StreamResponse:
         return page(simple.message_page(ctx, ctx.t("not_found")), 404)
     state.record.visits.append(person.slug)
     also = state.world.also_viewed(person)
-    return page(profile.profile_page(ctx, person, also, state.config.today, banner(state)))
+    return page(profile.profile_page(ctx, person, also, state.today, banner(state)))
 
 
 @member_page
@@ -345,7 +352,7 @@ async def search_page(request: web.Request) -> web.StreamResponse:
 async def invitations_page(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     pending = [i for i in state.world.invitations if i.slug not in state.withdrawn]
-    return page(invitations.invitations_page(ctx_of(state), pending, state.config.today, banner(state)))
+    return page(invitations.invitations_page(ctx_of(state), pending, state.today, banner(state)))
 
 
 @member_page
@@ -395,7 +402,7 @@ async def send_api(request: web.Request) -> web.StreamResponse:
     if state.faults.silent_send_once:
         state.faults.silent_send_once = False
         return web.json_response({"ok": True, "item": None})
-    message = Message("me", text, state.now())
+    message = Message("me", text, state.stamp())
     thread = state.threads.setdefault(person.slug, [])
     grouped = messaging.grouped_with(thread[-1] if thread else None, message)
     thread.append(message)
@@ -471,10 +478,12 @@ async def admin_reset(request: web.Request) -> web.StreamResponse:
     return web.json_response({"ok": True})
 
 
-def config_json(config: SandboxConfig) -> dict[str, Any]:
+def config_json(state: SandboxState) -> dict[str, Any]:
+    config = state.config
     return {
         "seed": config.seed,
-        "today": config.today.isoformat(),
+        "today": state.today.isoformat(),
+        "timezone": config.timezone,
         "language": config.language,
         "markup": config.markup,
         "people": config.people,
@@ -495,7 +504,20 @@ async def admin_config(request: web.Request) -> web.StreamResponse:
         if unknown:
             return web.json_response({"error": f"unknown settings {sorted(unknown)}"}, status=400)
         state.reconfigure(**changes)
-    return web.json_response(config_json(state.config))
+    return web.json_response(config_json(state))
+
+
+async def admin_clock(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    now = state.config.now()
+    return web.json_response(
+        {
+            "now": now.isoformat(),
+            "local": now.astimezone(state.config.zone).isoformat(),
+            "timezone": state.config.timezone,
+            "today": state.today.isoformat(),
+        }
+    )
 
 
 async def admin_faults(request: web.Request) -> web.StreamResponse:
@@ -549,7 +571,7 @@ def person_json(person: Person, state: SandboxState) -> dict[str, Any]:
         "degree": person.degree,
         "birth_month": person.birth_month,
         "birth_day": person.birth_day,
-        "days_since_birthday": days_since_birthday(person.birth_month, person.birth_day, state.config.today),
+        "days_since_birthday": days_since_birthday(person.birth_month, person.birth_day, state.today),
         "headline": person.headline,
         "location": person.location,
         "open_to_work": person.open_to_work,
@@ -568,7 +590,7 @@ async def admin_world(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     return web.json_response(
         {
-            "config": config_json(state.config),
+            "config": config_json(state),
             "me_name": state.config.me_name,
             "people": [person_json(p, state) for p in state.world.people],
             "birthday_page": [p.slug for p, _ in state.world.birthday_cards()],
@@ -588,6 +610,7 @@ async def admin_world(request: web.Request) -> web.StreamResponse:
 def create_app(config: SandboxConfig) -> web.Application:
     app = web.Application(middlewares=[slow_middleware])
     app[STATE_KEY] = SandboxState(config)
+    app.on_response_prepare.append(date_header)
     r = app.router
     r.add_get("/", root)
     r.add_get("/login", login_get)
@@ -621,4 +644,5 @@ def create_app(config: SandboxConfig) -> web.Application:
     r.add_route("*", "/__admin/session", admin_session)
     r.add_route("*", "/__admin/login", admin_login)
     r.add_get("/__admin/world", admin_world)
+    r.add_get("/__admin/clock", admin_clock)
     return app

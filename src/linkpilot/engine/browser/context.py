@@ -24,7 +24,7 @@ from linkpilot.common.settings import Settings
 from linkpilot.engine.browser.errors import BrowserCrashed, BrowserError, OffOrigin, TooManyPages
 from linkpilot.engine.browser.gate import OriginGate
 from linkpilot.engine.browser.origin import OriginGuard, redact
-from linkpilot.engine.chromium import find_chromium, launch_args
+from linkpilot.engine.chromium import browser_env, find_chromium, launch_args
 from linkpilot.engine.page_state import Markers, PageFacts, check_page
 from linkpilot.engine.session.cookies import Cookie, watched_values
 
@@ -127,6 +127,7 @@ class BrowserSession:
                 executable_path=str(executable),
                 headless=True,
                 args=launch_args(self.origin.url),
+                env=browser_env(),
                 chromium_sandbox=False,
                 proxy={"server": self._gate.url},
                 service_workers="block",
