@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from linkpilot.common.clock import Clock
+from linkpilot.common.clock import Clock, local_date
 from linkpilot.common.settings import CampaignSchedule, Settings
 from linkpilot.engine.campaigns.registry import CAMPAIGNS
 from linkpilot.engine.pacing import wait_until
@@ -83,7 +83,7 @@ async def last_run_day(db: Database, campaign: str, zone: ZoneInfo) -> date | No
         from datetime import UTC
 
         started = started.replace(tzinfo=UTC)
-    return started.astimezone(zone).date()
+    return local_date(started, zone)
 
 
 StartCampaign = Callable[[str, bool], Awaitable[object]]
@@ -144,7 +144,7 @@ class Scheduler:
             if not await wait_until(slot.at, self.clock, self.stop_event, step_s=self.step_s):
                 return
             self.upcoming.pop(slot.campaign, None)
-            self.started_on[slot.campaign] = slot.at.astimezone(self.settings.zone).date()
+            self.started_on[slot.campaign] = local_date(slot.at, self.settings.zone)
             try:
                 await self.start(slot.campaign, slot.dry_run)
             except Exception:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
+from linkpilot.common.clock import local_date
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.messaging import Entry, MessageTarget, SendHooks
@@ -68,13 +69,12 @@ class _Flight:
     sending: bool = False
 
 
-def earlier_wish(thread: tuple[ThreadMessage, ...], occurrence: date, zone: object) -> ThreadMessage | None:
+def earlier_wish(thread: tuple[ThreadMessage, ...], occurrence: date, zone: tzinfo) -> ThreadMessage | None:
     """A message of ours sent on or after this occurrence: the person was already wished."""
     for message in reversed(thread):
         if not message.from_me or message.at is None:
             continue
-        local = message.at.astimezone(zone).date()  # type: ignore[arg-type]
-        if local >= occurrence:
+        if local_date(message.at, zone) >= occurrence:
             return message
     return None
 
@@ -93,9 +93,6 @@ class BirthdayCampaign:
     def run_limit(self, rt: Runtime) -> int:
         return rt.settings.limits.messages.per_run
 
-    def today(self) -> date:
-        return self.rt.clock().astimezone(self.rt.settings.zone).date()
-
     # Before planning: settle what a crash or an unconfirmed send left behind -----------------
 
     async def prepare(self, ctx: CampaignContext) -> None:
@@ -105,7 +102,7 @@ class BirthdayCampaign:
             pending = await unknown_birthdays(session)
         if abandoned:
             self.rt.bus.log("warning", f"{abandoned} wish(es) were cut off while sending", self.name)
-        oldest = self.today() - timedelta(days=self.rt.settings.birthday.late_days)
+        oldest = self.rt.today() - timedelta(days=self.rt.settings.birthday.late_days)
         for interaction, contact in pending:
             if (
                 contact.profile_url is None
@@ -146,7 +143,7 @@ class BirthdayCampaign:
         page = await ctx.actions.read_birthday_page()
         await ctx.check_page()
         language = str(await ctx.actions.page.evaluate("document.documentElement.lang || 'en'"))
-        today = self.today()
+        today = self.rt.today()
         late_days = self.rt.settings.birthday.late_days
         items: list[PlanItem] = []
         skips: list[Skip] = []

@@ -123,9 +123,6 @@ class InvitationsCampaign:
     def run_limit(self, rt: Runtime) -> int:
         return min(rt.settings.invitations.max_per_run, rt.settings.limits.invitation_withdrawals.per_run)
 
-    def today(self) -> date:
-        return self.rt.clock().astimezone(self.rt.settings.zone).date()
-
     async def prepare(self, ctx: CampaignContext) -> None:
         """Settle withdrawals a crash (or an unconfirmed click) left open by reading the list."""
         async with self.rt.db.transaction() as session:
@@ -167,7 +164,7 @@ class InvitationsCampaign:
             self.rt.bus.log("warning", f"cannot read sent invitations: {detail}", self.name)
             return [], []
         stale, skips = select_stale(
-            page.invitations, self.today(), self.rt.settings.invitations.older_than_days
+            page.invitations, self.rt.today(), self.rt.settings.invitations.older_than_days
         )
         items = [
             PlanItem(

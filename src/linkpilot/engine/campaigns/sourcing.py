@@ -271,7 +271,7 @@ async def store_visit(
     score (a new contact is `visited` from `sourcing`; a `new` one becomes `visited`; any
     other status and source stay), and the visit's interaction, `sent`."""
     now = rt.clock()
-    score = fit_score(profile_facts(profile), criteria, now.astimezone(rt.settings.zone).date())
+    score = fit_score(profile_facts(profile), criteria, rt.today())
     async with rt.db.transaction() as session:
         existing = await get_contact_by_url(session, profile.url)
         fields = contact_fields(profile, score, now)

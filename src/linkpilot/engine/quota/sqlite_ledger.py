@@ -33,7 +33,6 @@ from linkpilot.engine.quota.windows import (
     QuotaPolicy,
     Windows,
     first_refusal,
-    in_working_hours,
     retry_time,
     snapshot_of,
     used_and_limit,
@@ -174,7 +173,7 @@ def new_reservation(action: Action, now: datetime, run_id: int | None, backend: 
 
 
 def outside_hours(action: Action, now: datetime, policy: QuotaPolicy) -> QuotaRefused | None:
-    if in_working_hours(now, policy.working_hours, policy.zone):
+    if policy.working_time.contains(now):
         return None
     windows = windows_at(now, policy.zone)
     at = retry_time("outside_working_hours", now=now, windows=windows, week_oldest_needed=None, policy=policy)
