@@ -101,6 +101,18 @@ async def test_only_the_full_ledger_and_breaker_answer_outside_the_default_set_u
     ):
         assert quick_status.quota_snapshot(other) is None
         assert quick_status.breaker_snapshot(other) is None
+    # A table gone (a damaged or hand-edited file): the full path says what is wrong.
+    with sqlite3.connect(settings.sqlite_path) as conn:
+        conn.execute("ALTER TABLE quota_events RENAME TO quota_events_aside")
+        conn.execute("ALTER TABLE breaker_state RENAME TO breaker_state_aside")
+    conn.close()
+    assert quick_status.quota_snapshot(settings) is None
+    assert quick_status.breaker_snapshot(settings) is None
+    with sqlite3.connect(settings.sqlite_path) as conn:
+        conn.execute("ALTER TABLE quota_events_aside RENAME TO quota_events")
+        conn.execute("ALTER TABLE breaker_state_aside RENAME TO breaker_state")
+    conn.close()
+    assert quick_status.breaker_snapshot(settings) == BreakerSnapshot()
     # A schema at another revision is the migration's to bring up first.
     with sqlite3.connect(settings.sqlite_path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0000'")

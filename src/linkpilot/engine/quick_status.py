@@ -15,7 +15,7 @@ from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker_state import DEFAULT_NAME, BreakerSnapshot, from_row
 from linkpilot.engine.quota.contract import EMBEDDED, LIVE_STATES, QuotaSnapshot
 from linkpilot.engine.quota.windows import Counts, QuotaPolicy, snapshot_of, windows_at
-from linkpilot.storage.quick_read import QuickReader
+from linkpilot.storage.quick_read import QuickReader, QuickReadFailed
 
 
 def _reader(settings: Settings) -> QuickReader | None:
@@ -32,12 +32,15 @@ def quota_snapshot(settings: Settings, clock: Clock = utc_now) -> QuotaSnapshot 
     now = clock().astimezone(UTC)
     windows = windows_at(now, policy.zone)
     since = (windows.day_start, windows.week_start, windows.month_start)
-    with reader:
-        first_use = reader.first_quota_use(LIVE_STATES)
-        counts = {}
-        for action in policy.actions:
-            day, week, month = reader.quota_counts(action.value, LIVE_STATES, since, windows.horizon)
-            counts[action] = Counts(day=day, week=week, month=month, run=0)
+    try:
+        with reader:
+            first_use = reader.first_quota_use(LIVE_STATES)
+            counts = {}
+            for action in policy.actions:
+                day, week, month = reader.quota_counts(action.value, LIVE_STATES, since, windows.horizon)
+                counts[action] = Counts(day=day, week=week, month=month, run=0)
+    except QuickReadFailed:
+        return None
     return snapshot_of(policy, now, EMBEDDED, counts, first_use)
 
 
@@ -45,6 +48,9 @@ def breaker_snapshot(settings: Settings) -> BreakerSnapshot | None:
     reader = _reader(settings)
     if reader is None:
         return None
-    with reader:
-        row = reader.breaker_row(DEFAULT_NAME)
+    try:
+        with reader:
+            row = reader.breaker_row(DEFAULT_NAME)
+    except QuickReadFailed:
+        return None
     return BreakerSnapshot() if row is None else from_row(row)

@@ -33,6 +33,11 @@ def read_time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
+class QuickReadFailed(Exception):
+    """The quick read could not answer (a table missing, a damaged page): the full storage
+    layer must, and will say what is wrong in its own words."""
+
+
 class QuickReader:
     """One read-only look at the database; a context manager that closes the connection."""
 
@@ -68,33 +73,39 @@ class QuickReader:
     ) -> None:
         self.conn.close()
 
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise QuickReadFailed(str(exc)) from None
+
     def quota_counts(
         self, action: str, states: Sequence[str], since: Sequence[datetime], horizon: datetime
     ) -> tuple[int, ...]:
         """Units of `action` in `states` at or after each of `since`, looking back to `horizon`."""
         marks = ", ".join("?" for _ in states)
         sums = ", ".join("coalesce(sum(at >= ?), 0)" for _ in since)
-        row = self.conn.execute(
+        [row] = self._rows(
             f"SELECT {sums} FROM quota_events WHERE action = ? AND state IN ({marks}) AND at >= ?",
             [*(stored_time(s) for s in since), action, *states, stored_time(horizon)],
-        ).fetchone()
+        )
         return tuple(int(n) for n in row)
 
     def first_quota_use(self, states: Sequence[str]) -> datetime | None:
         marks = ", ".join("?" for _ in states)
-        row = self.conn.execute(f"SELECT min(at) FROM quota_events WHERE state IN ({marks})", [*states])
-        return read_time(row.fetchone()[0])
+        [(first,)] = self._rows(f"SELECT min(at) FROM quota_events WHERE state IN ({marks})", states)
+        return read_time(first)
 
     def breaker_row(self, name: str) -> dict[str, Any] | None:
         """The breaker_state row of `name`, its times aware, or None while it was never written."""
         self.conn.row_factory = sqlite3.Row
         try:
-            row = self.conn.execute("SELECT * FROM breaker_state WHERE name = ?", (name,)).fetchone()
+            rows = self._rows("SELECT * FROM breaker_state WHERE name = ?", (name,))
         finally:
             self.conn.row_factory = None
-        if row is None:
+        if not rows:
             return None
-        data = dict(row)
+        data = dict(rows[0])
         for key in ("opened_at", "retry_at", "updated_at"):
             data[key] = read_time(data[key])
         return data
