@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import tzlocal
 
 from linkpilot.storage.migrate import head_revision
 
@@ -20,6 +22,41 @@ def test_config_check_ok_and_bad(cli, tmp_path: Path, monkeypatch: pytest.Monkey
     assert bad.code == 2
     assert bad.err.strip() == f"linkpilot: error: unknown setting limits.mesages in {cfg}"
     assert "Traceback" not in bad.err
+
+
+@pytest.fixture
+def box_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Set this machine's time zone (TZ, as tzlocal reads it) for one test."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        tzlocal.reload_localzone()
+
+    yield set_zone
+    monkeypatch.undo()
+    tzlocal.reload_localzone()
+
+
+def test_the_time_zone_defaults_to_the_boxs_and_check_warns_when_set_elsewhere(
+    cli, box_zone: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box_zone("America/New_York")
+    ok = cli("config", "check")
+    assert ok.code == 0
+    assert "time zone America/New_York" in ok.out
+    assert ok.err == ""
+    # A New Yorker on Paris time would be a day ahead every evening: said, but not refused.
+    monkeypatch.setenv("LINKPILOT_TIMEZONE", "Europe/Paris")
+    warned = cli("config", "check")
+    assert warned.code == 0
+    assert warned.err.strip() == (
+        "linkpilot: warning: timezone is Europe/Paris but this machine's zone is America/New_York: "
+        "days, working hours and birthdays follow the setting; set it to where the account's owner lives"
+    )
+    # Another name for the same clock times is no difference.
+    box_zone("Etc/UTC")
+    monkeypatch.setenv("LINKPILOT_TIMEZONE", "UTC")
+    assert cli("config", "check").err == ""
 
 
 def test_config_show_masks_secrets(cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from linkpilot.sandbox import SandboxConfig, build_world
+from tests.practice_site import MovedClock
 
 from .conftest import TODAY, ZONE, Site, make_operator
 
@@ -150,11 +151,21 @@ def test_no_session_is_exit_5(tmp_path: Path, site_en: Site) -> None:
     assert site_en.messages() == []
 
 
+# The box's clock against the site's. Nine days ahead is how a doubled wish was found: the
+# thread's timestamps were read against the box's "today" and the cut-off wish looked absent.
+BOX_CLOCKS = {"same-clock": 0, "box-9-days-ahead": 9 * 86_400}
+
+
+@pytest.mark.parametrize("box", list(BOX_CLOCKS))
 @pytest.mark.parametrize("point", ["before_typing", "after_click", "before_commit"])
 def test_sigkill_at_each_step_of_a_send_never_doubles_a_wish(
-    tmp_path: Path, site_en: Site, point: str
+    tmp_path: Path, site_en: Site, shared_clock: MovedClock, point: str, box: str
 ) -> None:
-    operator = make_operator(tmp_path, site_en, per_run="4", per_day="50")
+    skew = BOX_CLOCKS[box]
+    operator = make_operator(tmp_path, site_en, clock=shared_clock.skewed(skew), per_run="4", per_day="50")
+    if skew:
+        # The clock guard would stop these runs before anything: off, to prove what is behind it.
+        operator.env["LINKPILOT_CLOCK__GUARD"] = "false"
     killed = operator.run("run", "birthday", crash_at=f"{point}:2")
     assert killed.returncode == -9
     states = dict(rows(operator.home, "SELECT state, count(*) FROM interactions GROUP BY state"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 
+from tzlocal import get_localzone_name
+
 Clock = Callable[[], datetime]
 
 
@@ -18,6 +20,14 @@ def local_date(at: datetime, zone: tzinfo) -> date:
     if at.tzinfo is None:
         raise ValueError("local_date needs an aware datetime")
     return at.astimezone(zone).date()
+
+
+def local_zone_name() -> str:
+    """This machine's time zone (TZ, /etc/timezone, /etc/localtime), UTC when it has none."""
+    try:
+        return get_localzone_name() or "UTC"
+    except (LookupError, ValueError):  # a TZ tzlocal cannot name: the box has no usable zone
+        return "UTC"
 
 
 class FrozenClock:

@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from linkpilot.common.clock import local_zone_name
 from linkpilot.common.errors import ConfigError
 
 ENV_PREFIX = "LINKPILOT_"
@@ -189,6 +190,18 @@ class ConsoleSettings(_Section):
     keymap: dict[str, str] = Field(default_factory=dict)
 
 
+class ClockSettings(_Section):
+    """The clock guard: how far this box's clock may be from the site's before nothing acts."""
+
+    tolerance_minutes: float = Field(default=5.0, gt=0, le=24 * 60)
+    # Off only for tests that make the clocks disagree on purpose.
+    guard: bool = True
+
+    @property
+    def tolerance(self) -> timedelta:
+        return timedelta(minutes=self.tolerance_minutes)
+
+
 class Settings(_Section):
     home: Path = Path("~/.local/share/linkpilot")
     linkedin_url: str = "https://www.linkedin.com"
@@ -197,7 +210,9 @@ class Settings(_Section):
     redis_url: str | None = Field(default=None, repr=False)
     secret_key: SecretStr | None = None
     pacing: Literal["human", "fast"] = "human"
-    timezone: str = "Europe/Paris"
+    # The box's own zone unless set: a user in New York is not a day ahead every evening.
+    timezone: str = Field(default_factory=local_zone_name)
+    clock: ClockSettings = ClockSettings()
     chromium: Path | None = None
     health_host: str = "127.0.0.1"
     health_port: int = Field(default=8765, ge=0, le=65535)

@@ -76,6 +76,9 @@ class EngineSnapshot:
     next_runs: Sequence[ScheduledRun] = ()
     # False outside the configured working hours: campaigns cannot act then.
     working_hours: bool = True
+    # The clock guard's latest reading: this box's clock minus the site's, and whether it passed.
+    clock_skew_s: float | None = None
+    clock_ok: bool = True
 
 
 class CampaignPlan(Protocol):

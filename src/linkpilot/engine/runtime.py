@@ -13,6 +13,7 @@ from linkpilot.common.clock import Clock, local_date, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker import BreakerSnapshot, CircuitBreaker
 from linkpilot.engine.browser.context import BrowserSession
+from linkpilot.engine.clock_guard import ClockReading
 from linkpilot.engine.events import BreakerChanged, EventBus, QuotaChanged
 from linkpilot.engine.quota.contract import QuotaLedger
 from linkpilot.engine.quota.factory import create_ledger
@@ -34,6 +35,8 @@ class Runtime:
     # One persistent Chromium profile, so one browser at a time: a plan asked for while a run
     # is going waits for it instead of failing on Chromium's profile lock.
     browser_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The clock guard's latest reading (our clock against the site's), for /ready and the console.
+    clock_reading: ClockReading | None = None
 
     @asynccontextmanager
     async def browser(self) -> AsyncIterator[BrowserSession]:
@@ -42,7 +45,7 @@ class Runtime:
             store = SessionStore(self.settings)
             stored = store.load()
             async with BrowserSession(
-                self.settings, cookies=list(stored.cookies), on_cookies=store.save_refreshed
+                self.settings, cookies=list(stored.cookies), on_cookies=store.save_refreshed, clock=self.clock
             ) as browser:
                 yield browser
 

@@ -81,12 +81,27 @@ def readiness_checks(rt: Runtime, sidecar: HealthSidecar) -> None:
         # The browser lives only while a campaign runs; between runs there is nothing to check.
         return CheckResult(True, "idle")
 
+    async def clock() -> CheckResult:
+        # Read by the clock guard whenever a run starts or acts: none yet means nothing to say.
+        reading = rt.clock_reading
+        if reading is None:
+            return CheckResult(True, "unchecked")
+        tolerance = rt.settings.clock.tolerance
+        ok = reading.within(tolerance)
+        detail = {
+            "skew_s": round(reading.skew.total_seconds(), 1),
+            "tolerance_s": tolerance.total_seconds(),
+            "checked_at": reading.ours.isoformat(),
+        }
+        return CheckResult(ok, "ok" if ok else "clock_skew", detail)
+
     for name, check in (
         ("storage", storage),
         ("ledger", ledger),
         ("breaker", breaker),
         ("session", session),
         ("browser", browser),
+        ("clock", clock),
     ):
         sidecar.add_check(name, check)
 

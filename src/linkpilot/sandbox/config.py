@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tzlocal import get_localzone_name
 
 Language = Literal["en", "fr"]
-Markup = Literal["classic", "hashed"]
+Markup = Literal["classic", "hashed", "mutated"]
 Clock = Callable[[], dt.datetime]
 
 LANGUAGES: tuple[Language, ...] = ("en", "fr")
-MARKUPS: tuple[Markup, ...] = ("classic", "hashed")
+MARKUPS: tuple[Markup, ...] = ("classic", "hashed", "mutated")
 
 
 def real_now() -> dt.datetime:
@@ -42,6 +42,8 @@ class SandboxConfig:
     clock: Clock = field(default=real_now, compare=False, repr=False)
     language: Language = "en"
     markup: Markup = "classic"
+    # Which variant of the "mutated" markup (ignored by the other two): see mutation.py.
+    mutation_seed: int = 0
     people: int = 60
     login_email: str = "pilot@sandbox.test"
     login_password: str = "sandbox-password"  # noqa: S105 - a practice account, not a secret
@@ -58,6 +60,12 @@ class SandboxConfig:
             raise ValueError(f"language must be one of {LANGUAGES}, not {self.language!r}")
         if self.markup not in MARKUPS:
             raise ValueError(f"markup must be one of {MARKUPS}, not {self.markup!r}")
+        if (
+            isinstance(self.mutation_seed, bool)
+            or not isinstance(self.mutation_seed, int)
+            or self.mutation_seed < 0
+        ):
+            raise ValueError(f"mutation_seed must be a whole number >= 0, not {self.mutation_seed!r}")
         if self.people < 30:
             # The fixed cast (homonyms, Thierry, traps...) needs room around it.
             raise ValueError("people must be at least 30")

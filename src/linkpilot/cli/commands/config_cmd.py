@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import click
 
 from linkpilot.cli.common import settings_from_env
+from linkpilot.common.clock import local_zone_name, utc_now
 from linkpilot.common.settings import masked_dump
 
 
@@ -32,6 +35,23 @@ def check() -> None:
     """Validate the settings: exit 0 when they are usable, 2 with one line when not."""
     settings = settings_from_env()
     click.echo(f"settings OK (data folder {settings.home}, time zone {settings.timezone})")
+    box = local_zone_name()
+    if not same_clock_times(settings.timezone, box):
+        click.echo(
+            f"linkpilot: warning: timezone is {settings.timezone} but this machine's zone is {box}: "
+            "days, working hours and birthdays follow the setting; set it to where the account's owner lives",
+            err=True,
+        )
+
+
+def same_clock_times(a: str, b: str) -> bool:
+    """Whether two zones read the same local time now and half a year from now (aliases agree)."""
+    now = utc_now()
+    return all(
+        (now + timedelta(days=days)).astimezone(ZoneInfo(a)).utcoffset()
+        == (now + timedelta(days=days)).astimezone(ZoneInfo(b)).utcoffset()
+        for days in (0, 182)
+    )
 
 
 def _toml_lines(data: dict[str, object], prefix: str = "") -> list[str]:

@@ -10,8 +10,12 @@ from urllib.parse import urlsplit
 
 import click
 
-from linkpilot.cli.common import settings_from_env
 from linkpilot.common.errors import BadInput, ExitCode
+
+# The settings alone, not the commands' shared helpers (linkpilot.cli.common): those load
+# SQLAlchemy and Alembic, and this probe runs every 30 s under the image's HEALTHCHECK with a
+# 5 s timeout, on a Pi.
+from linkpilot.common.settings import load_settings
 
 
 @click.command()
@@ -21,7 +25,7 @@ from linkpilot.common.errors import BadInput, ExitCode
 def health(url: str | None, check_ready: bool, timeout: float) -> int:
     """Ask the running LinkPilot's health sidecar whether it is alive (or ready)."""
     if url is None:
-        settings = settings_from_env()
+        settings = load_settings()
         url = f"http://{settings.health_host}:{settings.health_port}"
     try:
         parts = urlsplit(url)

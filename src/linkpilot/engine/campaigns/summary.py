@@ -17,6 +17,7 @@ class StopReason(StrEnum):
     OUTSIDE_WORKING_HOURS = "outside_working_hours"
     BREAKER_OPEN = "breaker_open"
     CHECKPOINT = "checkpoint"
+    CLOCK_SKEW = "clock_skew"
     NO_SESSION = "no_session"
     BROWSER_FAILED = "browser_failed"
     CANCELLED = "cancelled"
@@ -31,6 +32,8 @@ EXIT_CODES: dict[StopReason, ExitCode] = {
     StopReason.OUTSIDE_WORKING_HOURS: ExitCode.OK,
     StopReason.BREAKER_OPEN: ExitCode.BREAKER_OPEN,
     StopReason.CHECKPOINT: ExitCode.BREAKER_OPEN,
+    # Acting on another day than LinkedIn's is as unsafe as acting past a checkpoint.
+    StopReason.CLOCK_SKEW: ExitCode.BREAKER_OPEN,
     StopReason.NO_SESSION: ExitCode.NO_SESSION,
     StopReason.BROWSER_FAILED: ExitCode.FAILURE,
     StopReason.CANCELLED: ExitCode.FAILURE,
