@@ -170,7 +170,7 @@ def test_a_bad_secret_key_setting_is_exit_2(cli: Any, monkeypatch: pytest.Monkey
     monkeypatch.setenv("LINKPILOT_SECRET_KEY", "hunter2")
     result = cli("session", "import", "--li-at", SECRET)
     assert result.code == 2
-    assert "LINKPILOT_SECRET_KEY is not a Fernet key" in result.err
+    assert "secret_key: not a Fernet key" in result.err
     assert "hunter2" not in result.err
 
 

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import aiohttp
+import httpx
 import pytest
 
 from linkpilot.engine.health.metrics import Metrics
@@ -29,6 +29,11 @@ async def _breaks() -> CheckResult:
     raise RuntimeError("boom with secret li_at=AQEDxyz")
 
 
+def _client(port: int) -> httpx.AsyncClient:
+    # Straight to the sidecar on loopback, whatever proxy the environment names.
+    return httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=30)
+
+
 async def _probe(*args: str) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -50,25 +55,24 @@ async def test_health_ready_and_metrics_over_http() -> None:
     port = await sidecar.start(port=0)
     sidecar.metrics.actions.labels(action="message", outcome="sent").inc(2)
     try:
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
-            async with http.get("/health") as r:
-                assert r.status == 200
-                assert (await r.json())["status"] == "alive"
-            async with http.get("/ready") as r:
-                assert r.status == 200
-                body = await r.json()
-                assert 0 <= body.pop("age_s") < 1
-                assert body == {
-                    "ready": True,
-                    "checks": {"storage": {"ok": True, "status": "ok", "backend": "sqlite"}},
-                }
-            async with http.get("/metrics") as r:
-                text = await r.text()
-                assert r.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
-                assert 'linkpilot_actions_total{action="message",outcome="sent"} 2.0' in text
-                assert "# TYPE linkpilot_event_loop_lag_p99_seconds gauge" in text
-                uptime = float(text.split("\nlinkpilot_uptime_seconds ")[1].split()[0])
-                assert 0 <= uptime < 60
+        async with _client(port) as http:
+            r = await http.get("/health")
+            assert r.status_code == 200
+            assert r.json()["status"] == "alive"
+            r = await http.get("/ready")
+            assert r.status_code == 200
+            body = r.json()
+            assert 0 <= body.pop("age_s") < 1
+            assert body == {
+                "ready": True,
+                "checks": {"storage": {"ok": True, "status": "ok", "backend": "sqlite"}},
+            }
+            r = await http.get("/metrics")
+            assert r.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
+            assert 'linkpilot_actions_total{action="message",outcome="sent"} 2.0' in r.text
+            assert "# TYPE linkpilot_event_loop_lag_p99_seconds gauge" in r.text
+            uptime = float(r.text.split("\nlinkpilot_uptime_seconds ")[1].split()[0])
+            assert 0 <= uptime < 60
         assert await _probe("--url", f"http://127.0.0.1:{port}") == (
             0,
             f"healthy: http://127.0.0.1:{port}/health\n",
@@ -86,10 +90,11 @@ async def test_ready_is_503_and_names_each_failing_check() -> None:
     sidecar.add_check("session", _breaks)
     port = await sidecar.start(port=0)
     try:
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http, http.get("/ready") as r:
-            assert r.status == 503
-            checks = (await r.json())["checks"]
-            raw = await r.text()
+        async with _client(port) as http:
+            r = await http.get("/ready")
+            assert r.status_code == 503
+            checks = r.json()["checks"]
+            raw = r.text
         assert checks["ledger"] == {"ok": False, "status": "unreachable"}
         assert checks["browser"] == {"ok": False, "status": "timeout"}
         assert checks["session"] == {"ok": False, "status": "error", "error": "RuntimeError"}
@@ -124,11 +129,11 @@ async def test_ready_under_a_burst_runs_the_checks_once_and_says_how_old_they_ar
     sidecar.add_check("breaker", check)
     port = await sidecar.start(port=0)
     try:
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
+        async with _client(port) as http:
 
             async def ready() -> tuple[int, dict[str, Any]]:
-                async with http.get("/ready") as r:
-                    return r.status, await r.json()
+                r = await http.get("/ready")
+                return r.status_code, r.json()
 
             burst = [asyncio.create_task(ready()) for _ in range(20)]
             # The requests of the burst wait on the one run already going (or, arriving late,
@@ -215,17 +220,17 @@ async def test_metrics_carry_the_processs_memory_cpu_files_and_collections() -> 
     sidecar = HealthSidecar()
     port = await sidecar.start(port=0)
     try:
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
-            async with http.get("/metrics") as r:
-                samples = {
-                    line.split(" ")[0]: float(line.split(" ")[1])
-                    for line in (await r.text()).splitlines()
-                    if not line.startswith("#")
-                }
+        async with _client(port) as http:
+            r = await http.get("/metrics")
+            samples = {
+                line.split(" ")[0]: float(line.split(" ")[1])
+                for line in r.text.splitlines()
+                if not line.startswith("#")
+            }
             # A scraper that asks for OpenMetrics gets it, with its end marker.
-            async with http.get("/metrics", headers={"Accept": "application/openmetrics-text"}) as r:
-                assert r.headers["Content-Type"].startswith("application/openmetrics-text")
-                assert (await r.text()).endswith("# EOF\n")
+            r = await http.get("/metrics", headers={"Accept": "application/openmetrics-text"})
+            assert r.headers["Content-Type"].startswith("application/openmetrics-text")
+            assert r.text.endswith("# EOF\n")
     finally:
         await sidecar.stop()
     status = (await asyncio.to_thread(Path("/proc/self/status").read_text)).splitlines()

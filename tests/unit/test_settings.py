@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def test_bad_env_names_the_variable() -> None:
 
 
 def test_secrets_are_masked_and_never_echoed() -> None:
-    secret = "s3cr3t-value-that-must-not-leak"
+    secret = base64.urlsafe_b64encode(b"s3cr3t-value-that-must-not-leak!").decode()
     s = load_settings(
         {
             "LINKPILOT_SECRET_KEY": secret,

@@ -39,6 +39,8 @@ from linkpilot.engine.events import (
 )
 from linkpilot.engine.login import Done, LoginFlow, LoginTimeouts, close_breaker_after_login
 from linkpilot.engine.login.keyring import SavedLogin, load_saved_login, save_login
+from linkpilot.engine.notify.status import NotifyStatus
+from linkpilot.engine.quota.working_hours import WorkingTime
 from linkpilot.engine.runtime import Runtime
 from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.session.check import check_session
@@ -107,9 +109,7 @@ class LiveFacade:
         return tuple(per_day.get(today - timedelta(days=n), 0) for n in range(ACTIVITY_DAYS - 1, -1, -1))
 
     def _in_working_hours(self) -> bool:
-        hours = self.rt.settings.working_hours
-        local = self.rt.clock().astimezone(self.rt.settings.zone)
-        return local.weekday() in hours.days and hours.start <= local.time() < hours.end
+        return WorkingTime.of(self.rt.settings).contains(self.rt.clock())
 
     def _follow(self, event: Event) -> None:
         snap = self._snapshot
@@ -139,6 +139,8 @@ class LiveFacade:
             )
         elif isinstance(event, CampaignFinished):
             snap = replace(snap, running=None)
+        elif isinstance(event, NotifyStatus):
+            snap = replace(snap, notifications=event.channels)
         self._snapshot = snap
 
     # What the operator does --------------------------------------------------------------
