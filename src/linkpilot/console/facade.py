@@ -14,20 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from linkpilot.engine.campaigns.registry import CAMPAIGN_NAMES, campaign
 from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.events import EventBus
 from linkpilot.engine.login.keyring import SavedLogin
 from linkpilot.engine.login.steps import Answer, Done, Step, WaitingForApproval
 from linkpilot.engine.notify.status import ChannelStatus
 
-CAMPAIGNS: tuple[str, ...] = ("birthday", "sourcing", "invitations")
+CAMPAIGNS: tuple[str, ...] = CAMPAIGN_NAMES
 
 # The quota gauge each campaign spends; a spent gauge disables the campaign's key.
-CAMPAIGN_ACTION: Mapping[str, str] = {
-    "birthday": "message",
-    "sourcing": "profile_visit",
-    "invitations": "invitation_withdrawal",
-}
+CAMPAIGN_ACTION: Mapping[str, str] = {name: campaign(name).action.value for name in CAMPAIGN_NAMES}
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ from linkpilot.engine.events import (
 from linkpilot.engine.login import Done, LoginFlow, LoginTimeouts, close_breaker_after_login
 from linkpilot.engine.login.keyring import SavedLogin, load_saved_login, save_login
 from linkpilot.engine.notify.status import NotifyStatus
-from linkpilot.engine.quota.windows import in_working_hours
+from linkpilot.engine.quota.working_hours import WorkingTime
 from linkpilot.engine.runtime import Runtime
 from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.service import finish_within
@@ -109,7 +109,7 @@ class LiveFacade:
         return tuple(per_day.get(today - timedelta(days=n), 0) for n in range(ACTIVITY_DAYS - 1, -1, -1))
 
     def _in_working_hours(self) -> bool:
-        return in_working_hours(self.rt.clock(), self.rt.settings.working_hours, self.rt.settings.zone)
+        return WorkingTime.of(self.rt.settings).contains(self.rt.clock())
 
     def _follow(self, event: Event) -> None:
         snap = self._snapshot

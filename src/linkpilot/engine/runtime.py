@@ -7,8 +7,9 @@ import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from datetime import date
 
-from linkpilot.common.clock import Clock, utc_now
+from linkpilot.common.clock import Clock, local_date, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker import BreakerSnapshot, CircuitBreaker
 from linkpilot.engine.browser.context import BrowserSession
@@ -47,6 +48,10 @@ class Runtime:
                 self.settings, cookies=list(stored.cookies), on_cookies=store.save_refreshed, clock=self.clock
             ) as browser:
                 yield browser
+
+    def today(self) -> date:
+        """Today's date in the configured zone, by this runtime's clock."""
+        return local_date(self.clock(), self.settings.zone)
 
     def quiet(self) -> Runtime:
         """The same engine with a private event bus: for plans the operator only looks at."""

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker import BreakerState
-from linkpilot.engine.campaigns.registry import create_campaign
+from linkpilot.engine.campaigns.registry import CAMPAIGNS, create_campaign
 from linkpilot.engine.campaigns.runner import RunControl, run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary
 from linkpilot.engine.events import BreakerChanged, CampaignFinished, Event, EventBus, QuotaChanged
@@ -34,8 +34,6 @@ log = logging.getLogger(__name__)
 # the 2 s a process may take to end goes to closing Chromium and the database.
 STOP_GRACE_S = 0.5
 
-ACTION_OF = {"birthday": "message", "sourcing": "profile_visit", "invitations": "invitation_withdrawal"}
-
 
 def metrics_from_events(metrics: Metrics) -> Callable[[Event], None]:
     """Keep the Prometheus figures up to date from the engine's own events: counts only."""
@@ -43,42 +41,23 @@ def metrics_from_events(metrics: Metrics) -> Callable[[Event], None]:
     def on_event(event: Event) -> None:
         if isinstance(event, CampaignFinished):
             counts = event.summary.get("counts", {})
-            action = ACTION_OF.get(event.campaign, event.campaign)
+            entry = CAMPAIGNS.get(event.campaign)
+            action = entry.action.value if entry is not None else event.campaign
             for outcome in ("sent", "failed", "unknown"):
                 if counts.get(outcome):
-                    metrics.inc(
-                        "actions_total",
-                        "Actions by kind and outcome",
-                        {"action": action, "outcome": outcome},
-                        by=counts[outcome],
-                    )
+                    metrics.actions.labels(action=action, outcome=outcome).inc(counts[outcome])
             for reason, n in counts.get("skipped", {}).items():
-                metrics.inc(
-                    "skipped_total", "People skipped, by reason", {"action": action, "reason": reason}, by=n
-                )
-            metrics.inc(
-                "runs_total",
-                "Campaign runs by how they stopped",
-                {"campaign": event.campaign, "stopped": event.summary["stopped"]["reason"]},
-            )
+                metrics.skipped.labels(action=action, reason=reason).inc(n)
+            metrics.runs.labels(campaign=event.campaign, stopped=event.summary["stopped"]["reason"]).inc()
         elif isinstance(event, QuotaChanged):
             for action, gauge in event.gauges.items():
                 for key, value in gauge.items():
                     window, _, kind = key.partition("_")
-                    metrics.set(
-                        f"quota_{kind}",
-                        f"Quota {kind} per action and window",
-                        value,
-                        {"action": action, "window": window},
-                    )
+                    family = metrics.quota_used if kind == "used" else metrics.quota_limit
+                    family.labels(action=action, window=window).set(value)
         elif isinstance(event, BreakerChanged):
             for state in BreakerState:
-                metrics.set(
-                    "breaker_state",
-                    "1 for the breaker's current state",
-                    float(event.state == state.value),
-                    {"state": state.value},
-                )
+                metrics.breaker_state.labels(state=state.value).set(float(event.state == state.value))
 
     return on_event
 

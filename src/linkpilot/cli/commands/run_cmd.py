@@ -13,7 +13,7 @@ from linkpilot.cli.common import prepare_home, settings_from_env
 from linkpilot.cli.progress import ProgressPrinter
 from linkpilot.cli.stopping import STOP_SIGNALS, exit_at_once
 from linkpilot.common.errors import LinkPilotError
-from linkpilot.engine.campaigns.registry import CAMPAIGNS, create_campaign
+from linkpilot.engine.campaigns.registry import CAMPAIGN_NAMES, create_campaign
 from linkpilot.engine.campaigns.runner import RunControl, run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary
 from linkpilot.engine.events import CampaignFinished, Event, EventBus
@@ -23,7 +23,7 @@ from linkpilot.engine.service import finish_within
 
 
 @click.command()
-@click.argument("campaign", type=click.Choice(sorted(CAMPAIGNS)))
+@click.argument("campaign", type=click.Choice(sorted(CAMPAIGN_NAMES)))
 @click.option("--dry-run", is_flag=True, help="Show the plan; open nothing that sends, consume no quota.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the outcome.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every log line on stderr.")
