@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Locator, Page
+from playwright.async_api import Locator, Page, Request
 
 from linkpilot.common.errors import BadInput
 from linkpilot.common.text import fold
@@ -34,6 +34,19 @@ class Timeouts:
     settle_ms: float = 3_000  # a dialog or a card to go away
 
 
+class RequestCounter:
+    """How many fetch/XHR requests the page has started: a list that loads more asks first."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.started = 0
+        page.on("request", self._on_request)
+
+    def _on_request(self, request: Request) -> None:
+        if request.resource_type in ("fetch", "xhr"):
+            self.started += 1
+
+
 @dataclass
 class ActionContext:
     page: Page
@@ -43,6 +56,13 @@ class ActionContext:
     timeouts: Timeouts = field(default_factory=Timeouts)
     # CSS selectors of a thread item's parts, found once and reused while they keep working.
     thread_css: dict[str, str | None] | None = None
+    _requests: RequestCounter | None = field(default=None, repr=False)
+
+    def requests(self) -> RequestCounter:
+        """The fetch/XHR counter of the current page (a fresh page gets a fresh counter)."""
+        if self._requests is None or self._requests.page is not self.page:
+            self._requests = RequestCounter(self.page)
+        return self._requests
 
     def url_for(self, path: str) -> str:
         if path.startswith(("http://", "https://")):

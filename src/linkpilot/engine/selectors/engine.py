@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -12,8 +13,9 @@ from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from linkpilot.common.errors import LinkPilotError
-from linkpilot.engine.selectors.catalog import KeySpec, Pick, shipped_catalog
+from linkpilot.engine.selectors.catalog import Heuristic, KeySpec, Pick, shipped_catalog
 from linkpilot.engine.selectors.scores import SelectorScores
+from linkpilot.engine.selectors.texts import RECOGNISERS
 
 Scope = Page | Locator
 
@@ -38,7 +40,10 @@ class Via(StrEnum):
 
 @dataclass(frozen=True)
 class Resolved:
-    """Where a key was found. `locator` is the picked element, or every match for pick="all"."""
+    """Where a key was found. `locator` is the picked element, or every match for pick="all".
+
+    `layer` describes the heuristic layer that found it (None for a candidate).
+    """
 
     key: str
     locator: Locator
@@ -46,6 +51,7 @@ class Resolved:
     candidate: str | None
     count: int
     learned: bool = False
+    layer: str | None = None
 
 
 class SelectorNotFound(LinkPilotError):
@@ -70,8 +76,10 @@ class SelectorEngine:
     """Turns `resolve("message.textbox", dialog, pick="last")` into a Playwright locator.
 
     Candidates are tried best first (see SelectorScores.order); if none matches inside the
-    scope, the heuristic (role and accessible name, or class-free structure) is tried, and a
-    hit is learned as a new candidate so the next lookup is a plain CSS query.
+    scope, the heuristic layers are tried in order (role and accessible name, link targets,
+    class-free structure, recognised text), and a hit is learned as a new candidate so the
+    next lookup is a plain CSS query. A key with a text recogniser keeps only the elements
+    whose text it accepts, whoever found them.
     """
 
     def __init__(
@@ -93,41 +101,52 @@ class SelectorEngine:
 
     # Locator construction ---------------------------------------------------------------
 
-    def _role_locator(self, spec: KeySpec, scope: Scope) -> Locator | None:
-        h = spec.heuristic
-        if h.role is None:
+    def _role_locator(self, layer: Heuristic, scope: Scope) -> Locator | None:
+        if layer.role is None:
             return None
         options: dict[str, Any] = {}
-        pattern = h.name_pattern
+        pattern = layer.name_pattern
         if pattern is not None:
             options["name"] = pattern
-        if h.level is not None:
-            options["level"] = h.level
-        locator = scope.get_by_role(cast(Any, h.role), **options)
-        if h.has_role is not None:
-            locator = locator.filter(has=_page_of(scope).get_by_role(cast(Any, h.has_role)))
+        if layer.level is not None:
+            options["level"] = layer.level
+        locator = scope.get_by_role(cast(Any, layer.role), **options)
+        if layer.has_role is not None:
+            locator = locator.filter(has=_page_of(scope).get_by_role(cast(Any, layer.has_role)))
         return locator
 
     def candidate_locator(self, spec: KeySpec, scope: Scope, candidate: str) -> Locator:
         locator = scope.locator(candidate)
         if spec.guard:
-            guard = self._role_locator(spec, scope)
+            guard = self._role_locator(spec.heuristic, scope)
             assert guard is not None  # the catalogue refuses a guard without role and names
             locator = locator.and_(guard)
         return locator.filter(visible=True)
 
-    def heuristic_locator(self, spec: KeySpec, scope: Scope) -> Locator | None:
+    def layer_locator(self, layer: Heuristic, scope: Scope) -> Locator:
         parts: list[Locator] = []
-        role = self._role_locator(spec, scope)
+        role = self._role_locator(layer, scope)
         if role is not None:
             parts.append(role)
-        parts.extend(scope.locator(css) for css in spec.heuristic.css)
-        if not parts:
-            return None
+        parts.extend(scope.locator(css) for css in layer.css)
         combined = parts[0]
         for part in parts[1:]:
             combined = combined.or_(part)
+        if layer.has is not None:
+            combined = combined.filter(has=_page_of(scope).locator(layer.has))
+        if layer.has_text is not None:
+            combined = combined.filter(has_text=re.compile(layer.has_text))
         return combined.filter(visible=True)
+
+    def heuristic_locator(self, spec: KeySpec, scope: Scope) -> Locator | None:
+        """Every layer at once (for waiting); resolution tries them one by one."""
+        if not spec.heuristics:
+            return None
+        layers = [self.layer_locator(layer, scope) for layer in spec.heuristics]
+        combined = layers[0]
+        for part in layers[1:]:
+            combined = combined.or_(part)
+        return combined
 
     def any_locator(self, key: str, scope: Scope) -> Locator:
         """Everything the key could match in `scope`: for waiting until one of them shows."""
@@ -143,6 +162,18 @@ class SelectorEngine:
 
     # Resolution -------------------------------------------------------------------------
 
+    async def _hit(self, spec: KeySpec, locator: Locator, pick: Pick) -> tuple[Locator, int] | None:
+        """The picked element(s) and how many matched, after the key's text recogniser."""
+        if spec.text is None:
+            count = await locator.count()
+            return (picked(locator, pick), count) if count else None
+        recognise = RECOGNISERS[spec.text]
+        texts = await locator.all_inner_texts()
+        passing = [i for i, text in enumerate(texts) if recognise(" ".join(text.split()))]
+        if not passing:
+            return None
+        return locator.nth(passing[-1] if pick == "last" else passing[0]), len(passing)
+
     async def resolve(
         self, key: str, scope: Scope, *, pick: Pick | None = None, timeout_ms: float = 0
     ) -> Resolved | None:
@@ -157,9 +188,8 @@ class SelectorEngine:
         learned = set(self.scores.learned(key))
         missed: list[str] = []
         for candidate in self.scores.order(key, spec.candidates):
-            locator = self.candidate_locator(spec, scope, candidate)
-            count = await locator.count()
-            if count:
+            hit = await self._hit(spec, self.candidate_locator(spec, scope, candidate), choice)
+            if hit is not None:
                 self.scores.success(key, candidate)
                 for other in missed:
                     self.scores.failure(key, other)
@@ -168,24 +198,26 @@ class SelectorEngine:
                     if candidate in learned and candidate not in spec.candidates
                     else Via.CANDIDATE
                 )
-                return Resolved(key, picked(locator, choice), via, candidate, count)
+                return Resolved(key, hit[0], via, candidate, hit[1])
             missed.append(candidate)
-        heuristic = self.heuristic_locator(spec, scope)
-        if heuristic is None:
-            return None
-        count = await heuristic.count()
-        if not count:
-            return None
-        for other in missed:
-            self.scores.failure(key, other)
-        target = picked(heuristic, choice)
-        derived = await self._derive(spec, scope, heuristic, choice, count)
-        is_new = False
-        if derived is not None:
-            is_new = self.scores.learn(key, derived)
-            # Learned candidates are rare and precious: keep them even if the run dies next.
-            await self.scores.flush()
-        return Resolved(key, target, Via.HEURISTIC, derived, count, learned=is_new)
+        for layer in spec.heuristics:
+            heuristic = self.layer_locator(layer, scope)
+            hit = await self._hit(spec, heuristic, choice)
+            if hit is None:
+                continue
+            for other in missed:
+                self.scores.failure(key, other)
+            target, count = hit
+            derived = await self._derive(spec, scope, target, choice, count)
+            is_new = False
+            if derived is not None:
+                is_new = self.scores.learn(key, derived)
+                # Learned candidates are rare and precious: keep them even if the run dies next.
+                await self.scores.flush()
+            return Resolved(
+                key, target, Via.HEURISTIC, derived, count, learned=is_new, layer=layer.describe()
+            )
+        return None
 
     async def require(
         self, key: str, scope: Scope, *, pick: Pick | None = None, timeout_ms: float = 0
@@ -196,22 +228,22 @@ class SelectorEngine:
         return found
 
     async def _derive(
-        self, spec: KeySpec, scope: Scope, heuristic: Locator, pick: Pick, count: int
+        self, spec: KeySpec, scope: Scope, target: Locator, pick: Pick, count: int
     ) -> str | None:
         """A CSS candidate that finds exactly what the heuristic found, or None."""
         anchor: Pick = "first" if pick == "all" else pick
-        element = picked(heuristic, anchor)
+        element = picked(target, anchor) if pick == "all" else target
         try:
             derived = str(await element.evaluate(DERIVE_SELECTOR_JS))
             if "." not in derived and "[" not in derived:
                 return None  # a bare tag name would match far too much
             if derived in spec.candidates:
                 return None
-            candidate = self.candidate_locator(spec, scope, derived)
-            if await candidate.count() != count:
+            hit = await self._hit(spec, self.candidate_locator(spec, scope, derived), anchor)
+            if hit is None or hit[1] != count:
                 return None
             handle = await element.element_handle(timeout=1000)
-            same = await picked(candidate, anchor).evaluate("(a, b) => a === b", handle)
+            same = await hit[0].evaluate("(a, b) => a === b", handle)
             await handle.dispose()
         except PlaywrightError:
             return None  # the page moved on under us: nothing learned, nothing lost

@@ -1,0 +1,80 @@
+"""Who a card is about, read by meaning: its profile link and the name that link shows.
+
+Whatever the markup, a LinkedIn card about a person links to `/in/<slug>/`: the name may sit
+inside the link or the link inside the name, the photo may have a link of its own. A card is
+only trusted when every profile link in it goes to the same person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playwright.async_api import Locator
+
+from linkpilot.engine.actions.base import ActionContext, clean, slug_of
+
+PROFILE_LINKS = "a[href*='/in/']"
+
+# The name a profile link shows. LinkedIn doubles texts for screen readers (an aria-hidden copy
+# for sight, a visually hidden "View Marie's profile"): the sighted copy wins. Otherwise the
+# first text of the link: a link around the name and the headline starts with the name.
+LINK_NAME_JS = """(el) => {
+  const link = el.matches("a[href*='/in/']") ? el : el.querySelector("a[href*='/in/']");
+  const href = link ? link.getAttribute("href") : null;
+  const tidy = (text) => (text || "").replace(/\\s+/g, " ").trim();
+  const sighted = el.querySelector("[aria-hidden=true]");
+  if (sighted && tidy(sighted.textContent)) { return { href, name: tidy(sighted.textContent) }; }
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (tidy(node.textContent)) { return { href, name: tidy(node.textContent) }; }
+  }
+  return { href, name: "" };
+}"""
+
+HREFS_JS = "(links) => links.map((a) => a.getAttribute('href'))"
+
+# Profile links in a region that belong to what the page lists, not to its chrome or an ad.
+LISTED_HREFS_JS = """(root) => Array.from(root.querySelectorAll("a[href*='/in/']"))
+  .filter((a) => !a.closest("aside, nav, header, footer, [role=complementary], [role=navigation], "
+                            + "[role=banner], [role=contentinfo], [role=dialog]"))
+  .filter((a) => a.getClientRects().length > 0)
+  .map((a) => a.getAttribute("href"))"""
+
+
+@dataclass(frozen=True)
+class Identity:
+    slug: str
+    name: str
+
+
+async def slugs_in(scope: Locator) -> set[str]:
+    """Every profile slug linked from inside `scope`."""
+    hrefs = await scope.locator(PROFILE_LINKS).evaluate_all(HREFS_JS)
+    return {slug for slug in (slug_of(h) for h in hrefs) if slug is not None}
+
+
+async def card_identity(ctx: ActionContext, card: Locator, name_key: str) -> Identity | None:
+    """The one person `card` is about, or None when its links name nobody or several people."""
+    found = await ctx.selectors.resolve(name_key, card)
+    if found is None:
+        return None
+    shown = await found.locator.evaluate(LINK_NAME_JS)
+    slug = slug_of(shown["href"])
+    name = clean(shown["name"])
+    if slug is None or not name:
+        return None
+    # A card whose links go to two people is not one person's card, whatever its name says.
+    if await slugs_in(card) != {slug}:
+        return None
+    return Identity(slug, name)
+
+
+async def listed_slugs(region: Locator) -> set[str]:
+    """Profile slugs the region lists (its navigation, asides and dialogs left out)."""
+    hrefs = await region.evaluate(LISTED_HREFS_JS)
+    return {slug for slug in (slug_of(h) for h in hrefs) if slug is not None}
+
+
+def by_slug(ctx: ActionContext, cards: Locator, slug: str) -> Locator:
+    # The profile link, never the name: two cards may carry the same name (homonyms).
+    return cards.filter(has=ctx.page.locator(f'a[href*="/in/{slug}/"]'))
