@@ -37,10 +37,10 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Button
 
+from linkpilot.cli.common import configure_logging
 from linkpilot.common.clock import utc_now
 from linkpilot.common.settings import ActionLimits
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.commands.common import configure_logging
 from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.demo import demo_settings, prepare_folder, sandbox_config, seed_contacts, store_session
 from linkpilot.console.live_facade import LiveFacade

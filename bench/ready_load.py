@@ -203,9 +203,9 @@ async def measure(args: argparse.Namespace, folder: Path) -> bool:
     from aiohttp import web
     from aiohttp.typedefs import Handler
 
+    from linkpilot.cli.common import configure_logging
     from linkpilot.common.clock import utc_now
     from linkpilot.common.settings import ActionLimits
-    from linkpilot.console.commands.common import configure_logging
     from linkpilot.console.demo import (
         demo_settings,
         prepare_folder,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from linkpilot.console.cli import main
+from linkpilot.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,3 +1,3 @@
-from linkpilot.console.cli import entry
+from linkpilot.cli.main import entry
 
 entry()

@@ -9,8 +9,8 @@ from typing import TypeVar
 
 import pytest
 
+from linkpilot.cli.common import with_database
 from linkpilot.common.settings import load_settings
-from linkpilot.console.commands.common import with_database
 from linkpilot.engine.breaker import create_breaker
 from linkpilot.engine.quota import Action, Reservation, create_ledger
 from linkpilot.storage.database import Database

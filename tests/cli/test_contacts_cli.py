@@ -501,7 +501,7 @@ def test_list_on_an_empty_database_and_bad_options(cli, home: Path) -> None:
 
 
 def test_tables_fit_the_width_and_cut_long_cells() -> None:
-    from linkpilot.console.commands.tables import render_table
+    from linkpilot.cli.tables import render_table
 
     rows = [["Ana", "a very long headline that cannot fit"], ["Bob", "short"]]
     lines = render_table(["NAME", "HEADLINE"], rows, flex=1, width=20)

@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from linkpilot.cli.common import open_database
 from linkpilot.common.settings import load_settings
-from linkpilot.console.commands.common import open_database
 from linkpilot.engine.breaker import BreakerSnapshot, BreakerState, CircuitBreaker
 from linkpilot.sandbox import RunningSandbox, SandboxConfig, start_sandbox
 from tests.engine.login.site_admin import admin

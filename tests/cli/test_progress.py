@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from linkpilot.console.progress import ProgressPrinter
+from linkpilot.cli.progress import ProgressPrinter
 from linkpilot.engine.events import CampaignStarted, LogLine, Progress
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from linkpilot.console.cli import COMMANDS, LazyGroup, cli
+from linkpilot.cli.main import COMMANDS, LazyGroup, cli
 
 
 def test_every_registered_command_loads_with_help() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from linkpilot.console.terminal_input import Terminal
+from linkpilot.cli.terminal_input import Terminal
 
 
 def test_a_file_gives_its_lines_then_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

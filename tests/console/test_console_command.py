@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from linkpilot.cli.common import prepare_home
 from linkpilot.common.clock import FrozenClock
 from linkpilot.common.settings import load_settings
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.commands.common import prepare_home
 from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.standby import NOT_WIRED, StandbyFacade
 from linkpilot.engine.breaker import create_breaker

@@ -275,7 +275,7 @@ def test_the_package_builds_from_the_build_context_alone(tmp_path: Path) -> None
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-        assert "linkpilot = linkpilot.console.cli:entry" in archive.read(entry_points).decode()
+        assert "linkpilot = linkpilot.cli.main:entry" in archive.read(entry_points).decode()
     needed = {
         p.relative_to(REPO / "src").as_posix()
         for p in (REPO / "src" / "linkpilot").rglob("*")

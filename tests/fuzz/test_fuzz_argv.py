@@ -13,7 +13,7 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from linkpilot.console.cli import cli as root
+from linkpilot.cli.main import cli as root
 from tests.fuzz.helpers import FUZZ, assert_no_crash, data_state, terminal_lines
 
 # Commands that start a browser, a server, tmux or the console run for seconds or forever:

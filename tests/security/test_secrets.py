@@ -190,7 +190,7 @@ def test_crash_output(home: Path, tmp_path: Path) -> None:
         "def replace(*_args, **_kwargs):\n"
         "    raise RuntimeError('injected fault in os.replace')\n"
         "os.replace = replace\n"
-        "from linkpilot.console.cli import main\n"
+        "from linkpilot.cli.main import main\n"
         "sys.exit(main(sys.argv[1:]))\n",
         *run[3:],
     ]

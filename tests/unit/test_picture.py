@@ -9,7 +9,7 @@ import re
 
 from PIL import Image
 
-from linkpilot.console.picture import decode, detect, fit, for_terminal, half_blocks, kitty, sixel
+from linkpilot.cli.picture import decode, detect, fit, for_terminal, half_blocks, kitty, sixel
 
 RED, BLUE, WHITE = (255, 0, 0), (0, 0, 255), (255, 255, 255)
 

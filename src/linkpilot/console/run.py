@@ -11,11 +11,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from linkpilot.cli.common import open_database
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.errors import LinkPilotError
 from linkpilot.common.settings import Settings
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.commands.common import open_database
 from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.facade import EngineFacade
 from linkpilot.storage.database import Database

@@ -6,7 +6,7 @@ from PIL import Image
 from rich.text import Text
 from textual.widget import Widget
 
-from linkpilot.console.picture import decode, half_blocks
+from linkpilot.cli.picture import decode, half_blocks
 
 
 class PagePicture(Widget):

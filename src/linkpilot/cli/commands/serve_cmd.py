@@ -7,7 +7,7 @@ import signal
 
 import click
 
-from linkpilot.console.commands.common import prepare_home, settings_from_env
+from linkpilot.cli.common import prepare_home, settings_from_env
 from linkpilot.engine.service import serve as serve_engine
 
 

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import click
 
+from linkpilot.cli.common import settings_from_env
 from linkpilot.common.errors import BadInput, ExitCode
-from linkpilot.console.commands.common import settings_from_env
 
 
 @click.command()

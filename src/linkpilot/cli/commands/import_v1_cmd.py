@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from linkpilot.console.commands.common import echo_json, prepare_home, run_async, settings_from_env
+from linkpilot.cli.common import echo_json, prepare_home, run_async, settings_from_env
 from linkpilot.storage.v1_import import read_v1, run_import
 
 

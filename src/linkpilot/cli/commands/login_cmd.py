@@ -13,12 +13,12 @@ from typing import cast
 import click
 from rich.console import Console
 
+from linkpilot.cli.commands.breaker_cmd import describe
+from linkpilot.cli.common import prepare_home, run_async, settings_from_env, with_database
+from linkpilot.cli.picture import Protocol, detect, for_terminal
+from linkpilot.cli.terminal_input import Terminal
 from linkpilot.common.errors import BadInput, ExitCode, LinkPilotError
 from linkpilot.common.settings import Settings
-from linkpilot.console.commands.breaker_cmd import describe
-from linkpilot.console.commands.common import prepare_home, run_async, settings_from_env, with_database
-from linkpilot.console.picture import Protocol, detect, for_terminal
-from linkpilot.console.terminal_input import Terminal
 from linkpilot.engine.breaker import BreakerState, create_breaker
 from linkpilot.engine.login import (
     Approval,

@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from linkpilot.cli.common import echo_json, run_async, settings_from_env, with_database
 from linkpilot.common.errors import BadInput
-from linkpilot.console.commands.common import echo_json, run_async, settings_from_env, with_database
 from linkpilot.engine.breaker import BreakerSnapshot, BreakerState, create_breaker
 from linkpilot.storage.database import Database
 

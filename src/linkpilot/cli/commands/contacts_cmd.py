@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from linkpilot.cli.common import run_async, settings_from_env, with_database
+from linkpilot.cli.tables import render_table
 from linkpilot.common.errors import BadInput, StorageError
 from linkpilot.common.urls import normalize_profile_url
-from linkpilot.console.commands.common import run_async, settings_from_env, with_database
-from linkpilot.console.commands.tables import render_table
 from linkpilot.storage.contacts import (
     MAX_PAGE,
     ContactFilters,

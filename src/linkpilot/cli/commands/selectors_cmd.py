@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from linkpilot.cli.common import echo_json, run_async, settings_from_env, with_database
 from linkpilot.common.errors import ExitCode
-from linkpilot.console.commands.common import echo_json, run_async, settings_from_env, with_database
 from linkpilot.engine.diagnostics import saved
 from linkpilot.engine.selectors import SelectorEngine, SelectorScores
 from linkpilot.engine.selectors.health import HealthReport, KeyStatus, check_selectors

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from linkpilot.console.commands.common import run_async, settings_from_env, with_database
-from linkpilot.console.commands.tables import render_table
+from linkpilot.cli.common import run_async, settings_from_env, with_database
+from linkpilot.cli.tables import render_table
 from linkpilot.storage.blacklist import add_entry, list_entries, parse_target, remove_entry
 from linkpilot.storage.database import Database
 from linkpilot.storage.models import BlacklistEntry

@@ -12,10 +12,10 @@ import logging
 
 import click
 
+from linkpilot.cli.common import prepare_home, run_async, settings_from_env
 from linkpilot.common.errors import BadInput
 from linkpilot.common.settings import Settings
 from linkpilot.console.app import DEFAULT_KEYS
-from linkpilot.console.commands.common import prepare_home, run_async, settings_from_env
 from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.run import require_terminal, run_console
 from linkpilot.engine.events import EventBus

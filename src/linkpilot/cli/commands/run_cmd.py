@@ -8,8 +8,8 @@ import sys
 
 import click
 
-from linkpilot.console.commands.common import prepare_home, settings_from_env
-from linkpilot.console.progress import ProgressPrinter
+from linkpilot.cli.common import prepare_home, settings_from_env
+from linkpilot.cli.progress import ProgressPrinter
 from linkpilot.engine.campaigns.registry import CAMPAIGNS, create_campaign
 from linkpilot.engine.campaigns.runner import run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
+from linkpilot.cli.common import configure_logging, run_async
 from linkpilot.common.clock import utc_now
-from linkpilot.console.commands.common import configure_logging, run_async
 from linkpilot.console.demo import demo_settings, prepare_folder, sandbox_config, seed_contacts, store_session
 from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.run import require_terminal, run_console

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from linkpilot.console.commands.common import echo_json, run_async, settings_from_env, with_database
+from linkpilot.cli.common import echo_json, run_async, settings_from_env, with_database
 from linkpilot.engine.quota import QuotaSnapshot, create_ledger
 from linkpilot.storage.database import Database
 

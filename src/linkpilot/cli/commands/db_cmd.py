@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from linkpilot.console.commands.common import prepare_home, settings_from_env
+from linkpilot.cli.common import prepare_home, settings_from_env
 from linkpilot.storage.backup import backup_sqlite
 from linkpilot.storage.migrate import upgrade as run_upgrade
 

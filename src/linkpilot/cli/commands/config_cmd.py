@@ -6,8 +6,8 @@ import json
 
 import click
 
+from linkpilot.cli.common import settings_from_env
 from linkpilot.common.settings import masked_dump
-from linkpilot.console.commands.common import settings_from_env
 
 
 @click.group()

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
+from linkpilot.cli.common import echo_json, prepare_home, run_async, settings_from_env
 from linkpilot.common.clock import utc_now
 from linkpilot.common.errors import BadInput, ExitCode
 from linkpilot.common.settings import Settings
-from linkpilot.console.commands.common import echo_json, prepare_home, run_async, settings_from_env
 from linkpilot.engine.browser.origin import Origin
 from linkpilot.engine.session.check import check_session
 from linkpilot.engine.session.cookies import Cookie

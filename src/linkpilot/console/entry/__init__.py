@@ -1,0 +1,1 @@
+"""The console's own commands (`console`, `demo`): the only ones that start Textual."""
