@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -47,6 +48,29 @@ def test_serves_until_sigterm() -> None:
             proc.wait()
 
 
+def test_serves_a_mutated_markup_by_seed() -> None:
+    proc = subprocess.Popen(
+        [*COMMAND, "--port", "0", "--today", "2026-11-26", "--markup", "mutated", "--mutation-seed", "9"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        with urllib.request.urlopen(url + "/__admin/config", timeout=10) as resp:
+            config = json.loads(resp.read())
+        assert (config["markup"], config["mutation_seed"]) == ("mutated", 9)
+        with urllib.request.urlopen(url + "/login", timeout=10) as resp:
+            assert 'id="username"' not in resp.read().decode()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -54,6 +78,8 @@ def test_serves_until_sigterm() -> None:
         (["--language", "de"], "--language"),
         (["--port", "70000"], "--port"),
         (["--people", "3"], "people"),
+        (["--markup", "mutated", "--mutation-seed", "x"], "--mutation-seed"),
+        (["--markup", "mutated", "--mutation-seed", "-2"], "mutation_seed"),
         # Found by fuzzing: an argument holding a newline used to split the line.
         (["stray\nword"], "unrecognized arguments: stray word"),
     ],

@@ -29,6 +29,9 @@ def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
     parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
     parser.add_argument("--language", choices=LANGUAGES, default="en")
     parser.add_argument("--markup", choices=MARKUPS, default="classic")
+    parser.add_argument(
+        "--mutation-seed", type=int, default=0, help="which mutated markup (with --markup mutated)"
+    )
     parser.add_argument("--people", type=int, default=60)
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
@@ -39,6 +42,7 @@ def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
             today=args.today or dt.date.today(),
             language=args.language,
             markup=args.markup,
+            mutation_seed=args.mutation_seed,
             people=args.people,
         )
     except ValueError as exc:

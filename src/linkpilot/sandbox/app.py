@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from pathlib import Path
@@ -25,8 +24,10 @@ from linkpilot.sandbox.login import (
     new_pending,
 )
 from linkpilot.sandbox.markup import Markup
-from linkpilot.sandbox.pages import birthday, challenge, feed, invitations, messaging, profile, search, simple
+from linkpilot.sandbox.pages import birthday, challenge, feed, messaging, profile, search, simple
+from linkpilot.sandbox.pages import invitations as invitations_pages
 from linkpilot.sandbox.pages.layout import Ctx
+from linkpilot.sandbox.pages.lists import Window
 from linkpilot.sandbox.search import Query
 from linkpilot.sandbox.state import SandboxState
 
@@ -45,8 +46,13 @@ def state_of(request: web.Request) -> SandboxState:
     return request.app[STATE_KEY]
 
 
+# Sent invitations shown, or fetched, at a time when the list loads in parts.
+INVITATION_BATCH = 10
+
+
 def ctx_of(state: SandboxState) -> Ctx:
-    return Ctx(Texts(state.config.language), Markup(state.config.markup), state.config.me_name)
+    config = state.config
+    return Ctx(Texts(config.language), Markup(config.markup, config.mutation_seed), config.me_name)
 
 
 def page(text: str, status: int = 200) -> web.Response:
@@ -255,32 +261,54 @@ async def feed_page(request: web.Request) -> web.StreamResponse:
     return response
 
 
-def birthday_batch(state: SandboxState, start: int) -> tuple[str, int, int]:
-    cards = state.world.birthday_cards()
-    end = min(len(cards), start + state.config.birthday_batch)
-    ctx = ctx_of(state)
-    html = "\n".join(
-        birthday.birthday_card(ctx, person, days, state.config.today) for person, days in cards[start:end]
+def page_param(request: web.Request) -> int:
+    try:
+        return max(1, int(request.query.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def start_param(request: web.Request) -> int:
+    try:
+        return max(0, int(request.query.get("start", "0")))
+    except ValueError:
+        raise web.HTTPBadRequest(text="start must be a whole number") from None
+
+
+def batch_json(ctx: Ctx, items: str, in_list: str, next_start: int, total: int) -> web.Response:
+    """The next part of a list, for the page script (scroll and "Show more" modes)."""
+    return web.json_response(
+        {"html": ctx.fragment(items, in_list=in_list), "next": next_start, "total": total}
     )
-    return html, end, len(cards)
+
+
+def birthday_cards(state: SandboxState, start: int, end: int) -> str:
+    ctx = ctx_of(state)
+    return "\n".join(
+        birthday.birthday_card(ctx, person, days, state.config.today)
+        for person, days in state.world.birthday_cards()[start:end]
+    )
 
 
 @member_page
 async def birthday_page(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
-    html, shown, total = birthday_batch(state, 0)
-    return page(birthday.birthday_page(ctx_of(state), html, shown, total, banner(state)))
+    ctx = ctx_of(state)
+    total = len(state.world.birthday_cards())
+    mode = ctx.m.list_mode("birthdays")
+    window = Window.first(mode, total, state.config.birthday_batch, page_param(request))
+    cards = birthday_cards(state, window.start, window.end)
+    return page(birthday.birthday_page(ctx, cards, window, request.path, banner(state)))
 
 
 @member_api
 async def birthday_api(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
-    try:
-        start = max(0, int(request.query.get("start", "0")))
-    except ValueError:
-        return web.json_response({"error": "bad start"}, status=400)
-    html, end, total = birthday_batch(state, start)
-    return web.json_response({"html": html, "next": end, "total": total})
+    start = start_param(request)
+    total = len(state.world.birthday_cards())
+    end = min(total, start + state.config.birthday_batch)
+    cards = birthday_cards(state, start, end)
+    return batch_json(ctx_of(state), cards, birthday.LIST_CLASSES, end, total)
 
 
 async def profile_redirect(request: web.Request) -> web.StreamResponse:
@@ -299,53 +327,95 @@ async def profile_page(request: web.Request) -> web.StreamResponse:
     return page(profile.profile_page(ctx, person, also, state.config.today, banner(state)))
 
 
-@member_page
-async def search_page(request: web.Request) -> web.StreamResponse:
-    state = state_of(request)
-    params = {k: v for k, v in request.query.items() if k != "page"}
-    try:
-        page_no = max(1, int(request.query.get("page", "1")))
-    except ValueError:
-        page_no = 1
+def search_results(state: SandboxState, params: dict[str, str], start: int) -> tuple[list[Person], int]:
+    """One page of results from ``start`` (recorded as a search), and how many match in all."""
     query = Query.from_params(params)
     matches = [p for p in state.world.people if query.matches(p)]
     matches.sort(key=lambda p: (p.degree, p.full_name, p.slug))
     size = state.config.search_page_size
-    pages = max(1, math.ceil(len(matches) / size))
-    results = matches[(page_no - 1) * size : page_no * size]
+    results = matches[start : start + size]
+    state.record.searches.append(
+        {
+            "keywords": params.get("keywords", ""),
+            "page": start // size + 1,
+            "params": params,
+            "results": [p.slug for p in results],
+        }
+    )
+    return results, len(matches)
+
+
+def search_params(request: web.Request) -> dict[str, str]:
+    return {k: v for k, v in request.query.items() if k not in ("page", "start")}
+
+
+@member_page
+async def search_page(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    ctx = ctx_of(state)
+    params = search_params(request)
+    size = state.config.search_page_size
+    mode = ctx.m.list_mode("search")
+    page_no = page_param(request) if mode == "pages" else 1
+    results, total = search_results(state, params, (page_no - 1) * size)
+    window = Window.first(mode, total, size, page_no)
     shown = {p.slug for p in results}
     others = [p for p in state.world.people if p.slug not in shown]
     # The ad and the suggestions point at real profiles that are not results: taking
     # them would show up as unwanted visits in the record.
     ad = others[page_no % len(others)] if others else None
     suggestions = [p for p in others if p is not ad][page_no : page_no + 3]
-    state.record.searches.append(
-        {
-            "keywords": params.get("keywords", ""),
-            "page": page_no,
-            "params": params,
-            "results": [p.slug for p in results],
-        }
-    )
     html = search.search_page(
-        ctx_of(state),
-        results,
-        total=len(matches),
-        page=page_no,
-        pages=pages,
-        params=params,
-        ad=ad,
-        suggestions=suggestions,
-        banner=banner(state),
+        ctx, results, window=window, params=params, ad=ad, suggestions=suggestions, banner=banner(state)
     )
     return page(html)
+
+
+@member_api
+async def search_api(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    start = start_param(request)
+    results, total = search_results(state, search_params(request), start)
+    ctx = ctx_of(state)
+    items = search.result_items(ctx, results)
+    return batch_json(ctx, items, search.LIST_CLASSES, start + state.config.search_page_size, total)
+
+
+def invitation_cards(state: SandboxState, invitations: list[Invitation]) -> str:
+    ctx = ctx_of(state)
+    return "".join(invitations_pages.invitation_card(ctx, inv, state.config.today) for inv in invitations)
 
 
 @member_page
 async def invitations_page(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
-    pending = [i for i in state.world.invitations if i.slug not in state.withdrawn]
-    return page(invitations.invitations_page(ctx_of(state), pending, state.config.today, banner(state)))
+    ctx = ctx_of(state)
+    everyone = state.world.invitations
+    pending = [i for i in everyone if i.slug not in state.withdrawn]
+    mode = ctx.m.list_mode("invitations")
+    if mode in ("scroll", "more"):
+        # Loaded in parts through the whole list, withdrawn ones left out: a withdrawal
+        # while the page is open does not shift the parts still to come.
+        window = Window.first(mode, len(everyone), INVITATION_BATCH)
+        shown = [i for i in everyone[window.start : window.end] if i.slug not in state.withdrawn]
+    else:
+        window = Window.first(mode, len(pending), INVITATION_BATCH, page_param(request))
+        shown = pending[window.start : window.end]
+    html = invitations_pages.invitations_page(
+        ctx, shown, window, len(pending), state.config.today, banner(state)
+    )
+    return page(html)
+
+
+@member_api
+async def invitations_api(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    start = start_param(request)
+    everyone = state.world.invitations
+    end = min(len(everyone), start + INVITATION_BATCH)
+    shown = [i for i in everyone[start:end] if i.slug not in state.withdrawn]
+    ctx = ctx_of(state)
+    return batch_json(ctx, invitation_cards(state, shown), invitations_pages.LIST_CLASSES, end, len(everyone))
 
 
 @member_page
@@ -370,8 +440,9 @@ async def overlay_api(request: web.Request) -> web.StreamResponse:
     if person is None:
         return web.json_response({"error": "not a connection"}, status=404)
     state.bubble_serial += 1
-    html = messaging.bubble(ctx_of(state), person, state.threads.get(person.slug, []), state.bubble_serial)
-    return page(html)
+    ctx = ctx_of(state)
+    html = messaging.bubble(ctx, person, state.threads.get(person.slug, []), state.bubble_serial)
+    return page(ctx.fragment(html))
 
 
 async def json_body(request: web.Request) -> dict[str, Any]:
@@ -405,7 +476,10 @@ async def send_api(request: web.Request) -> web.StreamResponse:
     if state.faults.slow_sends > 0:
         state.faults.slow_sends -= 1
         await asyncio.sleep(state.faults.slow_send_ms / 1000)
-    item = messaging.message_item(ctx_of(state), message, person, grouped=grouped)
+    ctx = ctx_of(state)
+    item = ctx.fragment(
+        messaging.message_item(ctx, message, person, grouped=grouped), in_list=messaging.THREAD_CLASSES
+    )
     return web.json_response({"ok": True, "item": item})
 
 
@@ -422,7 +496,8 @@ async def withdraw_dialog_api(request: web.Request) -> web.StreamResponse:
     inv = pending_invitation(state, request.query.get("invitee", ""))
     if inv is None:
         return web.json_response({"error": "no such invitation"}, status=404)
-    return page(invitations.withdraw_dialog(ctx_of(state), inv))
+    ctx = ctx_of(state)
+    return page(ctx.fragment(invitations_pages.withdraw_dialog(ctx, inv)))
 
 
 @member_api
@@ -443,10 +518,14 @@ async def withdraw_api(request: web.Request) -> web.StreamResponse:
 async def static_file(request: web.Request) -> web.StreamResponse:
     name = request.match_info["name"]
     if name.startswith("sandbox-") and name.endswith(".css"):
-        generation = name.removeprefix("sandbox-").removesuffix(".css")
-        if generation not in MARKUPS:
+        config = state_of(request).config
+        served = Markup(config.markup, config.mutation_seed)
+        markup = next((Markup(g) for g in ("classic", "hashed") if name == Markup(g).stylesheet), None)
+        if name == served.stylesheet:
+            markup = served
+        if markup is None:
             raise web.HTTPNotFound()
-        css = Markup(generation).css((STATIC / "sandbox.css").read_text(encoding="utf-8"))
+        css = markup.css((STATIC / "sandbox.css").read_text(encoding="utf-8"))
         return web.Response(text=css, content_type="text/css")
     types = {"sandbox.js": "application/javascript", "avatar.svg": "image/svg+xml"}
     if name not in types:
@@ -477,6 +556,7 @@ def config_json(config: SandboxConfig) -> dict[str, Any]:
         "today": config.today.isoformat(),
         "language": config.language,
         "markup": config.markup,
+        "mutation_seed": config.mutation_seed,
         "people": config.people,
     }
 
@@ -491,10 +571,15 @@ async def admin_config(request: web.Request) -> web.StreamResponse:
                 if body[key] not in allowed:
                     return web.json_response({"error": f"{key} must be one of {list(allowed)}"}, status=400)
                 changes[key] = body[key]
-        unknown = set(body) - {"language", "markup"}
+        if "mutation_seed" in body:
+            changes["mutation_seed"] = body["mutation_seed"]
+        unknown = set(body) - {"language", "markup", "mutation_seed"}
         if unknown:
             return web.json_response({"error": f"unknown settings {sorted(unknown)}"}, status=400)
-        state.reconfigure(**changes)
+        try:
+            state.reconfigure(**changes)
+        except ValueError as exc:
+            return web.json_response({"error": str(exc)}, status=400)
     return web.json_response(config_json(state.config))
 
 
@@ -610,6 +695,8 @@ def create_app(config: SandboxConfig) -> web.Application:
     r.add_get("/mynetwork/invitation-manager/sent/", invitations_page)
     r.add_get("/messaging/", messaging_page)
     r.add_get("/voyager/api/birthdays", birthday_api)
+    r.add_get("/voyager/api/search/people", search_api)
+    r.add_get("/voyager/api/invitations/sent", invitations_api)
     r.add_get("/voyager/api/messaging/overlay", overlay_api)
     r.add_post("/voyager/api/messaging/conversations", send_api)
     r.add_get("/voyager/api/invitations/withdraw-dialog", withdraw_dialog_api)

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Language = Literal["en", "fr"]
-Markup = Literal["classic", "hashed"]
+Markup = Literal["classic", "hashed", "mutated"]
 
 LANGUAGES: tuple[Language, ...] = ("en", "fr")
-MARKUPS: tuple[Markup, ...] = ("classic", "hashed")
+MARKUPS: tuple[Markup, ...] = ("classic", "hashed", "mutated")
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class SandboxConfig:
     today: dt.date = field(default_factory=dt.date.today)
     language: Language = "en"
     markup: Markup = "classic"
+    # Which variant of the "mutated" markup (ignored by the other two): see mutation.py.
+    mutation_seed: int = 0
     people: int = 60
     login_email: str = "pilot@sandbox.test"
     login_password: str = "sandbox-password"  # noqa: S105 - a practice account, not a secret
@@ -41,6 +43,12 @@ class SandboxConfig:
             raise ValueError(f"language must be one of {LANGUAGES}, not {self.language!r}")
         if self.markup not in MARKUPS:
             raise ValueError(f"markup must be one of {MARKUPS}, not {self.markup!r}")
+        if (
+            isinstance(self.mutation_seed, bool)
+            or not isinstance(self.mutation_seed, int)
+            or self.mutation_seed < 0
+        ):
+            raise ValueError(f"mutation_seed must be a whole number >= 0, not {self.mutation_seed!r}")
         if self.people < 30:
             # The fixed cast (homonyms, Thierry, traps...) needs room around it.
             raise ValueError("people must be at least 30")

@@ -6,6 +6,9 @@ import datetime as dt
 
 from linkpilot.sandbox.data import Person, birthday_in_year
 from linkpilot.sandbox.pages.layout import Ctx, avatar, document, esc
+from linkpilot.sandbox.pages.lists import Window
+
+LIST_CLASSES = "celebrations-entity-list"
 
 
 def person_button(ctx: Ctx, person: Person, extra_cls: str = "") -> str:
@@ -41,15 +44,16 @@ def birthday_card(ctx: Ctx, person: Person, days_ago: int, today: dt.date) -> st
 </div>"""
 
 
-def birthday_page(ctx: Ctx, cards: str, shown: int, total: int, banner: str | None) -> str:
+def birthday_page(ctx: Ctx, cards: str, window: Window, path: str, banner: str | None) -> str:
     t = ctx.t
     body = f"""<main {ctx.c("scaffold-layout__main mn-celebrations")}>
   <section {ctx.c("artdeco-card")}>
     <h1 {ctx.c("t-20 t-bold")}>{esc(t("birthdays"))}</h1>
     <p {ctx.c("t-14")}>{esc(t("birthdays_intro"))}</p>
-    <div role="list" {ctx.c("celebrations-entity-list")}>
+    <div role="list" {ctx.c(LIST_CLASSES)}>
 {cards}
     </div>
+    {window.controls(ctx, lambda n: f"{path}?page={n}")}
   </section>
 </main>"""
     return document(
@@ -57,5 +61,5 @@ def birthday_page(ctx: Ctx, cards: str, shown: int, total: int, banner: str | No
         t("birthdays"),
         body,
         banner=banner,
-        page_data={"birthdays": {"next": shown, "total": total}},
+        page_data={"list": window.loader(ctx, "/voyager/api/birthdays", LIST_CLASSES)},
     )

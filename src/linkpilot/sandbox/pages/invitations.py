@@ -6,6 +6,9 @@ import datetime as dt
 
 from linkpilot.sandbox.data import Invitation
 from linkpilot.sandbox.pages.layout import Ctx, avatar, document, esc
+from linkpilot.sandbox.pages.lists import Window
+
+LIST_CLASSES = "artdeco-list mn-invitation-list"
 
 
 def invitation_card(ctx: Ctx, inv: Invitation, today: dt.date) -> str:
@@ -28,7 +31,10 @@ def invitation_card(ctx: Ctx, inv: Invitation, today: dt.date) -> str:
 </li>"""
 
 
-def invitations_page(ctx: Ctx, invitations: list[Invitation], today: dt.date, banner: str | None) -> str:
+def invitations_page(
+    ctx: Ctx, invitations: list[Invitation], window: Window, pending: int, today: dt.date, banner: str | None
+) -> str:
+    """``invitations``: the cards shown first (``window`` says which), of ``pending`` in all."""
     t = ctx.t
     cards = "".join(invitation_card(ctx, inv, today) for inv in invitations)
     if not cards:
@@ -36,11 +42,13 @@ def invitations_page(ctx: Ctx, invitations: list[Invitation], today: dt.date, ba
     body = f"""<main {ctx.c("scaffold-layout__main mn-invitation-manager")}>
   <section {ctx.c("artdeco-card")}>
     <h1 {ctx.c("t-18")}>{esc(t("sent_invitations"))}</h1>
-    <nav {ctx.c("mn-invitation-manager__tabs")}><a href="/mynetwork/invitation-manager/sent/" aria-current="page">{esc(t("people"))} ({len(invitations)})</a></nav>
-    <ul {ctx.c("artdeco-list mn-invitation-list")}>{cards}</ul>
+    <nav {ctx.c("mn-invitation-manager__tabs")}><a href="/mynetwork/invitation-manager/sent/" aria-current="page">{esc(t("people"))} ({pending})</a></nav>
+    <ul {ctx.c(LIST_CLASSES)}>{cards}</ul>
+    {window.controls(ctx, lambda n: f"/mynetwork/invitation-manager/sent/?page={n}")}
   </section>
 </main>"""
-    return document(ctx, t("sent_invitations"), body, banner=banner)
+    loader = window.loader(ctx, "/voyager/api/invitations/sent", LIST_CLASSES)
+    return document(ctx, t("sent_invitations"), body, banner=banner, page_data={"list": loader})
 
 
 def withdraw_dialog(ctx: Ctx, inv: Invitation) -> str:

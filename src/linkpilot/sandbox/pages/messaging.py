@@ -10,6 +10,7 @@ from linkpilot.sandbox.pages.layout import Ctx, avatar, esc
 # LinkedIn prints the sender's name and the time once per group of consecutive messages from
 # one person sent close together; the items after the first carry only their text.
 GROUP_WITHIN = dt.timedelta(minutes=10)
+THREAD_CLASSES = "msg-s-message-list-content"
 
 
 def grouped_with(previous: Message | None, message: Message) -> bool:
@@ -54,7 +55,7 @@ def bubble(ctx: Ctx, person: Person, thread: list[Message], serial: int) -> str:
             title="{esc(t("close_conv", name=person.full_name))}" onclick="LP.closeBubble(this)">×</button>
   </header>
   <div {ctx.c("msg-s-message-list")}>
-    <ul {ctx.c("msg-s-message-list-content")}>{items}</ul>
+    <ul {ctx.c(THREAD_CLASSES)}>{items}</ul>
   </div>
   <form {ctx.c("msg-form")} onsubmit="return LP.send(event, this, '{person.slug}')">
     <div {ctx.c("msg-form__contenteditable t-14")} role="textbox" contenteditable="true"

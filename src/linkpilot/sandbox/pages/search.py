@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 from linkpilot.sandbox.data import Person
 from linkpilot.sandbox.pages.birthday import person_button
 from linkpilot.sandbox.pages.layout import Ctx, avatar, document, esc
+from linkpilot.sandbox.pages.lists import Window
 from linkpilot.sandbox.pages.profile import degree_text
 
 
@@ -35,13 +36,18 @@ def _result(ctx: Ctx, person: Person) -> str:
 </li>"""
 
 
+LIST_CLASSES = "reusable-search__entity-result-list list-style-none"
+
+
+def result_items(ctx: Ctx, results: list[Person]) -> str:
+    return "".join(_result(ctx, p) for p in results)
+
+
 def search_page(
     ctx: Ctx,
     results: list[Person],
     *,
-    total: int,
-    page: int,
-    pages: int,
+    window: Window,
     params: dict[str, str],
     ad: Person | None,
     suggestions: list[Person],
@@ -52,15 +58,7 @@ def search_page(
     def page_url(n: int) -> str:
         return "/search/results/people/?" + urlencode({**params, "page": str(n)})
 
-    items = "".join(_result(ctx, p) for p in results) or f"<li>{esc(t('no_results'))}</li>"
-    numbers = "".join(
-        f"""<li {ctx.c("artdeco-pagination__indicator" + (" active selected" if n == page else ""))}>
-      <button type="button" aria-label="{esc(t("page_n", n=n))}" {'aria-current="true"' if n == page else ""}
-              onclick="location.href='{esc(page_url(n))}'">{n}</button></li>"""
-        for n in range(1, pages + 1)
-    )
-    prev_attrs = "disabled" if page <= 1 else f"onclick=\"location.href='{esc(page_url(page - 1))}'\""
-    next_attrs = "disabled" if page >= pages else f"onclick=\"location.href='{esc(page_url(page + 1))}'\""
+    items = result_items(ctx, results) or f"<li>{esc(t('no_results'))}</li>"
     ad_block = ""
     if ad is not None:
         ad_block = f"""<aside {ctx.c("ad-banner-container artdeco-card")}>
@@ -75,15 +73,11 @@ def search_page(
     body = f"""<div {ctx.c("scaffold-layout__inner")}>
 <main {ctx.c("scaffold-layout__main search-results-container")}>
   {ad_block}
-  <h2 {ctx.c("pb2 t-black--light t-14")}>{esc(t("results"))} ({total})</h2>
-  <ul role="list" {ctx.c("reusable-search__entity-result-list list-style-none")}>
+  <h2 {ctx.c("pb2 t-black--light t-14")}>{esc(t("results"))} ({window.total})</h2>
+  <ul role="list" {ctx.c(LIST_CLASSES)}>
     {items}
   </ul>
-  <div {ctx.c("artdeco-pagination artdeco-pagination--has-controls")}>
-    <button type="button" aria-label="{esc(t("previous"))}" {ctx.c("artdeco-pagination__button artdeco-pagination__button--previous artdeco-button")} {prev_attrs}><span>{esc(t("previous"))}</span></button>
-    <ul {ctx.c("artdeco-pagination__pages")}>{numbers}</ul>
-    <button type="button" aria-label="{esc(t("next"))}" {ctx.c("artdeco-pagination__button artdeco-pagination__button--next artdeco-button")} {next_attrs}><span>{esc(t("next"))}</span></button>
-  </div>
+  {window.controls(ctx, page_url)}
 </main>
 <aside {ctx.c("scaffold-layout__aside")}>
   <section {ctx.c("artdeco-card")}>
@@ -92,4 +86,7 @@ def search_page(
   </section>
 </aside>
 </div>"""
-    return document(ctx, t("search"), body, banner=banner)
+    api = "/voyager/api/search/people?" + urlencode(params)
+    return document(
+        ctx, t("search"), body, banner=banner, page_data={"list": window.loader(ctx, api, LIST_CLASSES)}
+    )

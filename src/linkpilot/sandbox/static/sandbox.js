@@ -1,5 +1,5 @@
-// Page behaviour of the practice site. Works on both markup generations: it only looks
-// elements up by role, by tag, or through class names handed over in window.LP_BOOT.
+// Page behaviour of the practice site. Works on every markup generation: it only looks
+// elements up by role, or through class names handed over in window.LP_BOOT.
 (function () {
   "use strict";
   var boot = window.LP_BOOT || { classes: {}, page: {} };
@@ -47,7 +47,7 @@
         // One bubble per person, as on LinkedIn: reopening moves it to the newest slot.
         if (bubbles[slug]) { bubbles[slug].remove(); }
         var bubble = fragment(html);
-        document.querySelector(cls("msg-overlay-list")).appendChild(bubble);
+        document.querySelector(cls("overlays")).appendChild(bubble);
         bubbles[slug] = bubble;
         var box = bubble.querySelector("[role=textbox]");
         var send = bubble.querySelector("button[type=submit]");
@@ -71,7 +71,7 @@
       send.disabled = true;
       postJson("/voyager/api/messaging/conversations", { recipient: slug, text: text }).then(function (body) {
         if (body.item) {
-          var list = form.closest("[role=dialog]").querySelector(cls("msg-s-message-list-content"));
+          var list = form.closest("[role=dialog]").querySelector(cls("thread"));
           list.insertAdjacentHTML("beforeend", body.item);
         }
         box.innerHTML = "";
@@ -80,7 +80,7 @@
     },
 
     askWithdraw: function (button, slug) {
-      var card = button.closest("li");
+      var card = button.closest("li, [role=listitem]");
       getText("/voyager/api/invitations/withdraw-dialog?invitee=" + encodeURIComponent(slug)).then(function (html) {
         var modal = fragment(html);
         modal.lpCard = card;
@@ -89,11 +89,17 @@
     },
 
     closeModal: function (button) {
-      button.closest(cls("artdeco-modal-overlay")).remove();
+      button.closest(cls("modal")).remove();
+    },
+
+    toggleMe: function (button) {
+      var menu = button.closest(cls("meItem")).querySelector(cls("meMenu"));
+      var open = menu.classList.toggle(C.meMenuOpen);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
     },
 
     confirmWithdraw: function (button, slug) {
-      var modal = button.closest(cls("artdeco-modal-overlay"));
+      var modal = button.closest(cls("modal"));
       button.disabled = true;
       postJson("/voyager/api/invitations/withdraw", { invitee: slug }).then(function () {
         if (modal.lpCard) { modal.lpCard.remove(); }
@@ -103,37 +109,47 @@
   };
   window.LP = LP;
 
-  // Birthday page: fetch the next batch when the end of the list comes into view.
-  var birthdays = boot.page.birthdays;
-  if (birthdays) {
-    var list = document.querySelector("main [role=list]");
-    var sentinel = document.createElement("div");
-    sentinel.style.height = "1px";
-    list.parentNode.insertBefore(sentinel, list.nextSibling);
+  // Long lists (birthdays, sent invitations, search results) shown in parts: the next part
+  // comes when the end of the list scrolls into view, or when "Show more" is clicked.
+  var more = boot.page.list;
+  if (more) {
+    var list = document.querySelector("." + more.list);
+    var button = more.button ? document.querySelector("." + more.button) : null;
     var loading = false;
+    var sentinel = null;
     var inView = function () { return sentinel.getBoundingClientRect().top <= window.innerHeight + 40; };
-    var loadMore = function () {
-      if (loading || birthdays.next >= birthdays.total || !inView()) { return; }
+    var fetchNext = function (then) {
+      if (loading || more.next >= more.total) { return; }
       loading = true;
-      fetch("/voyager/api/birthdays?start=" + birthdays.next, { credentials: "same-origin" })
+      var sep = more.api.indexOf("?") >= 0 ? "&" : "?";
+      fetch(more.api + sep + "start=" + more.next, { credentials: "same-origin" })
         .then(checked).then(function (r) { return r.json(); })
         .then(function (body) {
           list.insertAdjacentHTML("beforeend", body.html);
-          birthdays.next = body.next;
-          birthdays.total = body.total;
+          more.next = body.next;
+          more.total = body.total;
           loading = false;
-          loadMore();
+          if (button && more.next >= more.total) { button.remove(); }
+          if (then) { then(); }
         })
         .catch(function () { loading = false; });
     };
-    window.addEventListener("scroll", loadMore, { passive: true });
-    new IntersectionObserver(loadMore).observe(sentinel);
+    if (button) {
+      button.addEventListener("click", function () { fetchNext(null); });
+    } else {
+      sentinel = document.createElement("div");
+      sentinel.style.height = "1px";
+      list.parentNode.insertBefore(sentinel, list.nextSibling);
+      var loadMore = function () { if (inView()) { fetchNext(loadMore); } };
+      window.addEventListener("scroll", loadMore, { passive: true });
+      new IntersectionObserver(loadMore).observe(sentinel);
+    }
   }
 
   // Profile page: the sticky header (with its own Message button) shows once scrolled.
   if (boot.page.sticky) {
-    var header = document.querySelector(cls("pv-profile-sticky-header"));
-    var visible = cls("pv-profile-sticky-header--visible").slice(1);
+    var header = document.querySelector(cls("sticky"));
+    var visible = C.stickyVisible;
     var toggle = function () { header.classList.toggle(visible, window.scrollY > 240); };
     window.addEventListener("scroll", toggle, { passive: true });
     toggle();
