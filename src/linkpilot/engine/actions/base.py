@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
@@ -54,7 +55,10 @@ class ActionContext:
     origin: str
     pacing: Pacing = field(default_factory=FastPacing)
     timeouts: Timeouts = field(default_factory=Timeouts)
-    # CSS selectors of a thread item's parts, found once and reused while they keep working.
+    # The member's time zone: a time a page shows without one is local time there.
+    zone: tzinfo = UTC
+    # CSS selectors of a thread item's parts, found once and reused while they keep working;
+    # {} once they were found not to work: items are then read by meaning.
     thread_css: dict[str, str | None] | None = None
     _requests: RequestCounter | None = field(default=None, repr=False)
 

@@ -11,20 +11,23 @@ from __future__ import annotations
 from playwright.async_api import Locator
 
 from linkpilot.engine.actions.base import BIRTHDAY_PATH, ActionContext, text_of
-from linkpilot.engine.actions.cards import by_slug, card_identity, slugs_in
+from linkpilot.engine.actions.cards import Identity, by_slug, card_identity, slugs_in
 from linkpilot.engine.actions.lists import find_item, read_list
 from linkpilot.engine.actions.outcomes import BirthdayCard, BirthdayPage, Navigation, UnreadItem
 
 
-async def find_card(ctx: ActionContext, slug: str) -> tuple[Navigation, Locator | None]:
-    """The card whose profile link is /in/<slug>/, loading (and paging) the list until it shows up."""
+async def find_card(ctx: ActionContext, slug: str) -> tuple[Navigation, Locator | None, Identity | None]:
+    """The card whose profile link is /in/<slug>/ (loading and paging the list until it shows up),
+    and who it shows: None for both when no card is that person's alone."""
     navigation, card = await find_item(
         ctx, BIRTHDAY_PATH, "birthday.card", lambda cards: by_slug(ctx, cards, slug)
     )
     if card is None:
-        return navigation, None
+        return navigation, None, None
     identity = await card_identity(ctx, card, "birthday.card.name_link")
-    return navigation, card if identity is not None and identity.slug == slug.lower() else None
+    if identity is None or identity.slug != slug.lower():
+        return navigation, None, None
+    return navigation, card, identity
 
 
 async def read_card(ctx: ActionContext, card: Locator) -> BirthdayCard | UnreadItem:

@@ -33,12 +33,31 @@ LINK_NAME_JS = """(el) => {
 
 HREFS_JS = "(links) => links.map((a) => a.getAttribute('href'))"
 
-# Profile links in a region that belong to what the page lists, not to its chrome or an ad.
-LISTED_HREFS_JS = """(root) => Array.from(root.querySelectorAll("a[href*='/in/']"))
-  .filter((a) => !a.closest("aside, nav, header, footer, [role=complementary], [role=navigation], "
-                            + "[role=banner], [role=contentinfo], [role=dialog]"))
-  .filter((a) => a.getClientRects().length > 0)
-  .map((a) => a.getAttribute("href"))"""
+# Profile links in a region that belong to what the page lists: not its chrome, not an ad (a
+# block about one person labelled "Promoted" / "Sponsorisé"), not a dialog.
+LISTED_HREFS_JS = """(root) => {
+  const promoted = /^(promoted|sponsored|sponsoris\u00e9e?|promu)$/i;
+  const labelled = (el) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (promoted.test(n.textContent.trim())) { return true; }
+    }
+    return false;
+  };
+  const people = (el) => new Set(Array.from(el.querySelectorAll("a[href*='/in/']"), (a) => a.getAttribute("href"))).size;
+  const advert = (a) => {
+    for (let el = a.parentElement; el && el !== root; el = el.parentElement) {
+      if (people(el) > 1) { return false; }
+      if (labelled(el)) { return true; }
+    }
+    return false;
+  };
+  return Array.from(root.querySelectorAll("a[href*='/in/']"))
+    .filter((a) => !a.closest("aside, nav, header, footer, [role=complementary], [role=navigation], "
+                              + "[role=banner], [role=contentinfo], [role=dialog]"))
+    .filter((a) => a.getClientRects().length > 0 && !advert(a))
+    .map((a) => a.getAttribute("href"));
+}"""
 
 
 @dataclass(frozen=True)

@@ -303,15 +303,15 @@ async def find_item(
     pages = 0
     while view.main is not None:
         pages += 1
+        found = match(view.items) if view.items is not None else None
+        if found is not None and await found.count():
+            return navigation, found.first  # already loaded: the usual case, one query
         paged = await is_paged(ctx, view.main)
-        if view.items is not None:
-            found = match(view.items)
-            loader = None if paged else Loader(ctx, view.main, view.items)
-            while not await found.count():
-                if loader is None or not await loader.step():
-                    break
-            if await found.count():
-                return navigation, found.first
+        if found is not None and view.items is not None and not paged:
+            loader = Loader(ctx, view.main, view.items)
+            while await loader.step():
+                if await found.count():
+                    return navigation, found.first
         control = await next_page_control(ctx, view.main) if paged else None
         if control is not None and pages < MAX_PAGES:
             moved = await go_to_next_page(ctx, control)

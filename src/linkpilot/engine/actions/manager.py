@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
+
 from playwright.async_api import Page
 
 from linkpilot.engine.actions import birthday, invitations, messaging, profile, search
@@ -37,8 +39,11 @@ class ActionManager:
         *,
         pacing: Pacing | None = None,
         timeouts: Timeouts | None = None,
+        zone: tzinfo = UTC,
     ) -> None:
-        self.ctx = ActionContext(page, selectors, origin, pacing or FastPacing(), timeouts or Timeouts())
+        self.ctx = ActionContext(
+            page, selectors, origin, pacing or FastPacing(), timeouts or Timeouts(), zone
+        )
 
     @property
     def page(self) -> Page:

@@ -7,10 +7,12 @@ interaction's state transitions (planned -> sending before the click, sent or un
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
+from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator
@@ -147,17 +149,16 @@ async def click_to_open(ctx: ActionContext, button: Locator, target: MessageTarg
 
 
 async def open_from_birthday_card(ctx: ActionContext, target: MessageTarget) -> OpenDialog:
-    navigation, card = await birthday_page.find_card(ctx, target.slug)
+    navigation, card, identity = await birthday_page.find_card(ctx, target.slug)
     if not navigation.ok:
         return OpenDialog(DialogStatus.TARGET_NOT_FOUND, navigation=navigation, detail=navigation.detail)
-    if card is None:
+    if card is None or identity is None:
         return OpenDialog(
             DialogStatus.TARGET_NOT_FOUND,
             navigation=navigation,
             detail=f"no birthday card links to /in/{target.slug}/",
         )
-    link = await ctx.selectors.resolve("birthday.card.name_link", card)
-    shown = await text_of(link.locator) if link is not None else None
+    shown = identity.name
     if not same_name(shown, target.name):
         return OpenDialog(
             DialogStatus.WRONG_PERSON,
@@ -217,28 +218,21 @@ async def open_dialog(ctx: ActionContext, target: MessageTarget) -> OpenDialog:
 # --- Thread ----------------------------------------------------------------------------------
 
 
-def _parse_time(value: str | None) -> datetime | None:
+def _parse_time(value: str | None, zone: tzinfo = UTC) -> datetime | None:
+    """A `datetime` attribute or a shown "2026-11-26 08:10"; a time shown without its zone is
+    the member's local time (LinkedIn prints local clock times)."""
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value)
+        at = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
+    return at if at.tzinfo is not None else at.replace(tzinfo=zone)
 
 
 async def thread_items(ctx: ActionContext, dialog: Locator) -> Locator | None:
     found = await ctx.selectors.resolve("message.thread_item", dialog, pick="all")
     return found.locator if found is not None else None
-
-
-async def read_item(ctx: ActionContext, item: Locator, other_name: str) -> ThreadMessage:
-    sender_found = await ctx.selectors.resolve("message.thread_item.sender", item)
-    sender = await text_of(sender_found.locator) if sender_found is not None else ""
-    body = await ctx.selectors.resolve("message.thread_item.body", item, pick="last")
-    text = await text_of(body.locator) if body is not None else await text_of(item)
-    when = await ctx.selectors.resolve("message.thread_item.time", item)
-    at = _parse_time(await when.locator.get_attribute("datetime")) if when is not None else None
-    return ThreadMessage(sender, text, at, from_me=bool(sender) and not same_name(sender, other_name))
 
 
 # Reads every thread item in one round trip once the item parts' CSS selectors are known.
@@ -261,20 +255,41 @@ ITEM_PARTS = {
     "body": "message.thread_item.body",
     "time": "message.thread_item.time",
 }
+# Each item's visible texts in order, and which of them sit in a `time` element: what the
+# item says when its parts have no classes we know.
+ITEM_TEXTS_JS = """(items) => items.map((item) => {
+  const out = [];
+  const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.replace(/\\s+/g, " ").trim();
+    const parent = node.parentElement;
+    if (!text || !parent || parent.closest("button, script, style")) { continue; }
+    const box = parent.getBoundingClientRect();
+    if (box.width <= 1 && box.height <= 1) { continue; }  // visually hidden: a screen reader's copy
+    const time = parent.closest("time");
+    out.push({ text, time: Boolean(time), datetime: time ? time.getAttribute("datetime") : null });
+  }
+  return out;
+})"""
+# A time as a thread prints it: "2026-11-26 08:10", "10:12 AM", "10 h 12".
+TIME_TEXT = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?|\d{1,2}[:h] ?\d{2}( ?[ap]\.? ?m\.?)?)$", re.IGNORECASE
+)
 
 
 async def _item_selectors(ctx: ActionContext, item: Locator) -> dict[str, str | None] | None:
-    """CSS selectors for the parts of a thread item, learned on `item`; None if one is not CSS."""
+    """CSS selectors for the parts of a thread item, found on `item`; None unless the sender and
+    the body are both found by a CSS candidate (else the items are read by meaning)."""
     found: dict[str, str | None] = {}
     for part, key in ITEM_PARTS.items():
         resolved = await ctx.selectors.resolve(key, item, pick="last" if part == "body" else "first")
-        if resolved is not None and resolved.candidate is None:
-            return None  # found by role and accessible name only: read item by item
         found[part] = resolved.candidate if resolved is not None else None
-    return found
+    return found if found["sender"] and found["body"] else None
 
 
-def _rows_to_messages(rows: list[dict[str, str | None]], other_name: str) -> list[ThreadMessage]:
+def _rows_to_messages(
+    rows: list[dict[str, str | None]], other_name: str, zone: tzinfo
+) -> list[ThreadMessage]:
     out = []
     for row in rows:
         sender = clean(row["sender"])
@@ -282,11 +297,36 @@ def _rows_to_messages(rows: list[dict[str, str | None]], other_name: str) -> lis
             ThreadMessage(
                 sender,
                 clean(row["body"]),
-                _parse_time(row["time"]),
+                _parse_time(row["time"], zone),
                 from_me=bool(sender) and not same_name(sender, other_name),
             )
         )
     return inherit_senders(out)
+
+
+def message_from_texts(texts: list[dict[str, Any]], other_name: str, zone: tzinfo = UTC) -> ThreadMessage:
+    """One item read by meaning: the sender's name and the time head a group, the text follows.
+
+    Without a time (an item inside a group) the item is all text, unless it starts with the
+    other person's name.
+    """
+    words = [clean(str(t["text"])) for t in texts]
+    at_time = next((i for i, t in enumerate(texts) if t["time"] or TIME_TEXT.match(words[i])), None)
+    sender, body, at = "", words, None
+    if at_time is not None:
+        at = _parse_time(texts[at_time]["datetime"], zone) or _parse_time(words[at_time], zone)
+        before, after = words[:at_time], words[at_time + 1 :]
+        if after:
+            sender, body = " ".join(before), after
+        elif len(before) >= 2:  # the text came first, then the name and the time
+            sender, body = before[-1], before[:-1]
+        else:
+            body = before
+    elif len(words) >= 2 and same_name(words[0], other_name):
+        sender, body = words[0], words[1:]
+    return ThreadMessage(
+        sender, clean(" ".join(body)), at, from_me=bool(sender) and not same_name(sender, other_name)
+    )
 
 
 def inherit_senders(messages: list[ThreadMessage]) -> list[ThreadMessage]:
@@ -309,28 +349,30 @@ def inherit_senders(messages: list[ThreadMessage]) -> list[ThreadMessage]:
 async def read_items(
     ctx: ActionContext, items: Locator, other_name: str, start: int = 0
 ) -> list[ThreadMessage]:
-    """Thread items from index `start` on: one round trip when the parts' CSS is known.
+    """Thread items from index `start` on, in one round trip.
 
     The items before `start` are read too (in the same round trip): a grouped item's sender
-    is the one heading its group, which may sit before `start`.
+    is the one heading its group, which may sit before `start`. Items are read through the
+    CSS of their parts while the shipped (or learned) candidates find them, by meaning (the
+    texts in order, the time among them) otherwise.
     """
     count = await items.count()
     if count <= start:
         return []
     for attempt in range(2):
+        if ctx.thread_css == {}:
+            break  # this layout's items are read by meaning (found out earlier in the run)
         if ctx.thread_css is None or attempt:
-            ctx.thread_css = await _item_selectors(ctx, items.nth(0))
-        if ctx.thread_css is None:
+            ctx.thread_css = await _item_selectors(ctx, items.nth(0)) or {}
+        if not ctx.thread_css:
             break
         rows = await items.evaluate_all(READ_ITEMS_JS, ctx.thread_css)
         # Grouped messages may lack a sender line, but a thread where none has one is a miss.
-        senders_ok = not ctx.thread_css.get("sender") or any(row["sender"] for row in rows)
-        if senders_ok and all(row["ok"] for row in rows):
-            return _rows_to_messages(rows, other_name)[start:]
-    # The remembered selectors stopped matching and fresh ones do no better: item by item.
-    ctx.thread_css = None
-    read = [await read_item(ctx, items.nth(i), other_name) for i in range(count)]
-    return inherit_senders(read)[start:]
+        if any(row["sender"] for row in rows) and all(row["ok"] for row in rows):
+            return _rows_to_messages(rows, other_name, ctx.zone)[start:]
+    ctx.thread_css = {}
+    texts = await items.evaluate_all(ITEM_TEXTS_JS)
+    return inherit_senders([message_from_texts(t, other_name, ctx.zone) for t in texts])[start:]
 
 
 async def read_thread(ctx: ActionContext, dialog: Locator, other_name: str) -> tuple[ThreadMessage, ...]:

@@ -206,7 +206,12 @@ async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary, control: Ru
         scores = await SelectorScores.load(rt.db, rt.clock)
         pacing = make_pacing(rt.settings, rng=rt.rng, clock=rt.clock)
         actions = ActionManager(
-            page, SelectorEngine(scores), browser.origin.url, pacing=pacing, timeouts=_timeouts(rt)
+            page,
+            SelectorEngine(scores),
+            browser.origin.url,
+            pacing=pacing,
+            timeouts=_timeouts(rt),
+            zone=rt.settings.zone,
         )
         ctx = CampaignContext(rt, browser, actions, pacing, summary)
         try:

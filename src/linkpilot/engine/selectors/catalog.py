@@ -23,7 +23,7 @@ PICKS: tuple[Pick, ...] = ("first", "last", "all")
 LAYER_FIELDS = frozenset({"role", "names", "level", "has_role", "css", "has", "has_text"})
 KEY_FIELDS = frozenset({"candidates", "heuristic", "within", "pick", "page", "required", "guard", "text"})
 # A candidate that leans on the markup rather than on meaning: a class, an id, a data-* hook.
-MARKUP_HOOK = re.compile(r"[.#][A-Za-z_-]|\[data-")
+MARKUP_HOOK = re.compile(r"[.#][A-Za-z_-]|\[(data-|id\b|class\b)")
 
 
 class CatalogError(ValueError):
@@ -90,8 +90,13 @@ class KeySpec:
 
     @property
     def heuristic(self) -> Heuristic:
-        """The first layer: the one whose role and names guard the candidates."""
+        """The first layer."""
         return self.heuristics[0] if self.heuristics else NO_HEURISTIC
+
+    @property
+    def guards(self) -> tuple[Heuristic, ...]:
+        """The layers with a role and names: a guarded key's candidates must match one."""
+        return tuple(layer for layer in self.heuristics if layer.role is not None and layer.names)
 
     @property
     def markup_candidates(self) -> tuple[str, ...]:
@@ -154,7 +159,7 @@ def parse_catalog(data: Mapping[str, Any]) -> dict[str, KeySpec]:
         if not candidates and not heuristics:
             raise CatalogError(f"{key}: needs candidates or a heuristic")
         guard = bool(raw.get("guard", False))
-        if guard and (not heuristics or heuristics[0].role is None or not heuristics[0].names):
+        if guard and not any(layer.role is not None and layer.names for layer in heuristics):
             raise CatalogError(f"{key}: guard needs a heuristic role and names")
         text = raw.get("text")
         if text is not None and text not in RECOGNISERS:

@@ -118,8 +118,11 @@ class SelectorEngine:
     def candidate_locator(self, spec: KeySpec, scope: Scope, candidate: str) -> Locator:
         locator = scope.locator(candidate)
         if spec.guard:
-            guard = self._role_locator(spec.heuristic, scope)
-            assert guard is not None  # the catalogue refuses a guard without role and names
+            # The catalogue refuses a guard without a layer with a role and names.
+            roles = [role for layer in spec.guards if (role := self._role_locator(layer, scope)) is not None]
+            guard = roles[0]
+            for other in roles[1:]:
+                guard = guard.or_(other)
             locator = locator.and_(guard)
         return locator.filter(visible=True)
 

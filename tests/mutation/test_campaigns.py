@@ -1,0 +1,175 @@
+"""The three campaigns end to end on the practice site's mutated markup: same outcomes as classic.
+
+Each case is one world (seed 7, in English or French) in one layout: the classic markup, or a
+mutated one (hashed classes and ids, no data-* hooks, swapped element types, names and links
+nested either way, wrappers, reordered parts, and each long list loading on scroll, behind
+"Show more" or in numbered pages). On every one of them `selectors check` finds every required
+key and reads every list whole, and the birthday, sourcing and invitations campaigns, run
+in-process through the engine's runner, do exactly what the classic markup does: the same
+people wished (each once, with the planned text), visited and withdrawn, every trap avoided.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from sqlalchemy import select
+
+from linkpilot.common.clock import FrozenClock
+from linkpilot.common.settings import load_settings
+from linkpilot.engine.browser import BrowserSession
+from linkpilot.engine.campaigns.birthday import BirthdayCampaign
+from linkpilot.engine.campaigns.invitations import InvitationsCampaign
+from linkpilot.engine.campaigns.runner import run_campaign
+from linkpilot.engine.campaigns.sourcing import SourcingCampaign
+from linkpilot.engine.campaigns.summary import StopReason
+from linkpilot.engine.runtime import Runtime, open_runtime
+from linkpilot.engine.selectors import SelectorEngine, SelectorScores
+from linkpilot.engine.selectors.health import check_selectors
+from linkpilot.sandbox import RunningSandbox, SandboxConfig, start_sandbox
+from linkpilot.sandbox.config import Language
+from linkpilot.storage.models import Contact
+from tests.engine.conftest import sandbox_cookie
+from tests.mutation.conftest import fresh_home
+from tests.mutation.expected import KEYWORDS, LATE_DAYS, OLDER_THAN_DAYS, Expected, expected
+from tests.mutation.seeds import seeds_for
+
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser, pytest.mark.slow]
+
+TODAY = dt.date(2026, 11, 26)
+# Noon in Paris: inside the working hours, on the site's day.
+NOW = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)
+CASES = [
+    *(pytest.param(language, None, id=f"{language}-classic") for language in ("en", "fr")),
+    *(
+        pytest.param(language, seed, id=f"{language}-seed{seed}")
+        for language in ("en", "fr")
+        for seed in seeds_for(language)
+    ),
+]
+
+
+async def open_site(language: str, seed: int | None, port: int) -> RunningSandbox:
+    markup: Any = "classic" if seed is None else "mutated"
+    config = SandboxConfig(
+        seed=7,
+        today=TODAY,
+        language=cast(Language, language),
+        markup=markup,
+        mutation_seed=seed or 0,
+        people=40,
+        search_page_size=3,
+    )
+    return await start_sandbox(config, port=port)
+
+
+def settings_for(home: Path, site: RunningSandbox) -> Any:
+    return load_settings(
+        {},
+        home=home,
+        linkedin_url=site.url,
+        pacing="fast",
+        timezone="Europe/Paris",
+        birthday={"late_days": LATE_DAYS},
+        invitations={"older_than_days": OLDER_THAN_DAYS},
+        sourcing={"keywords": KEYWORDS},
+        limits={"messages": {"per_run": 50, "per_day": 50, "per_week": 200}},
+    )
+
+
+async def fresh_browser(browser: BrowserSession, site: RunningSandbox) -> None:
+    await browser.use_cookies([sandbox_cookie(site.state.current_token)])
+    main = await browser.page()
+    for page in browser.context.pages:
+        if page is not main:
+            await page.close()
+    await main.goto("about:blank")
+
+
+async def contacts(rt: Runtime) -> dict[str, Contact]:
+    async with rt.db.session() as session:
+        rows = (await session.execute(select(Contact))).scalars().all()
+    return {row.profile_url.rstrip("/").rsplit("/", 1)[-1]: row for row in rows if row.profile_url}
+
+
+def check_birthday(site: RunningSandbox, want: Expected, summary: dict[str, Any]) -> None:
+    assert summary["stopped"]["reason"] == StopReason.COMPLETED, summary["stopped"]
+    messages = site.state.record.messages
+    per_person = Counter(m["to_slug"] for m in messages)
+    assert set(per_person) == want.wished
+    assert max(per_person.values()) == 1  # never twice
+    planned = {item["slug"]: item for item in summary["plan"]}
+    assert {slug: item["days_late"] for slug, item in planned.items()} == want.days_late
+    people = site.state.world.by_slug
+    for message in messages:
+        assert message["to_name"] == people[message["to_slug"]].full_name
+        assert message["text"] == planned[message["to_slug"]]["text"]
+    assert {skip["slug"]: skip["reason"] for skip in summary["skipped"]} == want.birthday_skips
+
+
+async def check_sourcing(
+    rt: Runtime, site: RunningSandbox, want: Expected, summary: dict[str, Any], visits_before: int
+) -> None:
+    assert summary["stopped"]["reason"] == StopReason.COMPLETED, summary["stopped"]
+    # Every result visited once, in order; no ad, no suggestion, no sidebar profile.
+    assert tuple(site.state.record.visits[visits_before:]) == want.visited
+    stored = await contacts(rt)
+    for slug in want.visited:
+        person = site.state.world.by_slug[slug]
+        contact = stored[slug]
+        assert (contact.name, contact.headline, contact.location, contact.degree) == (
+            person.full_name,
+            person.headline,
+            person.location,
+            person.degree,
+        )
+        assert contact.open_to_work == person.open_to_work
+        assert contact.skills == list(person.skills)
+
+
+def check_invitations(site: RunningSandbox, want: Expected, summary: dict[str, Any]) -> None:
+    assert summary["stopped"]["reason"] == StopReason.COMPLETED, summary["stopped"]
+    assert tuple(site.state.record.withdrawals) == want.withdrawn  # oldest first, only those
+    assert {s["slug"] for s in summary["skipped"] if s["reason"] == "too_recent"} == want.too_recent
+
+
+@pytest.mark.parametrize(("language", "seed"), CASES)
+async def test_every_layout_gives_the_classic_outcomes(
+    language: str,
+    seed: int | None,
+    mutation_browser: BrowserSession,
+    mutation_port: int,
+    migrated_database: Path,
+    tmp_path: Path,
+) -> None:
+    site = await open_site(language, seed, mutation_port)
+    try:
+        await fresh_browser(mutation_browser, site)
+        want = expected(site.state.world)
+        settings = settings_for(fresh_home(tmp_path, migrated_database), site)
+        async with open_runtime(settings, clock=FrozenClock(NOW)) as rt:
+            rt.shared_browser = mutation_browser
+            selectors = SelectorEngine(await SelectorScores.load(rt.db))
+            report = await check_selectors(
+                await mutation_browser.page(), selectors, site.url, timeout_ms=4000, home=settings.home
+            )
+            assert report.missing_required == ()
+            assert report.page_errors == {}
+            assert all(reading.unread == 0 for reading in report.readings.values()), report.readings
+            assert report.ok
+            assert site.state.record.messages == []
+            assert site.state.record.withdrawals == []
+
+            birthday = await run_campaign(rt, BirthdayCampaign(rt), dry_run=False)
+            check_birthday(site, want, birthday.to_json())
+            visits_before = len(site.state.record.visits)  # the check opened one profile
+            sourcing = await run_campaign(rt, SourcingCampaign(rt), dry_run=False)
+            await check_sourcing(rt, site, want, sourcing.to_json(), visits_before)
+            invitations = await run_campaign(rt, InvitationsCampaign(rt), dry_run=False)
+            check_invitations(site, want, invitations.to_json())
+    finally:
+        await site.stop()
