@@ -9,6 +9,7 @@ are replaced in the HTML and masked in the screenshot.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -106,27 +107,38 @@ async def save_diagnostic(
     page: Page, home: Path, label: str, details: dict[str, Any], *, now: datetime
 ) -> Diagnostic:
     """Save the page as it is now (HTML, screenshot, note); returns where."""
-    folder = folder_of(home)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stem = f"{now.strftime('%Y%m%dT%H%M%S%fZ')}-{_label(label)}"
     secrets = await _cookie_values(page)
-    html = folder / f"{stem}.html"
     try:
         raw = str(await page.evaluate(SCRUB_JS, {"private": PRIVATE, "removed": REMOVED}))
     except PlaywrightError as exc:
         raw = f"<!-- the page could not be copied: {str(exc).splitlines()[0]} -->"
-    _write(html, scrub(raw, secrets).encode())
-    png = folder / f"{stem}.png"
-    screenshot: Path | None = png
+    image: bytes | None
     try:
-        _write(png, await page.screenshot(full_page=True, mask=[page.locator(PRIVATE)], timeout=15_000))
+        image = await page.screenshot(full_page=True, mask=[page.locator(PRIVATE)], timeout=15_000)
     except PlaywrightError:
-        screenshot = None
-    note = folder / f"{stem}.json"
+        image = None
     body = {"page": label, "url": _without_query(page.url), "saved_at": now.isoformat(), **details}
-    _write(note, scrub(json.dumps(body, indent=2, ensure_ascii=False), secrets).encode())
+    note = json.dumps(body, indent=2, ensure_ascii=False)
+    stem = f"{now.strftime('%Y%m%dT%H%M%S%fZ')}-{_label(label)}"
+    # Files are written off the event loop: the engine never blocks on a slow SD card.
+    return await asyncio.to_thread(
+        _store, folder_of(home), stem, scrub(raw, secrets), image, scrub(note, secrets)
+    )
+
+
+def _store(folder: Path, stem: str, html: str, image: bytes | None, note: str) -> Diagnostic:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    copy = Diagnostic(
+        folder / f"{stem}.html",
+        folder / f"{stem}.png" if image is not None else None,
+        folder / f"{stem}.json",
+    )
+    _write(copy.html, html.encode())
+    if copy.screenshot is not None and image is not None:
+        _write(copy.screenshot, image)
+    _write(copy.note, note.encode())
     prune(folder)
-    return Diagnostic(html, screenshot, note)
+    return copy
 
 
 def saved(home: Path) -> list[Diagnostic]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -70,7 +71,8 @@ class SystemScreen(MainScreen):
 
         async def load() -> None:
             # Pages a run or a check could not read leave a copy: point the operator to it.
-            copies = [str(d.html) for d in saved(settings.home)] if settings is not None else []
+            found = await asyncio.to_thread(saved, settings.home) if settings is not None else []
+            copies = [str(d.html) for d in found]
             self.post_message(self.StatsLoaded(await source.selector_stats(), copies))
 
         run_guarded(self, load, name="selector health", group="selector-health", exclusive=True)
