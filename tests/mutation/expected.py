@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from linkpilot.sandbox import World
 from linkpilot.sandbox.search import Query
 
-LATE_DAYS = 10
-KEYWORDS = "Sales"
-OLDER_THAN_DAYS = 90
+# Small on purpose (the suite runs 42 worlds): six wishes, four visits over two results pages,
+# three withdrawals. Every card, result and invitation is still read; the traps (Connect and
+# Follow cards, homonyms two days apart, Thierry five days ago, the wishes already in the
+# threads) all sit in or right past these windows.
+LATE_DAYS = 2
+KEYWORDS = "Terraform"
+OLDER_THAN_DAYS = 300
 
 
 @dataclass(frozen=True)

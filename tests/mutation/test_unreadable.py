@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from pathlib import Path
@@ -17,6 +18,8 @@ from linkpilot.engine.campaigns.runner import run_campaign
 from linkpilot.engine.campaigns.summary import StopReason
 from linkpilot.engine.diagnostics import saved
 from linkpilot.engine.runtime import open_runtime
+from linkpilot.engine.selectors import SelectorEngine
+from linkpilot.engine.selectors.health import check_selectors
 from linkpilot.storage.models import Interaction
 from tests.engine.conftest import sandbox_cookie
 from tests.mutation.conftest import fresh_home
@@ -86,3 +89,25 @@ async def test_an_unreadable_birthday_page_stops_the_run_with_a_clean_copy_and_s
     for secret in (SESSION, TOKEN, MESSAGE, DRAFT, "csrfToken=", "trk="):
         assert secret not in everything, secret
     assert "<script" not in text
+
+
+async def test_selectors_check_reports_the_unread_items_and_keeps_a_copy(
+    mutation_browser: BrowserSession, mutation_port: int, tmp_path: Path
+) -> None:
+    site = await start_drifted(mutation_port)
+    try:
+        await mutation_browser.use_cookies([sandbox_cookie(SESSION)])
+        page = await mutation_browser.goto("/feed/")
+        report = await check_selectors(
+            page, SelectorEngine(), site.url, timeout_ms=1000, home=tmp_path, clock=FrozenClock(NOW)
+        )
+    finally:
+        await site.stop()
+    assert not report.ok
+    reading = report.readings["birthday"]
+    assert (reading.items, reading.unread, reading.missing) == (0, 3, {"birthday.card.status": 3})
+    copy = report.diagnostics["birthday"]
+    assert copy.startswith(str(tmp_path / "diagnostics"))
+    assert [str(d.html) for d in saved(tmp_path)].count(copy) == 1
+    assert SESSION not in await asyncio.to_thread(Path(copy).read_text)
+    assert site.posts == []

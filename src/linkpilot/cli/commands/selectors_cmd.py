@@ -66,11 +66,15 @@ def print_report(report: HealthReport, latest: list[str]) -> None:
         click.echo(f"latest diagnostic copy (from an earlier run or check): {latest[0]}")
     counts = {s: sum(1 for k in report.keys if k.status is s) for s in KeyStatus}
     summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
-    verdict = (
-        "all required keys resolve"
-        if report.ok
-        else f"{len(report.missing_required)} required key(s) missing"
-    )
+    problems = []
+    if report.missing_required:
+        problems.append(f"{len(report.missing_required)} required key(s) missing")
+    unread = sum(r.unread for r in report.readings.values())
+    if unread:
+        problems.append(f"{unread} listed item(s) cannot be read")
+    if report.page_errors and not problems:
+        problems.append(f"{len(report.page_errors)} page(s) could not be checked")
+    verdict = "; ".join(problems) if problems else "all required keys resolve, every listed item reads"
     click.echo(f"{len(report.keys)} keys: {summary}; {verdict}")
 
 

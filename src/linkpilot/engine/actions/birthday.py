@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from playwright.async_api import Locator
 
-from linkpilot.engine.actions.base import BIRTHDAY_PATH, ActionContext, text_of
-from linkpilot.engine.actions.cards import Identity, by_slug, card_identity, slugs_in
+from linkpilot.engine.actions.base import BIRTHDAY_PATH, ActionContext
+from linkpilot.engine.actions.cards import DATETIME_JS, Identity, by_slug, card_identity, slugs_in
 from linkpilot.engine.actions.lists import find_item, read_list
 from linkpilot.engine.actions.outcomes import BirthdayCard, BirthdayPage, Navigation, UnreadItem
+from linkpilot.engine.selectors.engine import evaluate_one
 
 
 async def find_card(ctx: ActionContext, slug: str) -> tuple[Navigation, Locator | None, Identity | None]:
@@ -46,11 +47,9 @@ async def read_card(ctx: ActionContext, card: Locator) -> BirthdayCard | UnreadI
         slugs = await slugs_in(card)
         slug = identity.slug if identity is not None else (next(iter(slugs)) if len(slugs) == 1 else None)
         return UnreadItem(slug, identity.name if identity is not None else None, tuple(missing))
-    times = status.locator.locator("xpath=descendant-or-self::time[@datetime]")
-    date_attr = await times.first.get_attribute("datetime") if await times.count() else None
-    return BirthdayCard(
-        identity.name, identity.slug, await text_of(status.locator), message is not None, date_attr
-    )
+    assert status.text is not None  # the status key has a text recogniser
+    date_attr = await evaluate_one(status.locator, DATETIME_JS)
+    return BirthdayCard(identity.name, identity.slug, status.text, message is not None, date_attr)
 
 
 async def read_birthday_page(ctx: ActionContext) -> BirthdayPage:

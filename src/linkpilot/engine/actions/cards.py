@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from playwright.async_api import Locator
 
 from linkpilot.engine.actions.base import ActionContext, clean, slug_of
+from linkpilot.engine.selectors.engine import evaluate_one
 
 PROFILE_LINKS = "a[href*='/in/']"
 
@@ -32,6 +33,11 @@ LINK_NAME_JS = """(el) => {
 }"""
 
 HREFS_JS = "(links) => links.map((a) => a.getAttribute('href'))"
+# The exact date a status line or an age carries in a `time` element, when it has one.
+DATETIME_JS = """(el) => {
+  const time = el.matches("time[datetime]") ? el : el.querySelector("time[datetime]");
+  return time ? time.getAttribute("datetime") : null;
+}"""
 
 # Profile links in a region that belong to what the page lists: not its chrome, not an ad (a
 # block about one person labelled "Promoted" / "Sponsorisé"), not a dialog.
@@ -77,7 +83,9 @@ async def card_identity(ctx: ActionContext, card: Locator, name_key: str) -> Ide
     found = await ctx.selectors.resolve(name_key, card)
     if found is None:
         return None
-    shown = await found.locator.evaluate(LINK_NAME_JS)
+    shown = await evaluate_one(found.locator, LINK_NAME_JS)
+    if shown is None:
+        return None  # gone while we looked
     slug = slug_of(shown["href"])
     name = clean(shown["name"])
     if slug is None or not name:
@@ -90,7 +98,7 @@ async def card_identity(ctx: ActionContext, card: Locator, name_key: str) -> Ide
 
 async def listed_slugs(region: Locator) -> set[str]:
     """Profile slugs the region lists (its navigation, asides and dialogs left out)."""
-    hrefs = await region.evaluate(LISTED_HREFS_JS)
+    hrefs = await evaluate_one(region, LISTED_HREFS_JS) or []
     return {slug for slug in (slug_of(h) for h in hrefs) if slug is not None}
 
 

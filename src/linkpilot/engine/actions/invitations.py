@@ -13,8 +13,8 @@ from playwright.async_api import Locator
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from linkpilot.common.text import fold
-from linkpilot.engine.actions.base import INVITATIONS_PATH, ActionContext, text_of
-from linkpilot.engine.actions.cards import by_slug, card_identity, slugs_in
+from linkpilot.engine.actions.base import INVITATIONS_PATH, ActionContext
+from linkpilot.engine.actions.cards import DATETIME_JS, by_slug, card_identity, slugs_in
 from linkpilot.engine.actions.lists import find_item, read_list
 from linkpilot.engine.actions.outcomes import (
     InvitationsPage,
@@ -25,6 +25,7 @@ from linkpilot.engine.actions.outcomes import (
     WithdrawStatus,
 )
 from linkpilot.engine.pacing import Pause
+from linkpilot.engine.selectors.engine import evaluate_one
 
 StepHook = Callable[[str], Awaitable[None]]
 
@@ -65,9 +66,9 @@ async def read_card(ctx: ActionContext, card: Locator) -> SentInvitation | Unrea
         slugs = await slugs_in(card)
         slug = identity.slug if identity is not None else (next(iter(slugs)) if len(slugs) == 1 else None)
         return UnreadItem(slug, identity.name if identity is not None else None, tuple(missing))
-    times = age.locator.locator("xpath=descendant-or-self::time[@datetime]")
-    sent_on = await times.first.get_attribute("datetime") if await times.count() else None
-    return SentInvitation(identity.name, identity.slug, await text_of(age.locator), sent_on)
+    assert age.text is not None  # the age key has a text recogniser
+    sent_on = await evaluate_one(age.locator, DATETIME_JS)
+    return SentInvitation(identity.name, identity.slug, age.text, sent_on)
 
 
 async def read_sent_invitations(ctx: ActionContext) -> InvitationsPage:

@@ -24,6 +24,7 @@ from linkpilot.engine.actions.base import ActionContext, current_path, goto
 from linkpilot.engine.actions.cards import listed_slugs, slugs_in
 from linkpilot.engine.actions.outcomes import Navigation, NavStatus, UnreadItem
 from linkpilot.engine.pacing import Pause
+from linkpilot.engine.selectors.engine import evaluate_one
 
 Item = TypeVar("Item")
 
@@ -88,7 +89,7 @@ async def show_more_button(ctx: ActionContext, main: Locator) -> Locator | None:
         return None
     button = found.locator
     try:
-        if await button.evaluate(IN_ITEM_JS) or not await button.is_enabled():
+        if await evaluate_one(button, IN_ITEM_JS) or not await button.is_enabled():
             return None
     except PlaywrightError:
         return None  # gone while we looked: nothing more to show
@@ -186,7 +187,7 @@ async def next_page_control(ctx: ActionContext, main: Locator) -> Locator | None
 
 async def _next_number(main: Locator) -> Locator | None:
     """Pagination without a "Next": the control numbered one more than the current page."""
-    current = await main.evaluate(CURRENT_PAGE_JS)
+    current = await evaluate_one(main, CURRENT_PAGE_JS)
     if current is None:
         return None
     name = re.compile(rf"^(page\s+)?{int(current) + 1}$", re.IGNORECASE)
@@ -198,7 +199,7 @@ async def _next_number(main: Locator) -> Locator | None:
 
 
 async def page_number(main: Locator) -> int | None:
-    value = await main.evaluate(CURRENT_PAGE_JS)
+    value = await evaluate_one(main, CURRENT_PAGE_JS)
     return int(value) if value is not None else None
 
 

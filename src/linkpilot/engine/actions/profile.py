@@ -19,6 +19,7 @@ from linkpilot.engine.actions.outcomes import (
     VisitStatus,
 )
 from linkpilot.engine.pacing import Pause
+from linkpilot.engine.selectors.engine import evaluate_one
 from linkpilot.engine.selectors.texts import is_degree
 
 # Section headings, folded, in English and French.
@@ -185,7 +186,9 @@ async def extract_profile(ctx: ActionContext, slug: str, name: str) -> ProfileDa
     headline = await _optional_text(ctx, "profile.headline", card)
     location = await _optional_text(ctx, "profile.location", card)
     if headline is None or location is None:
-        headline, location = in_card_order(await card.evaluate(TOP_CARD_TEXTS_JS), headline, location)
+        headline, location = in_card_order(
+            await evaluate_one(card, TOP_CARD_TEXTS_JS) or [], headline, location
+        )
     degree_text = await _optional_text(ctx, "profile.degree", card)
     match = DEGREE.search(degree_text or "")
     badge = await ctx.selectors.resolve("profile.open_to_work", card)

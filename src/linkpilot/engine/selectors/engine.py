@@ -21,15 +21,29 @@ Scope = Page | Locator
 
 # A CSS selector for an element from its tag, role, type and classes: what a heuristic hit
 # is remembered as. Names and texts are left out on purpose (they carry the person's name).
-DERIVE_SELECTOR_JS = """(el) => {
-  let sel = el.tagName.toLowerCase();
-  for (const attr of ["role", "type"]) {
-    const value = el.getAttribute(attr);
-    if (value) { sel += `[${attr}="${CSS.escape(value)}"]`; }
+# The element's path from the root comes along, to check the selector finds the same one.
+PATH_JS = """(el) => {
+  const steps = [];
+  for (let node = el; node && node.parentElement; node = node.parentElement) {
+    steps.push(Array.prototype.indexOf.call(node.parentElement.children, node));
   }
-  for (const name of el.classList) { sel += "." + CSS.escape(name); }
-  return sel;
+  return steps.reverse().join("/");
 }"""
+DERIVE_SELECTOR_JS = f"""(el) => {{
+  let sel = el.tagName.toLowerCase();
+  for (const attr of ["role", "type"]) {{
+    const value = el.getAttribute(attr);
+    if (value) {{ sel += `[${{attr}}="${{CSS.escape(value)}}"]`; }}
+  }}
+  for (const name of el.classList) {{ sel += "." + CSS.escape(name); }}
+  return {{ selector: sel, path: ({PATH_JS})(el) }};
+}}"""
+
+
+async def evaluate_one(locator: Locator, expression: str, arg: Any = None) -> Any:
+    """`locator.evaluate` in one round trip (Playwright's takes three: find the element, run,
+    release it); None when nothing matches. For a locator picked to one element."""
+    return await locator.evaluate_all(f"(els, arg) => els.length ? ({expression})(els[0], arg) : null", arg)
 
 
 class Via(StrEnum):
@@ -52,6 +66,8 @@ class Resolved:
     count: int
     learned: bool = False
     layer: str | None = None
+    # The picked element's visible text, when a text recogniser read it (saves a round trip).
+    text: str | None = None
 
 
 class SelectorNotFound(LinkPilotError):
@@ -165,17 +181,21 @@ class SelectorEngine:
 
     # Resolution -------------------------------------------------------------------------
 
-    async def _hit(self, spec: KeySpec, locator: Locator, pick: Pick) -> tuple[Locator, int] | None:
-        """The picked element(s) and how many matched, after the key's text recogniser."""
+    async def _hit(
+        self, spec: KeySpec, locator: Locator, pick: Pick
+    ) -> tuple[Locator, int, str | None] | None:
+        """The picked element(s), how many matched, and (for a key with a text recogniser) the
+        picked element's text: only elements whose text the recogniser accepts count."""
         if spec.text is None:
             count = await locator.count()
-            return (picked(locator, pick), count) if count else None
+            return (picked(locator, pick), count, None) if count else None
         recognise = RECOGNISERS[spec.text]
-        texts = await locator.all_inner_texts()
-        passing = [i for i, text in enumerate(texts) if recognise(" ".join(text.split()))]
+        texts = [" ".join(text.split()) for text in await locator.all_inner_texts()]
+        passing = [i for i, text in enumerate(texts) if recognise(text)]
         if not passing:
             return None
-        return locator.nth(passing[-1] if pick == "last" else passing[0]), len(passing)
+        index = passing[-1] if pick == "last" else passing[0]
+        return locator.nth(index), len(passing), texts[index]
 
     async def resolve(
         self, key: str, scope: Scope, *, pick: Pick | None = None, timeout_ms: float = 0
@@ -201,7 +221,7 @@ class SelectorEngine:
                     if candidate in learned and candidate not in spec.candidates
                     else Via.CANDIDATE
                 )
-                return Resolved(key, hit[0], via, candidate, hit[1])
+                return Resolved(key, hit[0], via, candidate, hit[1], text=hit[2])
             missed.append(candidate)
         for layer in spec.heuristics:
             heuristic = self.layer_locator(layer, scope)
@@ -210,7 +230,7 @@ class SelectorEngine:
                 continue
             for other in missed:
                 self.scores.failure(key, other)
-            target, count = hit
+            target, count, text = hit
             derived = await self._derive(spec, scope, target, choice, count)
             is_new = False
             if derived is not None:
@@ -218,7 +238,7 @@ class SelectorEngine:
                 # Learned candidates are rare and precious: keep them even if the run dies next.
                 await self.scores.flush()
             return Resolved(
-                key, target, Via.HEURISTIC, derived, count, learned=is_new, layer=layer.describe()
+                key, target, Via.HEURISTIC, derived, count, learned=is_new, layer=layer.describe(), text=text
             )
         return None
 
@@ -237,7 +257,10 @@ class SelectorEngine:
         anchor: Pick = "first" if pick == "all" else pick
         element = picked(target, anchor) if pick == "all" else target
         try:
-            derived = str(await element.evaluate(DERIVE_SELECTOR_JS))
+            found = await evaluate_one(element, DERIVE_SELECTOR_JS)
+            if found is None:
+                return None
+            derived = str(found["selector"])
             if "." not in derived and "[" not in derived:
                 return None  # a bare tag name would match far too much
             if derived in spec.candidates:
@@ -245,9 +268,7 @@ class SelectorEngine:
             hit = await self._hit(spec, self.candidate_locator(spec, scope, derived), anchor)
             if hit is None or hit[1] != count:
                 return None
-            handle = await element.element_handle(timeout=1000)
-            same = await hit[0].evaluate("(a, b) => a === b", handle)
-            await handle.dispose()
+            same = await evaluate_one(hit[0], PATH_JS) == found["path"]
         except PlaywrightError:
             return None  # the page moved on under us: nothing learned, nothing lost
         return derived if same else None

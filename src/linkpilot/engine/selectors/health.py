@@ -109,6 +109,7 @@ class SelectorHealth:
         self.page_errors: dict[str, str] = {}
         self.readings: dict[str, PageReading] = {}
         self.diagnostics: dict[str, str] = {}
+        self._scopes: dict[str, list[Scope]] = {}
 
     def keys_on(self, page_name: str) -> list[str]:
         return [k for k, spec in self.selectors.catalog.items() if spec.page == page_name]
@@ -125,8 +126,17 @@ class SelectorHealth:
         return True
 
     async def scopes(self, key: str | None) -> list[Scope]:
+        """The elements a key is looked for in (its `within` key's, up to MAX_SCOPES)."""
         if key is None:
             return [self.page]
+        cached = self._scopes.get(key)
+        if cached is not None:
+            return cached
+        found = await self._scopes_of(key)
+        self._scopes[key] = found
+        return found
+
+    async def _scopes_of(self, key: str) -> list[Scope]:
         spec = self.selectors.spec(key)
         out: list[Scope] = []
         for parent in await self.scopes(spec.within):
@@ -153,6 +163,7 @@ class SelectorHealth:
         return KeyHealth(key, spec.page, spec.required, KeyStatus.MISSING)
 
     async def check_keys(self, keys: Iterable[str]) -> None:
+        self._scopes.clear()  # another page, or the same one changed: scopes are found again
         for key in keys:
             self.results[key] = await self.check_key(key)
 
