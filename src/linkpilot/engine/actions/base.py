@@ -60,6 +60,8 @@ class ActionContext:
     # CSS selectors of a thread item's parts, found once and reused while they keep working;
     # {} once they were found not to work: items are then read by meaning.
     thread_css: dict[str, str | None] | None = None
+    # The member's own name as the navigation shows it ("" once looked for and not found).
+    member_name: str | None = None
     _requests: RequestCounter | None = field(default=None, repr=False)
 
     def requests(self) -> RequestCounter:

@@ -30,6 +30,7 @@ from linkpilot.engine.actions.outcomes import (
 )
 from linkpilot.engine.actions.profile import open_profile
 from linkpilot.engine.pacing import Pause
+from linkpilot.engine.page_state import load_markers
 
 # Never more dialogs than this are closed before opening a new one: a page that keeps
 # producing dialogs is not one to act on.
@@ -304,29 +305,33 @@ def _rows_to_messages(
     return inherit_senders(out)
 
 
-def message_from_texts(texts: list[dict[str, Any]], other_name: str, zone: tzinfo = UTC) -> ThreadMessage:
-    """One item read by meaning: the sender's name and the time head a group, the text follows.
+def message_from_texts(
+    texts: list[dict[str, Any]], other_name: str, zone: tzinfo = UTC, member_name: str | None = None
+) -> ThreadMessage:
+    """One item read by meaning: a group's first item carries the sender's name and the time.
 
-    Without a time (an item inside a group) the item is all text, unless it starts with the
-    other person's name.
+    The sender is the text that is one of the two people's names (the other person's, or the
+    member's own, as the page's navigation shows it), wherever it sits in the item; failing
+    that, the text before the time, as LinkedIn prints it. The message is the rest. An item
+    without a time is inside a group: all of it is the message.
     """
     words = [clean(str(t["text"])) for t in texts]
     at_time = next((i for i, t in enumerate(texts) if t["time"] or TIME_TEXT.match(words[i])), None)
-    sender, body, at = "", words, None
-    if at_time is not None:
-        at = _parse_time(texts[at_time]["datetime"], zone) or _parse_time(words[at_time], zone)
-        before, after = words[:at_time], words[at_time + 1 :]
-        if after:
-            sender, body = " ".join(before), after
-        elif len(before) >= 2:  # the text came first, then the name and the time
-            sender, body = before[-1], before[:-1]
-        else:
-            body = before
-    elif len(words) >= 2 and same_name(words[0], other_name):
-        sender, body = words[0], words[1:]
-    return ThreadMessage(
-        sender, clean(" ".join(body)), at, from_me=bool(sender) and not same_name(sender, other_name)
-    )
+    if at_time is None:
+        return ThreadMessage("", clean(" ".join(words)), None, from_me=False)
+    at = _parse_time(texts[at_time]["datetime"], zone) or _parse_time(words[at_time], zone)
+    others = [(i, w) for i, w in enumerate(words) if i != at_time]
+    names = [name for name in (other_name, member_name) if name]
+    named = [i for i, w in others if any(same_name(w, name) for name in names)]
+    if named:
+        sender_at = named[0]
+    elif at_time > 0:
+        sender_at = at_time - 1
+    else:
+        return ThreadMessage("", clean(" ".join(w for _i, w in others)), at, from_me=False)
+    sender = words[sender_at]
+    body = " ".join(w for i, w in others if i != sender_at)
+    return ThreadMessage(sender, clean(body), at, from_me=not same_name(sender, other_name))
 
 
 def inherit_senders(messages: list[ThreadMessage]) -> list[ThreadMessage]:
@@ -344,6 +349,32 @@ def inherit_senders(messages: list[ThreadMessage]) -> list[ThreadMessage]:
             message = ThreadMessage(head.sender, message.text, message.at or head.at, head.from_me)
         out.append(message)
     return out
+
+
+# The member's own name as the global navigation shows it: the picture of the "Me"/"Vous"
+# menu, else the member's profile link there.
+MEMBER_NAME_JS = """(me) => {
+  const tidy = (t) => (t || "").replace(/\\s+/g, " ").trim();
+  const mine = new Set(me.map((m) => m.toLowerCase()));
+  for (const land of document.querySelectorAll("header, nav, [role=banner], [role=navigation]")) {
+    for (const control of land.querySelectorAll("button, a, [role=button]")) {
+      const lines = (control.innerText || "").split("\\n").map((l) => tidy(l).toLowerCase());
+      const img = control.querySelector("img[alt]");
+      if (img && tidy(img.alt) && lines.some((line) => mine.has(line))) { return tidy(img.alt); }
+    }
+    const own = land.querySelector("a[href*='/in/']");
+    if (own && tidy(own.textContent)) { return tidy(own.textContent).split(/\\s+[\u00b7|•-]\\s+/)[0]; }
+  }
+  return null;
+}"""
+
+
+async def member_name(ctx: ActionContext) -> str | None:
+    """The member's own name (looked up once per page shown, then kept)."""
+    if ctx.member_name is None:
+        found = await ctx.page.evaluate(MEMBER_NAME_JS, list(load_markers().me_menu))
+        ctx.member_name = clean(found) if found else ""
+    return ctx.member_name or None
 
 
 async def read_items(
@@ -372,7 +403,8 @@ async def read_items(
             return _rows_to_messages(rows, other_name, ctx.zone)[start:]
     ctx.thread_css = {}
     texts = await items.evaluate_all(ITEM_TEXTS_JS)
-    return inherit_senders([message_from_texts(t, other_name, ctx.zone) for t in texts])[start:]
+    me = await member_name(ctx)
+    return inherit_senders([message_from_texts(t, other_name, ctx.zone, me) for t in texts])[start:]
 
 
 async def read_thread(ctx: ActionContext, dialog: Locator, other_name: str) -> tuple[ThreadMessage, ...]:
