@@ -24,6 +24,24 @@ INVITATIONS_PATH = "/mynetwork/invitation-manager/sent/"
 FEED_PATH = "/feed/"
 
 
+# The visible texts of an element in order, each with the element holding it. LinkedIn doubles
+# every text for screen readers (a visually hidden copy, a one-pixel box): those copies, and
+# the texts inside elements matching `skip` (buttons, scripts), are left out.
+VISIBLE_TEXTS_FN = """function visibleTexts(root, skip) {
+  const out = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    const text = node.textContent.replace(/\\s+/g, " ").trim();
+    if (!text || !parent || parent.closest(skip)) { continue; }
+    const box = parent.getBoundingClientRect();
+    if (box.width <= 1 && box.height <= 1) { continue; }
+    out.push({ text, parent });
+  }
+  return out;
+}"""
+
+
 @dataclass(frozen=True)
 class Timeouts:
     """Milliseconds the engine lets Playwright wait for the page, never sleeps of its own."""

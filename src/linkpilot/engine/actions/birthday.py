@@ -11,7 +11,7 @@ from __future__ import annotations
 from playwright.async_api import Locator
 
 from linkpilot.engine.actions.base import BIRTHDAY_PATH, ActionContext
-from linkpilot.engine.actions.cards import DATETIME_JS, Identity, by_slug, card_identity, slugs_in
+from linkpilot.engine.actions.cards import DATETIME_JS, Identity, by_slug, card_identity, unread
 from linkpilot.engine.actions.lists import find_item, read_list
 from linkpilot.engine.actions.outcomes import BirthdayCard, BirthdayPage, Navigation, UnreadItem
 from linkpilot.engine.selectors.engine import evaluate_one
@@ -44,9 +44,7 @@ async def read_card(ctx: ActionContext, card: Locator) -> BirthdayCard | UnreadI
         # Neither Message nor Connect/Follow: whether this is a 1st-degree connection is unknown.
         missing.append("birthday.card.message_button")
     if identity is None or status is None or missing:
-        slugs = await slugs_in(card)
-        slug = identity.slug if identity is not None else (next(iter(slugs)) if len(slugs) == 1 else None)
-        return UnreadItem(slug, identity.name if identity is not None else None, tuple(missing))
+        return await unread(card, identity, missing)
     assert status.text is not None  # the status key has a text recogniser
     date_attr = await evaluate_one(status.locator, DATETIME_JS)
     return BirthdayCard(identity.name, identity.slug, status.text, message is not None, date_attr)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from playwright.async_api import Locator
 
 from linkpilot.engine.actions.base import ActionContext, clean, slug_of
+from linkpilot.engine.actions.outcomes import UnreadItem
 from linkpilot.engine.selectors.engine import evaluate_one
 
 PROFILE_LINKS = "a[href*='/in/']"
@@ -100,6 +101,14 @@ async def listed_slugs(region: Locator) -> set[str]:
     """Profile slugs the region lists (its navigation, asides and dialogs left out)."""
     hrefs = await evaluate_one(region, LISTED_HREFS_JS) or []
     return {slug for slug in (slug_of(h) for h in hrefs) if slug is not None}
+
+
+async def unread(card: Locator, identity: Identity | None, missing: list[str]) -> UnreadItem:
+    """What an item that did not read fully is reported as: who it seems to be, what failed."""
+    if identity is not None:
+        return UnreadItem(identity.slug, identity.name, tuple(missing))
+    slugs = await slugs_in(card)
+    return UnreadItem(next(iter(slugs)) if len(slugs) == 1 else None, None, tuple(missing))
 
 
 def by_slug(ctx: ActionContext, cards: Locator, slug: str) -> Locator:

@@ -14,7 +14,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from linkpilot.common.text import fold
 from linkpilot.engine.actions.base import INVITATIONS_PATH, ActionContext
-from linkpilot.engine.actions.cards import DATETIME_JS, by_slug, card_identity, slugs_in
+from linkpilot.engine.actions.cards import DATETIME_JS, by_slug, card_identity, unread
 from linkpilot.engine.actions.lists import find_item, read_list
 from linkpilot.engine.actions.outcomes import (
     InvitationsPage,
@@ -63,9 +63,7 @@ async def read_card(ctx: ActionContext, card: Locator) -> SentInvitation | Unrea
         if found is None
     ]
     if identity is None or age is None or missing:
-        slugs = await slugs_in(card)
-        slug = identity.slug if identity is not None else (next(iter(slugs)) if len(slugs) == 1 else None)
-        return UnreadItem(slug, identity.name if identity is not None else None, tuple(missing))
+        return await unread(card, identity, missing)
     assert age.text is not None  # the age key has a text recogniser
     sent_on = await evaluate_one(age.locator, DATETIME_JS)
     return SentInvitation(identity.name, identity.slug, age.text, sent_on)

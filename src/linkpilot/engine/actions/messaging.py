@@ -19,7 +19,7 @@ from playwright.async_api import Locator
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from linkpilot.engine.actions import birthday as birthday_page
-from linkpilot.engine.actions.base import ActionContext, clean, same_name, slug_of, text_of
+from linkpilot.engine.actions.base import VISIBLE_TEXTS_FN, ActionContext, clean, same_name, slug_of, text_of
 from linkpilot.engine.actions.outcomes import (
     DialogStatus,
     IdentityStatus,
@@ -258,20 +258,16 @@ ITEM_PARTS = {
 }
 # Each item's visible texts in order, and which of them sit in a `time` element: what the
 # item says when its parts have no classes we know.
-ITEM_TEXTS_JS = """(items) => items.map((item) => {
-  const out = [];
-  const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = node.textContent.replace(/\\s+/g, " ").trim();
-    const parent = node.parentElement;
-    if (!text || !parent || parent.closest("button, script, style")) { continue; }
-    const box = parent.getBoundingClientRect();
-    if (box.width <= 1 && box.height <= 1) { continue; }  // visually hidden: a screen reader's copy
+ITEM_TEXTS_JS = (
+    "(items) => {"
+    + VISIBLE_TEXTS_FN
+    + """
+  return items.map((item) => visibleTexts(item, "button, script, style").map(({ text, parent }) => {
     const time = parent.closest("time");
-    out.push({ text, time: Boolean(time), datetime: time ? time.getAttribute("datetime") : null });
-  }
-  return out;
-})"""
+    return { text, time: Boolean(time), datetime: time ? time.getAttribute("datetime") : null };
+  }));
+}"""
+)
 # A time as a thread prints it: "2026-11-26 08:10", "10:12 AM", "10 h 12".
 TIME_TEXT = re.compile(
     r"^(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?|\d{1,2}[:h] ?\d{2}( ?[ap]\.? ?m\.?)?)$", re.IGNORECASE

@@ -8,7 +8,15 @@ from playwright.async_api import Locator
 
 from linkpilot.common.text import fold
 from linkpilot.common.urls import normalize_profile_url
-from linkpilot.engine.actions.base import ActionContext, clean, goto, same_name, slug_of, text_of
+from linkpilot.engine.actions.base import (
+    VISIBLE_TEXTS_FN,
+    ActionContext,
+    clean,
+    goto,
+    same_name,
+    slug_of,
+    text_of,
+)
 from linkpilot.engine.actions.outcomes import (
     EducationItem,
     ExperienceItem,
@@ -39,23 +47,15 @@ DATE_LINE = re.compile(r"\b(19|20)\d{2}\b|\bpresent\b|aujourd", re.IGNORECASE)
 
 # The texts a top card shows after the name, in order: the degree, the headline, the location,
 # badges. Buttons, links ("Contact info") and screen-reader copies are left out.
-TOP_CARD_TEXTS_JS = """(card) => {
+TOP_CARD_TEXTS_JS = (
+    "(card) => {"
+    + VISIBLE_TEXTS_FN
+    + """
   const name = card.querySelector("h1, [role=heading][aria-level='1']");
-  const out = [];
-  let after = !name;
-  const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const parent = node.parentElement;
-    if (!parent) { continue; }
-    if (name && name.contains(parent)) { after = true; continue; }
-    const text = node.textContent.replace(/\\s+/g, " ").trim();
-    if (!after || !text || parent.closest("button, a, script, style")) { continue; }
-    const box = parent.getBoundingClientRect();
-    if (box.width <= 1 && box.height <= 1) { continue; }
-    out.push(text);
-  }
-  return out;
+  const follows = (el) => !name || (!name.contains(el) && (name.compareDocumentPosition(el) & 4) !== 0);
+  return visibleTexts(card, "button, a, script, style").filter((t) => follows(t.parent)).map((t) => t.text);
 }"""
+)
 
 
 def in_card_order(
@@ -121,21 +121,14 @@ async def _optional_text(ctx: ActionContext, key: str, scope: Locator) -> str | 
     return await text_of(found.locator) or None
 
 
-# Each item's visible texts in order, one line per text: LinkedIn's screen-reader copies (a
-# visually hidden duplicate of every text) are left out by their one-pixel box.
-ITEM_LINES_JS = """(items) => items.map((item) => {
-  const out = [];
-  const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const parent = node.parentElement;
-    const text = node.textContent.replace(/\\s+/g, " ").trim();
-    if (!text || !parent || parent.closest("button, script, style")) { continue; }
-    const box = parent.getBoundingClientRect();
-    if (box.width <= 1 && box.height <= 1) { continue; }
-    out.push(text);
-  }
-  return out;
-})"""
+# Each item's visible texts in order, one line per text.
+ITEM_LINES_JS = (
+    "(items) => {"
+    + VISIBLE_TEXTS_FN
+    + """
+  return items.map((item) => visibleTexts(item, "button, script, style").map((t) => t.text));
+}"""
+)
 
 
 def _experience(lines: tuple[str, ...]) -> ExperienceItem:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
@@ -256,13 +257,6 @@ class SelectorHealth:
         return HealthReport(keys, dict(self.page_errors), dict(self.readings), dict(self.diagnostics))
 
 
-async def check_selectors(
-    page: Page,
-    selectors: SelectorEngine,
-    origin: str,
-    *,
-    timeout_ms: float = 5_000,
-    home: Path | None = None,
-    clock: Clock = utc_now,
-) -> HealthReport:
-    return await SelectorHealth(page, selectors, origin, timeout_ms=timeout_ms, home=home, clock=clock).run()
+async def check_selectors(page: Page, selectors: SelectorEngine, origin: str, **options: Any) -> HealthReport:
+    """Run the check (options: `timeout_ms`, `home` for diagnostic copies, `clock`)."""
+    return await SelectorHealth(page, selectors, origin, **options).run()
