@@ -2,73 +2,53 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
 
 import pytest
 
 COMMAND = [sys.executable, "-m", "linkpilot.sandbox"]
 
 
-def test_serves_until_sigterm() -> None:
-    proc = subprocess.Popen(
-        [
-            *COMMAND,
-            "--port",
-            "0",
-            "--seed",
-            "7",
-            "--today",
-            "2026-11-26",
-            "--language",
-            "fr",
-            "--markup",
-            "hashed",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+@contextlib.contextmanager
+def serving(*args: str) -> Iterator[str]:
+    """The site's URL while it runs; it must then stop cleanly on SIGTERM."""
+    proc = subprocess.Popen([*COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
+        yield proc.stdout.readline().strip()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_serves_until_sigterm() -> None:
+    args = ["--port", "0", "--seed", "7", "--today", "2026-11-26", "--language", "fr", "--markup", "hashed"]
+    with serving(*args) as url:
         assert url.startswith("http://127.0.0.1:")
         with urllib.request.urlopen(url + "/__admin/world", timeout=10) as resp:
             assert b'"language": "fr"' in resp.read()
         with urllib.request.urlopen(url + "/login", timeout=10) as resp:
             assert "S’identifier" in resp.read().decode()
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=10) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def test_serves_a_mutated_markup_by_seed() -> None:
-    proc = subprocess.Popen(
-        [*COMMAND, "--port", "0", "--today", "2026-11-26", "--markup", "mutated", "--mutation-seed", "9"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
+    with serving(
+        "--port", "0", "--today", "2026-11-26", "--markup", "mutated", "--mutation-seed", "9"
+    ) as url:
         with urllib.request.urlopen(url + "/__admin/config", timeout=10) as resp:
             config = json.loads(resp.read())
         assert (config["markup"], config["mutation_seed"]) == ("mutated", 9)
         with urllib.request.urlopen(url + "/login", timeout=10) as resp:
             assert 'id="username"' not in resp.read().decode()
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=10) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.lookalike.site import (
     BIRTHDAYS,
@@ -41,11 +41,15 @@ def w(site: Lookalike, en: str, fr: str) -> str:
     return fr if site.language == "fr" else en
 
 
-async def scroll_to_end(page: Page, total: int) -> None:
+async def grown_list(page: Page, url: str, first: int, total: int) -> Locator:
+    """The page's list items: ``first`` of them at first, ``total`` once scrolled to the end."""
+    await page.goto(url)
     items = page.get_by_role("main").get_by_role("listitem")
+    await expect(items).to_have_count(first)
     while (shown := await items.count()) < total:
         await page.keyboard.press("End")
         await expect(items).not_to_have_count(shown)
+    return items
 
 
 async def test_logged_in_shows_only_as_a_navigation_landmark(lookalike: Lookalike, page: Page) -> None:
@@ -60,10 +64,7 @@ async def test_logged_in_shows_only_as_a_navigation_landmark(lookalike: Lookalik
 async def test_birthday_statuses_are_plain_text_and_the_list_grows_on_scroll(
     lookalike: Lookalike, page: Page
 ) -> None:
-    await page.goto(lookalike.url + "/mynetwork/catch-up/birthday/")
-    cards = page.get_by_role("main").get_by_role("listitem")
-    await expect(cards).to_have_count(5)
-    await scroll_to_end(page, len(BIRTHDAYS))
+    cards = await grown_list(page, lookalike.url + "/mynetwork/catch-up/birthday/", 5, len(BIRTHDAYS))
     await expect(page.locator("time")).to_have_count(0)
     for (slug, days), card in zip(BIRTHDAYS, await cards.all(), strict=True):
         who = BY_SLUG[slug]
@@ -80,12 +81,8 @@ async def test_birthday_statuses_are_plain_text_and_the_list_grows_on_scroll(
 async def test_invitation_titles_sit_inside_their_links_and_old_ones_come_on_scroll(
     lookalike: Lookalike, page: Page
 ) -> None:
-    await page.goto(lookalike.url + "/mynetwork/invitation-manager/sent/")
-    cards = page.get_by_role("main").get_by_role("listitem")
-    await expect(cards).to_have_count(6)
     oldest = BY_SLUG[INVITATIONS[-1][0]]
-    await expect(page.get_by_text(oldest.name)).to_have_count(0)
-    await scroll_to_end(page, len(INVITATIONS))
+    cards = await grown_list(page, lookalike.url + "/mynetwork/invitation-manager/sent/", 6, len(INVITATIONS))
     card = cards.filter(has=page.locator(f'a[href="/in/{oldest.slug}/"]'))
     await expect(card).to_contain_text(w(lookalike, "Sent 2 years ago", "Envoyée il y a 2 ans"))
     await expect(card.get_by_role("link")).to_contain_text(oldest.name)

@@ -130,6 +130,15 @@ async def test_nothing_of_the_classic_markup_survives(make_sandbox: SandboxFacto
             assert not re.search(r"mutat|classic|hashed", html, re.IGNORECASE), (seed, where)
 
 
+async def test_no_two_classic_classes_share_a_token(make_sandbox: SandboxFactory) -> None:
+    # A shared token would let one rule style another element (hide it, say).
+    names: set[str] = set()
+    for html in (await served(await make_sandbox())).values():
+        names |= names_in(html)[0]
+    for seed in range(300):
+        assert len({mutator(seed).class_token(name) for name in names}) == len(names), seed
+
+
 async def test_ids_still_tie_labels_and_dialog_titles(make_sandbox: SandboxFactory) -> None:
     site = await make_sandbox(markup="mutated", mutation_seed=4)
     pages = await served(site)

@@ -8,8 +8,10 @@ every list every loading mode, in English and in French.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pytest
+import pytest_asyncio
 from playwright.async_api import Locator, Page, expect
 
 from linkpilot.sandbox import RunningSandbox, birthday_in_year
@@ -25,11 +27,21 @@ IDS = [f"seed{seed}-{language}" for seed, language in CASES]
 KEYWORDS = "Rust OR Python"
 
 
-async def mutated_site(
-    make_sandbox: SandboxFactory, seed: int, language: str
-) -> tuple[RunningSandbox, Texts]:
+@dataclass
+class Case:
+    """One mutated site, its words, its seed and a logged-in page on it."""
+
+    site: RunningSandbox
+    t: Texts
+    seed: int
+    page: Page
+
+
+@pytest_asyncio.fixture(loop_scope="session", params=CASES, ids=IDS)
+async def case(request: pytest.FixtureRequest, make_sandbox: SandboxFactory, open_page: PageFactory) -> Case:
+    seed, language = request.param
     site = await make_sandbox(markup="mutated", mutation_seed=seed, language=language)
-    return site, Texts(language)
+    return Case(site, Texts(language), seed, await open_page(site))
 
 
 def people_items(page: Page) -> Locator:
@@ -80,12 +92,9 @@ async def buttons_all_named(page: Page) -> None:
     assert not nameless, nameless
 
 
-@pytest.mark.parametrize(("seed", "language"), CASES, ids=IDS)
-async def test_logged_in_is_told_by_the_navigation_landmark(
-    make_sandbox: SandboxFactory, open_page: PageFactory, seed: int, language: str
-) -> None:
-    site, t = await mutated_site(make_sandbox, seed, language)
-    page = await open_page(site)
+async def test_logged_in_is_told_by_the_navigation_landmark(case: Case) -> None:
+    site, t = case.site, case.t
+    page = case.page
     await page.goto(site.url + "/feed/")
     nav = page.get_by_role("navigation", name=t("primary_nav"))
     me = nav.get_by_role("button", name=re.compile(rf"\b{t('me')}$"))
@@ -99,14 +108,11 @@ async def test_logged_in_is_told_by_the_navigation_landmark(
     await buttons_all_named(page)
 
 
-@pytest.mark.parametrize(("seed", "language"), CASES, ids=IDS)
-async def test_birthday_cards_read_to_the_end(
-    make_sandbox: SandboxFactory, open_page: PageFactory, seed: int, language: str
-) -> None:
-    site, t = await mutated_site(make_sandbox, seed, language)
+async def test_birthday_cards_read_to_the_end(case: Case) -> None:
+    site, t, seed = case.site, case.t, case.seed
     today = site.state.config.today
     expected = site.state.world.birthday_cards()
-    page = await open_page(site)
+    page = case.page
     await page.goto(site.url + "/mynetwork/catch-up/birthday/")
     await buttons_all_named(page)
     mode = mutator(seed).list_mode("birthdays")
@@ -129,13 +135,10 @@ async def test_birthday_cards_read_to_the_end(
             await expect(card.get_by_role("button", name=t(other, name=person.full_name))).to_have_count(1)
 
 
-@pytest.mark.parametrize(("seed", "language"), CASES, ids=IDS)
-async def test_message_dialog_names_the_person_and_groups_the_thread(
-    make_sandbox: SandboxFactory, open_page: PageFactory, seed: int, language: str
-) -> None:
-    site, t = await mutated_site(make_sandbox, seed, language)
+async def test_message_dialog_names_the_person_and_groups_the_thread(case: Case) -> None:
+    site, t = case.site, case.t
     wished = next(p for p in site.state.world.people if p.role == "already-wished")
-    page = await open_page(site)
+    page = case.page
     await page.goto(site.url + "/mynetwork/catch-up/birthday/")
     await page.get_by_role("button", name=t("message_to", name=wished.full_name), exact=True).click()
     dialog = page.get_by_role("dialog", name=wished.full_name)
@@ -165,14 +168,11 @@ async def test_message_dialog_names_the_person_and_groups_the_thread(
     await expect(page.get_by_role("dialog")).to_have_count(0)
 
 
-@pytest.mark.parametrize(("seed", "language"), CASES, ids=IDS)
-async def test_profile_top_card_sections_and_traps(
-    make_sandbox: SandboxFactory, open_page: PageFactory, seed: int, language: str
-) -> None:
-    site, t = await mutated_site(make_sandbox, seed, language)
+async def test_profile_top_card_sections_and_traps(case: Case) -> None:
+    site, t = case.site, case.t
     people = site.state.world.people
     person = next(p for p in people if p.role == "already-wished")
-    page = await open_page(site)
+    page = case.page
     await page.goto(site.url + f"/in/{person.slug}/")
     name = page.get_by_role("heading", level=1)
     await expect(name).to_have_text(person.full_name)
@@ -207,17 +207,14 @@ async def test_profile_top_card_sections_and_traps(
     assert site.state.record.visits == [person.slug, stranger.slug]
 
 
-@pytest.mark.parametrize(("seed", "language"), CASES, ids=IDS)
-async def test_search_results_read_to_the_end_and_nothing_else(
-    make_sandbox: SandboxFactory, open_page: PageFactory, seed: int, language: str
-) -> None:
-    site, t = await mutated_site(make_sandbox, seed, language)
+async def test_search_results_read_to_the_end_and_nothing_else(case: Case) -> None:
+    site, t, seed = case.site, case.t, case.seed
     query = Query.from_params({"keywords": KEYWORDS})
     matches = sorted(
         (p for p in site.state.world.people if query.matches(p)),
         key=lambda p: (p.degree, p.full_name, p.slug),
     )
-    page = await open_page(site)
+    page = case.page
     await page.goto(site.url + f"/search/results/people/?keywords={KEYWORDS}&origin=FACETED_SEARCH")
     await buttons_all_named(page)
     # The ad and the suggestions link to people outside the results.
@@ -233,14 +230,11 @@ async def test_search_results_read_to_the_end_and_nothing_else(
     assert [slug for s in searches for slug in s["results"]] == slugs
 
 
-@pytest.mark.parametrize(("seed", "language"), CASES, ids=IDS)
-async def test_sent_invitations_read_to_the_end_and_withdrawn_with_confirmation(
-    make_sandbox: SandboxFactory, open_page: PageFactory, seed: int, language: str
-) -> None:
-    site, t = await mutated_site(make_sandbox, seed, language)
+async def test_sent_invitations_read_to_the_end_and_withdrawn_with_confirmation(case: Case) -> None:
+    site, t, seed = case.site, case.t, case.seed
     invitations = site.state.world.invitations
     oldest = invitations[-1]
-    page = await open_page(site)
+    page = case.page
     await page.goto(site.url + "/mynetwork/invitation-manager/sent/")
     await buttons_all_named(page)
     slugs = await read_to_end(page, t, mutator(seed).list_mode("invitations"), len(invitations))
@@ -266,12 +260,10 @@ async def test_sent_invitations_read_to_the_end_and_withdrawn_with_confirmation(
     assert site.state.record.withdrawals == [oldest.slug]
 
 
-@pytest.mark.parametrize(("seed", "language"), CASES[2:4], ids=IDS[2:4])
-async def test_sign_in_and_trouble_pages_by_their_words(
-    make_sandbox: SandboxFactory, open_page: PageFactory, seed: int, language: str
-) -> None:
-    site, t = await mutated_site(make_sandbox, seed, language)
-    page = await open_page(site, logged_in=False)
+async def test_sign_in_and_trouble_pages_by_their_words(case: Case) -> None:
+    site, t = case.site, case.t
+    page = case.page
+    await page.context.clear_cookies()
     await page.goto(site.url + "/feed/")
     await page.get_by_label(t("email")).fill(site.state.config.login_email)
     await page.get_by_label(t("password")).fill(site.state.config.login_password)

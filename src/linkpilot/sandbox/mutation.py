@@ -130,7 +130,7 @@ class Mutator:
             digest = self._digest(name, "class")
             body = "".join(ALPHABET[b % len(ALPHABET)] for b in digest)
             # Three families of generated class names seen in the wild.
-            token = ("_" + body[:5], "css-" + body[:6], "x" + body[:7])[self._class_style]
+            token = ("_" + body[:6], "css-" + body[:6], "x" + body[:7])[self._class_style]
             self._classes[name] = token
         return token
 

@@ -31,8 +31,9 @@ class Window:
             return cls(mode, 0, total, total)
         if mode == "pages":
             pages = max(1, math.ceil(total / size))
-            page = min(max(1, page), pages)
-            start = (page - 1) * size
+            # Past the last page: an empty page whose Next is disabled, as the search always did.
+            page = max(1, page)
+            start = min(total, (page - 1) * size)
             return cls(mode, start, min(total, start + size), total, page, pages)
         # Loaded as the list goes: a `page` in the URL means nothing to these layouts.
         return cls(mode, 0, min(total, size), total)
