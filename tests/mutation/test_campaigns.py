@@ -72,6 +72,9 @@ async def open_site(language: str, seed: int | None, port: int) -> RunningSandbo
         markup=markup,
         mutation_seed=seed or 0,
         people=40,
+        # Birthdays listed up to 5 days back: 11 cards, still more than one batch or page, with
+        # every birthday trap (today, yesterday, the homonyms, Thierry) among them.
+        birthday_window_days=5,
         search_page_size=3,
     )
     return await start_sandbox(config, port=port)
