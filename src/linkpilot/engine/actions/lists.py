@@ -10,6 +10,7 @@ when the page has a next page, walk to it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -33,8 +34,11 @@ IDLE_PASSES = 3
 # A list that loads more on scroll asks the server within this time of the scroll (the page's
 # scroll or intersection handler runs in the next frames); no request by then, nothing comes.
 QUIET_MS = 500
-# A list longer than this many pages is not one a person would page through: stop there.
-MAX_PAGES = 50
+# A list longer than this many pages is not one a person would page through: stop there, and
+# say so (the rest of the list was not read).
+MAX_PAGES = 100
+# How long a control found a moment ago may take to answer a question about its state.
+STATE_MS = 1_000
 
 # True inside a card: a "See more" that opens a long headline is not the list's button.
 IN_ITEM_JS = "(el) => Boolean(el.closest('li, [role=listitem]'))"
@@ -89,7 +93,7 @@ async def show_more_button(ctx: ActionContext, main: Locator) -> Locator | None:
         return None
     button = found.locator
     try:
-        if await evaluate_one(button, IN_ITEM_JS) or not await button.is_enabled():
+        if await evaluate_one(button, IN_ITEM_JS) or not await button.is_enabled(timeout=STATE_MS):
             return None
     except PlaywrightError:
         return None  # gone while we looked: nothing more to show
@@ -140,7 +144,8 @@ class Loader:
             requests = ctx.requests()
             asked = requests.started
             if before:
-                await self.items.nth(before - 1).scroll_into_view_if_needed()
+                with contextlib.suppress(PlaywrightError):  # re-rendered under us: End still scrolls
+                    await self.items.nth(before - 1).scroll_into_view_if_needed(timeout=STATE_MS)
             await ctx.page.keyboard.press("PageDown")
             await ctx.page.keyboard.press("End")
             quiet = min(QUIET_MS, ctx.timeouts.scroll_ms)
@@ -179,7 +184,10 @@ async def next_page_control(ctx: ActionContext, main: Locator) -> Locator | None
     if control is None:
         return None
     try:
-        disabled = await control.is_disabled() or await control.get_attribute("aria-disabled") == "true"
+        disabled = (
+            await control.is_disabled(timeout=STATE_MS)
+            or await control.get_attribute("aria-disabled", timeout=STATE_MS) == "true"
+        )
     except PlaywrightError:
         return None
     return None if disabled else control
@@ -276,7 +284,10 @@ async def read_list(
         for stray in sorted(await listed_slugs(view.main) - accounted):
             out.unread.append(UnreadItem(stray, None, (item_key,)))
         control = await next_page_control(ctx, view.main)
-        if control is None or out.pages >= MAX_PAGES:
+        if control is None:
+            return out
+        if out.pages >= MAX_PAGES:
+            out.unread.append(UnreadItem(None, None, ("list.next",)))
             return out
         moved = await go_to_next_page(ctx, control)
         if moved is None:
