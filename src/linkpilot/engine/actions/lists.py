@@ -167,13 +167,15 @@ async def is_paged(ctx: ActionContext, main: Locator) -> bool:
     return await ctx.selectors.resolve("list.previous", main) is not None
 
 
-async def load_all(ctx: ActionContext, main: Locator, items: Locator) -> int:
-    """Load the whole list (this page of it, when it has numbered pages); returns the passes."""
+async def load_all(ctx: ActionContext, main: Locator, items: Locator, *, enough: int | None = None) -> int:
+    """Load the whole list (this page of it, when it has numbered pages), or at least `enough`
+    items when that is all the caller needs; returns the passes made."""
     if await is_paged(ctx, main):
         return 0
     loader = Loader(ctx, main, items)
     while await loader.step():
-        pass
+        if enough is not None and await items.count() >= enough:
+            break
     return loader.passes
 
 

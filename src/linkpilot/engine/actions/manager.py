@@ -76,8 +76,8 @@ class ActionManager:
     async def read_birthday_page(self) -> BirthdayPage:
         return await birthday.read_birthday_page(self.ctx)
 
-    async def read_search_page(self, url: str) -> SearchPage:
-        return await search.read_search_page(self.ctx, url)
+    async def read_search_page(self, url: str, *, enough: int | None = None) -> SearchPage:
+        return await search.read_search_page(self.ctx, url, enough=enough)
 
     async def read_sent_invitations(self) -> InvitationsPage:
         return await invitations.read_sent_invitations(self.ctx)

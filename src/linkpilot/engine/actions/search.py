@@ -42,7 +42,9 @@ async def read_result(ctx: ActionContext, result: Locator) -> SearchResult | Unr
     return SearchResult(identity.slug, normalize_profile_url(f"/in/{identity.slug}/"), identity.name)
 
 
-async def read_results(ctx: ActionContext, main: Locator) -> tuple[list[SearchResult], list[UnreadItem]]:
+async def read_results(
+    ctx: ActionContext, main: Locator, enough: int | None = None
+) -> tuple[list[SearchResult], list[UnreadItem]]:
     """Results from the result containers only (never an ad, a suggestion or the sidebar), every
     one of them when the list loads more as it scrolls or behind a "Show more"."""
     found: list[SearchResult] = []
@@ -55,7 +57,7 @@ async def read_results(ctx: ActionContext, main: Locator) -> tuple[list[SearchRe
     )
     accounted: set[str] = set()
     if results is not None:
-        await load_all(ctx, main, results.locator)
+        await load_all(ctx, main, results.locator, enough=enough)
         seen: set[str] = set()
         for index in range(await results.locator.count()):
             item = results.locator.nth(index)
@@ -68,13 +70,17 @@ async def read_results(ctx: ActionContext, main: Locator) -> tuple[list[SearchRe
             if result.slug not in seen:
                 seen.add(result.slug)
                 found.append(result)
-    # A profile the page lists outside every result we could read is a result we cannot see.
-    unread += [UnreadItem(s, None, ("search.result",)) for s in sorted(await listed_slugs(main) - accounted)]
+    # A profile the page lists outside every result we could read is a result we cannot see
+    # (unless we stopped loading early: the rest of the list is then not ours to judge).
+    if enough is None:
+        strays = await listed_slugs(main) - accounted
+        unread += [UnreadItem(s, None, ("search.result",)) for s in sorted(strays)]
     return found, unread
 
 
-async def read_search_page(ctx: ActionContext, url: str) -> SearchPage:
-    """Open a people-search URL (path and query) and read its results and paging."""
+async def read_search_page(ctx: ActionContext, url: str, *, enough: int | None = None) -> SearchPage:
+    """Open a people-search URL (path and query) and read its results and paging: every result
+    it shows, or (with `enough`) at least that many when the page loads more as it scrolls."""
     navigation = await goto(ctx, url)
     number = page_number(url)
     if not navigation.ok:
@@ -82,7 +88,7 @@ async def read_search_page(ctx: ActionContext, url: str) -> SearchPage:
     main = await ctx.selectors.resolve("page.main", ctx.page)
     if main is None:
         return SearchPage(navigation, number, unread=(UnreadItem(None, None, ("page.main",)),))
-    results, unread = await read_results(ctx, main.locator)
+    results, unread = await read_results(ctx, main.locator, enough)
     more = await next_page_control(ctx, main.locator) is not None
     await ctx.selectors.flush()
     return SearchPage(

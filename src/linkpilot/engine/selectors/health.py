@@ -29,6 +29,8 @@ from linkpilot.engine.selectors.engine import Scope, SelectorEngine, Via
 
 # At most this many parent elements are searched for a child key (cards, sections...).
 MAX_SCOPES = 12
+# Search results read by the check: a page's worth.
+SEARCH_RESULTS = 10
 
 PAGE_PATHS = {
     "feed": "/feed/",
@@ -238,7 +240,8 @@ class SelectorHealth:
         elif await self.goto("profile", f"/in/{slug}/"):
             await self.check_keys(self.keys_on("profile"))
             await self.keep_copy("profile")
-        search = await self.actions.read_search_page(PAGE_PATHS["search"])
+        # A page's worth of results checks the keys; a search that scrolls on is not read to its end.
+        search = await self.actions.read_search_page(PAGE_PATHS["search"], enough=SEARCH_RESULTS)
         if self.reading("search", search.navigation, len(search.results), search.unread):
             await self.check_keys(self.keys_on("search"))
             await self.keep_copy("search")
