@@ -29,6 +29,7 @@ from tests.lookalike.site import (
     BIRTHDAYS,
     BY_SLUG,
     INVITATIONS,
+    JOBS,
     SEARCH,
     SEARCH_AD,
     SUGGESTED,
@@ -116,6 +117,6 @@ async def test_a_profile_reads_whole(reader: Reader) -> None:
     data = outcome.profile
     assert data is not None
     assert (data.name, data.headline, data.location, data.degree) == (who.name, who.headline, who.location, 1)
-    assert [(e.title, e.company, e.date_text) for e in data.experience] == list(who.jobs)
+    assert [(e.title, e.company, e.date_text) for e in data.experience] == list(JOBS[who.slug])
     otw = BY_SLUG["omar-haddad-7"]
     assert (await reader.actions.visit_profile(otw.slug, otw.name)).profile.open_to_work  # type: ignore[union-attr]

@@ -11,8 +11,9 @@ from __future__ import annotations
 from playwright.async_api import Locator
 
 from linkpilot.engine.actions.base import BIRTHDAY_PATH, ActionContext
+from linkpilot.engine.actions.batch import CardReading, identity_of
 from linkpilot.engine.actions.cards import DATETIME_JS, Identity, by_slug, card_identity, unread
-from linkpilot.engine.actions.lists import find_item, read_list
+from linkpilot.engine.actions.lists import ItemReader, find_item, read_list
 from linkpilot.engine.actions.outcomes import BirthdayCard, BirthdayPage, Navigation, UnreadItem
 from linkpilot.engine.selectors.engine import evaluate_one
 
@@ -50,9 +51,33 @@ async def read_card(ctx: ActionContext, card: Locator) -> BirthdayCard | UnreadI
     return BirthdayCard(identity.name, identity.slug, status.text, message is not None, date_attr)
 
 
+def quick_card(reading: CardReading) -> BirthdayCard | None:
+    who = identity_of(reading, "birthday.card.name_link")
+    status = reading["birthday.card.status"]
+    message = reading["birthday.card.message_button"]
+    if who is None or status is None or not reading.knows("birthday.card.message_button"):
+        return None
+    if message is None and reading["birthday.card.connect_button"] is None:
+        return None  # neither button by these candidates: the slow path looks further
+    return BirthdayCard(who[1], who[0], status.text, message is not None, status.datetime)
+
+
+CARDS = ItemReader(
+    (
+        "birthday.card.name_link",
+        "birthday.card.status",
+        "birthday.card.message_button",
+        "birthday.card.connect_button",
+    ),
+    quick_card,
+    read_card,
+    lambda card: card.slug,
+)
+
+
 async def read_birthday_page(ctx: ActionContext) -> BirthdayPage:
     """Open the birthday page, load every card (every page of them) and read them in page order."""
-    listing = await read_list(ctx, BIRTHDAY_PATH, "birthday.card", read_card, lambda card: card.slug)
+    listing = await read_list(ctx, BIRTHDAY_PATH, "birthday.card", CARDS)
     await ctx.selectors.flush()
     return BirthdayPage(
         listing.navigation,

@@ -20,7 +20,7 @@ PROFILE_LINKS = "a[href*='/in/']"
 # The name a profile link shows. LinkedIn doubles texts for screen readers (an aria-hidden copy
 # for sight, a visually hidden "View Marie's profile"): the sighted copy wins. Otherwise the
 # first text of the link: a link around the name and the headline starts with the name.
-LINK_NAME_JS = """(el) => {
+LINK_NAME_FN = """function linkName(el) {
   const link = el.matches("a[href*='/in/']") ? el : el.querySelector("a[href*='/in/']");
   const href = link ? link.getAttribute("href") : null;
   const tidy = (text) => (text || "").replace(/\\s+/g, " ").trim();
@@ -32,6 +32,7 @@ LINK_NAME_JS = """(el) => {
   }
   return { href, name: "" };
 }"""
+LINK_NAME_JS = "(el) => {" + LINK_NAME_FN + " return linkName(el); }"
 
 HREFS_JS = "(links) => links.map((a) => a.getAttribute('href'))"
 # The exact date a status line or an age carries in a `time` element, when it has one.

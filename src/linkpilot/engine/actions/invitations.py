@@ -14,8 +14,9 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from linkpilot.common.text import fold
 from linkpilot.engine.actions.base import INVITATIONS_PATH, ActionContext
+from linkpilot.engine.actions.batch import CardReading, identity_of
 from linkpilot.engine.actions.cards import DATETIME_JS, by_slug, card_identity, unread
-from linkpilot.engine.actions.lists import find_item, read_list
+from linkpilot.engine.actions.lists import ItemReader, find_item, read_list
 from linkpilot.engine.actions.outcomes import (
     InvitationsPage,
     Navigation,
@@ -69,9 +70,22 @@ async def read_card(ctx: ActionContext, card: Locator) -> SentInvitation | Unrea
     return SentInvitation(identity.name, identity.slug, age.text, sent_on)
 
 
+def quick_card(reading: CardReading) -> SentInvitation | None:
+    who = identity_of(reading, "invitation.name")
+    age = reading["invitation.age"]
+    if who is None or age is None or reading["invitation.withdraw"] is None:
+        return None
+    return SentInvitation(who[1], who[0], age.text, age.datetime)
+
+
+CARDS = ItemReader(
+    ("invitation.name", "invitation.age", "invitation.withdraw"), quick_card, read_card, lambda inv: inv.slug
+)
+
+
 async def read_sent_invitations(ctx: ActionContext) -> InvitationsPage:
     """Open the sent invitations, load every card (every page of them) and read them."""
-    listing = await read_list(ctx, INVITATIONS_PATH, "invitation.card", read_card, lambda inv: inv.slug)
+    listing = await read_list(ctx, INVITATIONS_PATH, "invitation.card", CARDS)
     await ctx.selectors.flush()
     return InvitationsPage(listing.navigation, tuple(listing.items), tuple(listing.unread), listing.pages)
 

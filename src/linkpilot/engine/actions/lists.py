@@ -22,6 +22,7 @@ from playwright.async_api import Locator, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from linkpilot.engine.actions.base import ActionContext, current_path, goto
+from linkpilot.engine.actions.batch import CardReading, read_cards
 from linkpilot.engine.actions.cards import listed_slugs, slugs_in
 from linkpilot.engine.actions.outcomes import Navigation, NavStatus, UnreadItem
 from linkpilot.engine.pacing import Pause
@@ -32,7 +33,7 @@ Item = TypeVar("Item")
 # Stop scrolling after this many passes in a row that bring no new item.
 IDLE_PASSES = 3
 # A list that loads more on scroll asks the server within this time of the scroll (the page's
-# scroll or intersection handler runs in the next frames); no request by then, nothing comes.
+# scroll or intersection handler runs in the next frames): a pass that saw no request end there.
 QUIET_MS = 500
 # A list longer than this many pages is not one a person would page through: stop there, and
 # say so (the rest of the list was not read).
@@ -151,8 +152,9 @@ class Loader:
             quiet = min(QUIET_MS, ctx.timeouts.scroll_ms)
             grew = await _grew(self.items, before, quiet)
             if not grew and requests.started == asked:
-                # The end of the list came into view and the page asked for nothing more.
-                self.idle = IDLE_PASSES
+                # The end of the list came into view and the page asked for nothing more: an idle
+                # pass, and a short one (a page slow to ask is caught by the next pass).
+                self.idle += 1
                 return True
             if not grew:
                 grew = await _grew(self.items, before, ctx.timeouts.scroll_ms - quiet)
@@ -240,6 +242,38 @@ async def go_to_next_page(ctx: ActionContext, control: Locator) -> Navigation | 
 ReadItem = Callable[[ActionContext, Locator], Awaitable[Item | UnreadItem]]
 
 
+@dataclass(frozen=True)
+class ItemReader(Generic[Item]):
+    """How a list's items are read: `quick` from the batch reading of `keys` (None when that
+    does not fully explain the item), else `read`, key by key; `slug` says whose it is."""
+
+    keys: tuple[str, ...]
+    quick: Callable[[CardReading], Item | None]
+    read: ReadItem[Item]
+    slug: Callable[[Item], str]
+
+
+async def read_items(
+    ctx: ActionContext, items: Locator, reader: ItemReader[Item]
+) -> list[tuple[Locator, Item | UnreadItem]]:
+    """Every loaded item: the first key by key (it finds, scores and learns the candidates),
+    the others in one round trip through them, each that does not fully read key by key."""
+    count = await items.count()
+    out: list[tuple[Locator, Item | UnreadItem]] = []
+    readings = None
+    for index in range(count):
+        card = items.nth(index)
+        quick = None
+        if index == 1:
+            readings = await read_cards(ctx, items, reader.keys)
+            if readings is not None and len(readings) != count:
+                readings = None  # the list moved between two calls: item by item
+        if readings is not None:
+            quick = reader.quick(readings[index])
+        out.append((card, quick if quick is not None else await reader.read(ctx, card)))
+    return out
+
+
 @dataclass
 class ListRead(Generic[Item]):
     """Everything a list showed, page after page: the items read, and those that could not be."""
@@ -251,9 +285,7 @@ class ListRead(Generic[Item]):
     pages: int = 0
 
 
-async def read_list(
-    ctx: ActionContext, path: str, item_key: str, read_item: ReadItem[Item], slug: Callable[[Item], str]
-) -> ListRead[Item]:
+async def read_list(ctx: ActionContext, path: str, item_key: str, reader: ItemReader[Item]) -> ListRead[Item]:
     """Open the list at `path`, load every item of every page and read each one.
 
     Items that do not read fully are reported, as are profile links the page lists that no item
@@ -272,16 +304,15 @@ async def read_list(
         accounted: set[str] = set()
         if view.items is not None:
             out.passes += await load_all(ctx, view.main, view.items)
-            for index in range(await view.items.count()):
-                card = view.items.nth(index)
-                result = await read_item(ctx, card)
+            for card, result in await read_items(ctx, view.items, reader):
                 if isinstance(result, UnreadItem):
                     accounted |= await slugs_in(card)
                     out.unread.append(result)
                     continue
-                accounted.add(slug(result))
-                if slug(result) not in seen:
-                    seen.add(slug(result))
+                whose = reader.slug(result)
+                accounted.add(whose)
+                if whose not in seen:
+                    seen.add(whose)
                     out.items.append(result)
         for stray in sorted(await listed_slugs(view.main) - accounted):
             out.unread.append(UnreadItem(stray, None, (item_key,)))

@@ -8,8 +8,9 @@ from playwright.async_api import Locator
 
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine.actions.base import ActionContext, goto
+from linkpilot.engine.actions.batch import CardReading, identity_of
 from linkpilot.engine.actions.cards import card_identity, listed_slugs, slugs_in
-from linkpilot.engine.actions.lists import load_all, next_page_control
+from linkpilot.engine.actions.lists import ItemReader, load_all, next_page_control, read_items
 from linkpilot.engine.actions.outcomes import SearchPage, SearchResult, UnreadItem
 
 SEARCH_PATH = "/search/results/people/"
@@ -42,6 +43,16 @@ async def read_result(ctx: ActionContext, result: Locator) -> SearchResult | Unr
     return SearchResult(identity.slug, normalize_profile_url(f"/in/{identity.slug}/"), identity.name)
 
 
+def quick_result(reading: CardReading) -> SearchResult | None:
+    who = identity_of(reading, "search.result.link")
+    if who is None:
+        return None
+    return SearchResult(who[0], normalize_profile_url(f"/in/{who[0]}/"), who[1])
+
+
+RESULTS = ItemReader(("search.result.link",), quick_result, read_result, lambda result: result.slug)
+
+
 async def read_results(
     ctx: ActionContext, main: Locator, enough: int | None = None
 ) -> tuple[list[SearchResult], list[UnreadItem]]:
@@ -59,9 +70,7 @@ async def read_results(
     if results is not None:
         await load_all(ctx, main, results.locator, enough=enough)
         seen: set[str] = set()
-        for index in range(await results.locator.count()):
-            item = results.locator.nth(index)
-            result = await read_result(ctx, item)
+        for item, result in await read_items(ctx, results.locator, RESULTS):
             if isinstance(result, UnreadItem):
                 accounted |= await slugs_in(item)
                 unread.append(result)

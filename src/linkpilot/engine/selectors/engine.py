@@ -105,6 +105,9 @@ class SelectorEngine:
     ) -> None:
         self.scores = scores if scores is not None else SelectorScores()
         self.catalog = catalog if catalog is not None else shipped_catalog()
+        # The heuristic layer that last found each key (by index): a batch reading can use a
+        # class-free structural layer the way it uses a candidate.
+        self.last_layer: dict[str, int] = {}
 
     def spec(self, key: str) -> KeySpec:
         try:
@@ -223,11 +226,12 @@ class SelectorEngine:
                 )
                 return Resolved(key, hit[0], via, candidate, hit[1], text=hit[2])
             missed.append(candidate)
-        for layer in spec.heuristics:
+        for index, layer in enumerate(spec.heuristics):
             heuristic = self.layer_locator(layer, scope)
             hit = await self._hit(spec, heuristic, choice)
             if hit is None:
                 continue
+            self.last_layer[key] = index
             for other in missed:
                 self.scores.failure(key, other)
             target, count, text = hit
