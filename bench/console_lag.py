@@ -38,7 +38,6 @@ from textual.pilot import Pilot
 from textual.widgets import Button
 
 from linkpilot.cli.common import configure_logging
-from linkpilot.common.clock import utc_now
 from linkpilot.common.settings import ActionLimits
 from linkpilot.console.app import ConsoleApp
 from linkpilot.console.contacts_source import ContactsSource
@@ -106,8 +105,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> bool:
     prepare_folder(folder)
     # As `linkpilot demo`: the log goes to the data folder's file (written from this loop too).
     configure_logging(folder)
-    zone = demo_settings(folder, "http://127.0.0.1").zone
-    site = await start_sandbox(sandbox_config(utc_now().astimezone(zone).date()))
+    site = await start_sandbox(sandbox_config(demo_settings(folder, "http://127.0.0.1").timezone))
     try:
         demo = demo_settings(folder, site.url)
         messages = ActionLimits(

@@ -204,7 +204,6 @@ async def measure(args: argparse.Namespace, folder: Path) -> bool:
     from aiohttp.typedefs import Handler
 
     from linkpilot.cli.common import configure_logging
-    from linkpilot.common.clock import utc_now
     from linkpilot.common.settings import ActionLimits
     from linkpilot.console.demo import (
         demo_settings,
@@ -224,8 +223,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> bool:
 
     prepare_folder(folder)
     configure_logging(folder)
-    zone = demo_settings(folder, "http://127.0.0.1").zone
-    site = await start_sandbox(sandbox_config(utc_now().astimezone(zone).date()))
+    site = await start_sandbox(sandbox_config(demo_settings(folder, "http://127.0.0.1").timezone))
     proc: asyncio.subprocess.Process | None = None
     try:
         demo = demo_settings(folder, site.url)

@@ -2,11 +2,19 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import tzlocal
+from cryptography.fernet import Fernet
 
+from linkpilot.common.clock import local_zone_name
 from linkpilot.storage.migrate import head_revision
+from tests.conftest import RedisServer, free_port
+from tests.postgres import PostgresServer, postgres_server
+
+__all__ = ["postgres_server"]
 
 
 def test_config_check_ok_and_bad(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -22,11 +30,173 @@ def test_config_check_ok_and_bad(cli, tmp_path: Path, monkeypatch: pytest.Monkey
     assert "Traceback" not in bad.err
 
 
+@pytest.fixture
+def box_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Set this machine's time zone (TZ, as tzlocal reads it) for one test."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        tzlocal.reload_localzone()
+
+    yield set_zone
+    monkeypatch.undo()
+    tzlocal.reload_localzone()
+
+
+def test_the_time_zone_defaults_to_the_boxs_and_check_warns_when_set_elsewhere(
+    cli, box_zone: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box_zone("America/New_York")
+    ok = cli("config", "check", "--settings-only")
+    assert ok.code == 0
+    assert "time zone America/New_York" in ok.out
+    assert ok.err == ""
+    # A New Yorker on Paris time would be a day ahead every evening: said, but not refused.
+    monkeypatch.setenv("LINKPILOT_TIMEZONE", "Europe/Paris")
+    warned = cli("config", "check", "--settings-only")
+    assert warned.code == 0
+    assert warned.err.strip() == (
+        "linkpilot: warning: timezone is Europe/Paris but this machine's zone is America/New_York: "
+        "days, working hours and birthdays follow the setting; set it to where the account's owner lives"
+    )
+    # Another name for the same clock times is no difference.
+    box_zone("Etc/UTC")
+    monkeypatch.setenv("LINKPILOT_TIMEZONE", "UTC")
+    assert cli("config", "check", "--settings-only").err == ""
+
+
+def test_config_check_reaches_all_it_can_without_linkedin(
+    cli, home: Path, redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LINKPILOT_TIMEZONE", local_zone_name())
+    ok = cli("config", "check")
+    assert ok.code == 0, ok.out + ok.err
+    assert ok.err == ""
+    assert ok.out.splitlines() == [
+        f"settings OK (data folder {home}, time zone {local_zone_name()})",
+        f"ok      secret key: none yet: {home}/secret.key is made by the first `session import`",
+        f"ok      database: SQLite {home}/linkpilot.db (made on first use)",
+        "ok      redis: not set (the embedded quota ledger)",
+        "ok      browser: /usr/bin/chromium starts",
+        "ok      notifications: no channel (set [notify] urls to be told when LinkPilot stops)",
+    ]
+    # Nothing was made by looking: no database, no key, no browser profile.
+    assert not (home / "linkpilot.db").exists()
+    assert not (home / "secret.key").exists()
+    assert not (home / "browser").exists()
+
+
+def _check_fails(cli, check: str, line: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("config", "check")
+    assert result.code == 2, result.out
+    assert line in result.out.splitlines(), result.out
+    assert result.err.count("\n") == 1
+    assert result.err.startswith(f"linkpilot: error: config check failed: {check}: ")
+    assert "Traceback" not in result.out + result.err
+
+
+def test_config_check_fails_per_check(
+    cli,
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    redis_server: RedisServer,
+    postgres_server: PostgresServer,
+) -> None:
+    monkeypatch.setenv("LINKPILOT_CHROMIUM", "/nonexistent")
+    _check_fails(cli, "browser", "FAILED  browser: chromium: /nonexistent is not an executable file")
+    monkeypatch.delenv("LINKPILOT_CHROMIUM")
+
+    port = free_port()
+    monkeypatch.setenv("LINKPILOT_REDIS_URL", f"redis://:redis-password-kept-out@127.0.0.1:{port}/0")
+    _check_fails(
+        cli,
+        "redis",
+        f"FAILED  redis: ConnectionError: Error 111 connecting to 127.0.0.1:{port}. "
+        f"Connect call failed ('127.0.0.1', {port}).",
+    )
+    monkeypatch.setenv("LINKPILOT_REDIS_URL", redis_server.url)
+    assert "ok      redis: answers PING" in cli("config", "check").out.splitlines()
+    monkeypatch.delenv("LINKPILOT_REDIS_URL")
+
+    closed = f"postgresql://linkpilot:pg-password-kept-out@127.0.0.1:{free_port()}/linkpilot"
+    monkeypatch.setenv("LINKPILOT_DATABASE_URL", closed)
+    result = cli("config", "check")
+    assert result.code == 2
+    assert "FAILED  database: database unavailable: " in result.out
+    assert "pg-password-kept-out" not in result.out + result.err
+    monkeypatch.setenv("LINKPILOT_DATABASE_URL", postgres_server.url(postgres_server.migrated_template()))
+    lines = cli("config", "check").out.splitlines()
+    assert "ok      database: PostgreSQL 127.0.0.1/" in "\n".join(lines)
+    assert any(line.endswith("answers (schema current)") for line in lines)
+    monkeypatch.delenv("LINKPILOT_DATABASE_URL")
+
+    home.mkdir(parents=True)
+    (home / "secret.key").write_text("damaged\n")
+    _check_fails(
+        cli,
+        "secret key",
+        f"FAILED  secret key: {home}/secret.key: not a Fernet key (the file is damaged; restore it from a backup)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "LINKPILOT_SECRET_KEY",
+            "short",
+            "secret_key: not a Fernet key (32 bytes, url-safe base64; make one with python -c "
+            '"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") '
+            "(from environment variable LINKPILOT_SECRET_KEY)",
+        ),
+        (
+            "LINKPILOT_REDIS_URL",
+            "http://x",
+            "redis_url: must be a redis://HOST[:PORT][/DB], rediss:// or unix:///PATH URL "
+            "(from environment variable LINKPILOT_REDIS_URL)",
+        ),
+        (
+            "LINKPILOT_REDIS_URL",
+            "redis://:hunter2-kept-out@127.0.0.1:6379/zero",
+            "redis_url: the database after the host must be a number, e.g. redis://127.0.0.1:6379/0 "
+            "(from environment variable LINKPILOT_REDIS_URL)",
+        ),
+        (
+            "LINKPILOT_NOTIFY__URLS",
+            '["ntfy//ntfy.sh/topic"]',
+            "notify.urls.0: a notification URL must look like SCHEME://..., e.g. ntfy://ntfy.sh/TOPIC "
+            "(from environment variable LINKPILOT_NOTIFY__URLS)",
+        ),
+    ],
+)
+def test_every_command_refuses_a_malformed_setting_in_one_line(
+    cli, home: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    for command in (
+        ("config", "check"),
+        ("config", "show"),
+        ("contacts", "list"),
+        ("quota", "status"),
+        ("breaker", "status"),
+        ("run", "birthday", "--dry-run"),
+        ("serve",),
+        ("notify", "test"),
+        ("health",),
+    ):
+        result = cli(*command)
+        assert (result.code, result.err) == (2, f"linkpilot: error: {message}\n"), command
+        assert result.out == ""
+        assert "hunter2" not in result.err
+    assert not home.exists()
+
+
 def test_config_show_masks_secrets(cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LINKPILOT_SECRET_KEY", "top-secret-fernet-key")
+    key = Fernet.generate_key().decode()
+    monkeypatch.setenv("LINKPILOT_SECRET_KEY", key)
     result = cli("config", "show")
     assert result.code == 0
-    assert "top-secret-fernet-key" not in result.out
+    assert key not in result.out
     assert 'secret_key = "********"' in result.out
     assert "[limits.messages]" in result.out
 

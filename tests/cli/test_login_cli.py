@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import datetime as dt
 import fcntl
 import json
 import os
@@ -25,10 +24,12 @@ import pytest
 import pytest_asyncio
 
 from linkpilot.cli.common import open_database
+from linkpilot.common.clock import utc_now
 from linkpilot.common.settings import load_settings
 from linkpilot.engine.breaker import BreakerSnapshot, BreakerState, CircuitBreaker
-from linkpilot.sandbox import RunningSandbox, SandboxConfig, start_sandbox
+from linkpilot.sandbox import RunningSandbox
 from tests.engine.login.site_admin import admin
+from tests.practice_site import start_site
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser]
 
@@ -40,7 +41,7 @@ WRONG_PASSWORD = "Wr0ng-Secret-Passw0rd"
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def site() -> AsyncIterator[RunningSandbox]:
-    running = await start_sandbox(SandboxConfig(seed=7, today=dt.date(2026, 11, 26)))
+    running = await start_site(clock=utc_now)  # the product here runs on the real clock too
     try:
         yield running
     finally:

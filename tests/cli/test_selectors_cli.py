@@ -21,8 +21,7 @@ def site_url(request: pytest.FixtureRequest) -> Iterator[str]:
             "linkpilot.sandbox",
             "--port",
             "0",
-            "--today",
-            "2026-11-26",
+            # No --today: `linkpilot selectors check` runs on the real clock, so the site does too.
             "--markup",
             markup,
             *(["--mutation-seed", "11"] if markup == "mutated" else []),

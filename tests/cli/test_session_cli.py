@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import io
 import json
 import logging
@@ -16,8 +15,9 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
-from linkpilot.sandbox import SandboxConfig, start_sandbox
+from linkpilot.common.clock import utc_now
 from tests.engine.session.samples import SECRET, extension_export, netscape, storage_state, write
+from tests.practice_site import start_site
 
 SANDBOX_LI_AT = "sandbox-li-at"
 
@@ -170,7 +170,7 @@ def test_a_bad_secret_key_setting_is_exit_2(cli: Any, monkeypatch: pytest.Monkey
     monkeypatch.setenv("LINKPILOT_SECRET_KEY", "hunter2")
     result = cli("session", "import", "--li-at", SECRET)
     assert result.code == 2
-    assert "LINKPILOT_SECRET_KEY is not a Fernet key" in result.err
+    assert "secret_key: not a Fernet key" in result.err
     assert "hunter2" not in result.err
 
 
@@ -192,7 +192,7 @@ async def _linkpilot(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
 @pytest.mark.asyncio(loop_scope="session")
 @pytest.mark.browser
 async def test_status_check_against_the_practice_site(home: Path) -> None:
-    site = await start_sandbox(SandboxConfig(seed=7, today=dt.date(2026, 11, 26)))
+    site = await start_site(clock=utc_now)  # the product here runs on the real clock too
     try:
         env = {**os.environ, "LINKPILOT_LINKEDIN_URL": site.url}
         code, out, err = await _linkpilot("session", "import", "--li-at", SANDBOX_LI_AT, env=env)

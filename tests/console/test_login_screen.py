@@ -7,7 +7,6 @@ screen's text and picture) and what is left on disk and in the breaker afterward
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +20,7 @@ from cryptography.fernet import Fernet
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from linkpilot.common.clock import utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.console.app import ConsoleApp
 from linkpilot.console.contacts_source import ContactsSource
@@ -32,10 +32,11 @@ from linkpilot.engine.login import LoginTimeouts
 from linkpilot.engine.login.keyring import keyring_path, load_saved_login
 from linkpilot.engine.runtime import Runtime, open_runtime
 from linkpilot.engine.session.store import SessionStore, StoredSession
-from linkpilot.sandbox import RunningSandbox, SandboxConfig, start_sandbox
+from linkpilot.sandbox import RunningSandbox
 from tests.console.helpers import screen_text, wait_until
 from tests.engine.conftest import engine_settings, sandbox_cookie
 from tests.engine.login.site_admin import admin, expected_pin
+from tests.practice_site import start_site
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser]
 
@@ -48,7 +49,7 @@ STEP_S = 45.0  # one browser round trip on a loaded machine, with room
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def site() -> AsyncIterator[RunningSandbox]:
-    running = await start_sandbox(SandboxConfig(seed=7, today=dt.date(2026, 11, 26)))
+    running = await start_site(clock=utc_now)  # the product here runs on the real clock too
     try:
         yield running
     finally:

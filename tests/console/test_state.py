@@ -11,6 +11,7 @@ from linkpilot.engine.events import (
     BreakerChanged,
     CampaignFinished,
     CampaignStarted,
+    ClockChecked,
     LogLine,
     Progress,
     QuotaChanged,
@@ -85,3 +86,10 @@ def test_what_blocks_a_campaign_key() -> None:
     assert quota_spent(state, "sourcing")
     assert campaign_blocked(state, "sourcing", busy=False) == "the profile visit quota is spent"
     assert campaign_blocked(state, "birthday", busy=False) is None
+
+
+def test_the_clock_guards_reading_reaches_the_snapshot() -> None:
+    skewed = apply_event(EngineSnapshot(), ClockChecked(ours=NOW, site=NOW, skew_s=-600.0, ok=False))
+    assert (skewed.clock_skew_s, skewed.clock_ok) == (-600.0, False)
+    fixed = apply_event(skewed, ClockChecked(ours=NOW, site=NOW, skew_s=1.0, ok=True))
+    assert (fixed.clock_skew_s, fixed.clock_ok) == (1.0, True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,10 +11,11 @@ from textual.widgets import Static
 
 from linkpilot.common.settings import load_settings
 from linkpilot.console.screens.system import SystemScreen
+from linkpilot.engine.notify.status import ChannelStatus, NotifyStatus
 from linkpilot.storage.database import Database
 from linkpilot.storage.selector_stats import StatRecord, save_stats
 from tests.console.conftest import AppFactory
-from tests.console.fakes import NOW
+from tests.console.fakes import NOW, FakeFacade, idle_snapshot
 from tests.console.helpers import idle, screen_text, wait_until
 
 SIZE = (120, 40)
@@ -45,8 +48,9 @@ async def seed_stats(db_url: str) -> None:
 
 async def test_selector_health_and_masked_settings(make_app: AppFactory, db_url: str) -> None:
     await seed_stats(db_url)
+    key = base64.urlsafe_b64encode(b"s3cret-key-for-the-system-screen").decode()
     settings = load_settings(
-        home=Path("/srv/linkpilot"), secret_key="s3cret-key", redis_url="redis://:hunter2@127.0.0.1:6379/0"
+        home=Path("/srv/linkpilot"), secret_key=key, redis_url="redis://:hunter2@127.0.0.1:6379/0"
     )
     app = make_app(settings=settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -61,8 +65,39 @@ async def test_selector_health_and_masked_settings(make_app: AppFactory, db_url:
         text = str(app.screen.query_one("#settings-text", Static).content)
         assert "home = '/srv/linkpilot'" in text
         assert "secret_key = '********'" in text
-        assert "s3cret" not in text
+        assert key not in text
         assert "hunter2" not in text
+
+
+async def test_notification_channels_and_their_last_delivery(make_app: AppFactory) -> None:
+    ntfy = ChannelStatus("#1 ntfy://ntfy.sh/…", NOW - timedelta(minutes=5), True, "LinkPilot: test message")
+    mail = ChannelStatus("#2 mailtos://me:****@smtp.example.com/…")
+    facade = FakeFacade(replace(idle_snapshot(), notifications=(ntfy, mail)))
+    app = make_app(facade=facade)
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot)
+        await pilot.press("4")
+        await wait_until(pilot, lambda: isinstance(app.screen, SystemScreen))
+
+        def panel() -> str:
+            return str(app.screen.query_one("#notify-text", Static).content)
+
+        await wait_until(pilot, lambda: "#1 ntfy://ntfy.sh/…" in panel())
+        assert "delivered: LinkPilot: test message" in panel()
+        assert "#2 mailtos://me:****@smtp.example.com/…\n  nothing sent yet" in panel()
+        # A failed delivery arrives as the engine's event: the screen follows the snapshot.
+        failed = replace(
+            mail,
+            last_at=NOW,
+            delivered=False,
+            title="LinkPilot: the circuit breaker is open",
+            error="A Connection error occurred",
+            pending=1,
+        )
+        facade._snapshot = replace(facade._snapshot, notifications=(ntfy, failed))
+        facade.bus.publish(NotifyStatus(channels=(ntfy, failed)))
+        await wait_until(pilot, lambda: "FAILED (A Connection error occurred)" in panel())
+        assert "LinkPilot: the circuit breaker is open; 1 waiting" in panel()
 
 
 async def test_the_newest_diagnostic_copy_is_pointed_to(

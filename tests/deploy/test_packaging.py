@@ -1,8 +1,9 @@
 """The Dockerfile, the compose file and the systemd units, checked with the real tools.
 
-There is no Docker engine on the build machines: nothing here builds an image or starts a
-container. hadolint lints the Dockerfile, Debian's docker-compose loads the compose file (and
-its normalised output is what the assertions read), systemd-analyze verifies the units.
+hadolint lints the Dockerfile, Debian's docker-compose loads the compose file (and its
+normalised output is what the assertions read), systemd-analyze verifies the units. Building
+the image and running it in containers is `./dev test`'s image step (scripts/image-build,
+scripts/image-smoke), beside the test suite: it takes minutes, not seconds.
 """
 
 from __future__ import annotations
@@ -91,8 +92,13 @@ def test_the_image_is_debian_slim_non_root_with_a_data_volume_and_a_healthcheck(
     # Debian's Chromium and tmux, never Playwright's own browser download.
     assert re.search(r"apt-get install -y --no-install-recommends .*\bchromium\b.*\btmux\b", text)
     assert "playwright install" not in text
-    # Dependencies are installed from pyproject.toml alone, before the source arrives.
-    assert text.index("target=/tmp/pyproject.toml") < text.index("source=.,target=/tmp/linkpilot")
+    # Dependencies are installed from pyproject.toml alone, before the source arrives; both are
+    # copied (a COPY is compared by content by every builder's cache, a bind mount is not by
+    # podman's), and the source is removed once installed.
+    assert "--mount=type=bind" not in text
+    assert text.index("COPY pyproject.toml ") < text.index("pip install --no-cache-dir -r ")
+    assert text.index("pip install --no-cache-dir -r ") < text.index("COPY src/ ")
+    assert "rm -rf /tmp/linkpilot" in text
 
 
 def test_the_build_context_holds_every_file_the_dockerfile_copies() -> None:
@@ -105,8 +111,8 @@ def test_the_build_context_holds_every_file_the_dockerfile_copies() -> None:
     sources = [src for line in copied for src in line.split()]
     assert sources
     for source in sources:
-        assert source in allowed, source
-        assert (REPO / source).is_file(), source
+        assert source.rstrip("/") in allowed, source
+        assert (REPO / source).is_dir() if source.endswith("/") else (REPO / source).is_file(), source
 
 
 # compose
@@ -159,6 +165,13 @@ def test_linkpilot_runs_the_console_in_tmux_on_the_data_volume_after_redis_is_he
     assert _volume(linkpilot, "/data")["source"] == "linkpilot-data"
     assert set(config["volumes"]) == {"linkpilot-data", "redis-data"}
     assert "ports" not in linkpilot  # the sidecar stays inside the container
+
+
+def test_compose_builds_the_image_without_postgresql_unless_asked() -> None:
+    build = compose_config()["services"]["linkpilot"]["build"]
+    # LINKPILOT_EXTRAS from the environment or deploy/.env, empty when unset: SQLite only.
+    assert build["args"] == {"LINKPILOT_EXTRAS": ""}
+    assert build["dockerfile"] == "Dockerfile"
 
 
 def test_both_services_have_healthchecks() -> None:
@@ -251,16 +264,25 @@ def test_the_build_context_is_only_what_the_image_needs() -> None:
     assert not any("__pycache__" in p.parts or p.suffix == ".pyc" for p in sent)
 
 
-def test_the_dependency_step_installs_exactly_the_pinned_dependencies(tmp_path: Path) -> None:
+def test_the_dependency_step_installs_exactly_the_pinned_dependencies_and_asked_extras() -> None:
     step = re.search(r'python -c "(.+?)" \\\n', (REPO / "Dockerfile").read_text())
     assert step
-    program = step.group(1).replace("/tmp/pyproject.toml", str(REPO / "pyproject.toml"))
-    listed = run(sys.executable, "-c", program)
-    assert listed.returncode == 0, listed.stderr
+    program = step.group(1).replace("/tmp/linkpilot/pyproject.toml", str(REPO / "pyproject.toml"))
     with (REPO / "pyproject.toml").open("rb") as handle:
-        pinned = tomllib.load(handle)["project"]["dependencies"]
-    assert listed.stdout.splitlines() == pinned
+        project = tomllib.load(handle)["project"]
+    pinned = project["dependencies"]
     assert all("==" in requirement for requirement in pinned)
+    # The default build (LINKPILOT_EXTRAS empty) installs the dependencies and nothing more.
+    listed = run(sys.executable, "-c", program, "")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == pinned
+    assert not any(requirement.startswith("psycopg") for requirement in pinned)
+    # --build-arg LINKPILOT_EXTRAS=postgresql adds that extra's pinned requirements.
+    listed = run(sys.executable, "-c", program, "postgresql")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == pinned + project["optional-dependencies"]["postgresql"]
+    # An extra that does not exist stops the build.
+    assert run(sys.executable, "-c", program, "postgres").returncode != 0
 
 
 @pytest.mark.slow

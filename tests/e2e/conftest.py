@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,51 +13,41 @@ from typing import Any
 
 import pytest
 
-TODAY = "2026-11-26"
+from tests.practice_site import (
+    ALWAYS_OPEN_ENV,
+    SAFE_INSTANT,
+    SAFE_TODAY,
+    ZONE,
+    MovedClock,
+    SiteProcess,
+    start_site_process,
+)
 
+# Every process of a test (the site, each `linkpilot` run) reads this moved clock, whatever
+# the real date and hour: the expectations below are about 2026-11-26 in Paris, 10:00.
+TODAY = SAFE_TODAY.isoformat()
 
-@dataclass
-class Site:
-    url: str
-    process: subprocess.Popen[str]
-
-    def admin(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(
-            f"{self.url}/__admin/{path}", data=data, method="POST" if data else "GET"
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read() or b"null")
-
-    def messages(self) -> list[dict[str, Any]]:
-        return list(self.admin("record")["messages"])
-
-
-def _start_site(language: str) -> Site:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "linkpilot.sandbox", "--port", "0", "--today", TODAY, "--language", language],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    return Site(proc.stdout.readline().strip(), proc)
-
-
-@pytest.fixture(params=["en", "fr"])
-def site(request: pytest.FixtureRequest) -> Iterator[Site]:
-    running = _start_site(request.param)
-    yield running
-    running.process.terminate()
-    running.process.wait(timeout=10)
+Site = SiteProcess
 
 
 @pytest.fixture
-def site_en() -> Iterator[Site]:
-    running = _start_site("en")
+def shared_clock() -> MovedClock:
+    """The test's clock, moved to a safe instant (see tests/practice_site.py)."""
+    return MovedClock.to(SAFE_INSTANT)
+
+
+@pytest.fixture(params=["en", "fr"])
+def site(request: pytest.FixtureRequest, shared_clock: MovedClock) -> Iterator[Site]:
+    running = start_site_process(clock=shared_clock, language=request.param)
     yield running
-    running.process.terminate()
-    running.process.wait(timeout=10)
+    running.stop()
+
+
+@pytest.fixture
+def site_en(shared_clock: MovedClock) -> Iterator[Site]:
+    running = start_site_process(clock=shared_clock, language="en")
+    yield running
+    running.stop()
 
 
 @dataclass
@@ -89,17 +78,20 @@ class Operator:
         return result.returncode, json.loads(result.stdout)
 
 
-def make_operator(tmp_path: Path, site: Site, **limits: str) -> Operator:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINKPILOT_", "LP_"))}
+def make_operator(tmp_path: Path, site: Site, *, clock: MovedClock | None = None, **limits: str) -> Operator:
+    """The owner's `linkpilot` on the site's clock (or on `clock`, to make the box's clock wrong)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINKPILOT_", "LP_", "FAKETIME"))}
+    moved = clock or site.clock
+    if moved is not None:
+        env |= moved.env()
     home = tmp_path / "home"
     env |= {
         "LINKPILOT_HOME": str(home),
         "LINKPILOT_LINKEDIN_URL": site.url,
         "LINKPILOT_PACING": "fast",
-        "LINKPILOT_TIMEZONE": "Europe/Paris",
-        # The tests run at any hour: the working-hours rule has its own tests.
-        "LINKPILOT_WORKING_HOURS__START": "00:00",
-        "LINKPILOT_WORKING_HOURS__END": "23:59",
+        "LINKPILOT_TIMEZONE": ZONE,
+        # Working hours have their own tests; these ones are open all day.
+        **ALWAYS_OPEN_ENV,
     }
     env |= {f"LINKPILOT_LIMITS__MESSAGES__{k.upper()}": v for k, v in limits.items()}
     operator = Operator(env, home)

@@ -11,15 +11,18 @@ from typing import Any
 import pytest
 
 from linkpilot.sandbox import SandboxConfig, build_world
+from tests.practice_site import MovedClock
 
-from .conftest import TODAY, Site, make_operator
+from .conftest import TODAY, ZONE, Site, make_operator
 
 pytestmark = pytest.mark.slow
 
 
 def expected_recipients(language: str) -> set[str]:
     """1st-degree people whose birthday is today or up to 10 days ago, not already wished."""
-    world = build_world(SandboxConfig(seed=7, today=dt.date.fromisoformat(TODAY), language=language))
+    world = build_world(
+        SandboxConfig(seed=7, today=dt.date.fromisoformat(TODAY), timezone=ZONE, language=language)
+    )
     wanted = set()
     for person, days_ago in world.birthday_cards():
         if person.degree == 1 and 0 <= days_ago <= 10 and person.role != "already-wished":
@@ -148,11 +151,21 @@ def test_no_session_is_exit_5(tmp_path: Path, site_en: Site) -> None:
     assert site_en.messages() == []
 
 
+# The box's clock against the site's. Nine days ahead is how a doubled wish was found: the
+# thread's timestamps were read against the box's "today" and the cut-off wish looked absent.
+BOX_CLOCKS = {"same-clock": 0, "box-9-days-ahead": 9 * 86_400}
+
+
+@pytest.mark.parametrize("box", list(BOX_CLOCKS))
 @pytest.mark.parametrize("point", ["before_typing", "after_click", "before_commit"])
 def test_sigkill_at_each_step_of_a_send_never_doubles_a_wish(
-    tmp_path: Path, site_en: Site, point: str
+    tmp_path: Path, site_en: Site, shared_clock: MovedClock, point: str, box: str
 ) -> None:
-    operator = make_operator(tmp_path, site_en, per_run="4", per_day="50")
+    skew = BOX_CLOCKS[box]
+    operator = make_operator(tmp_path, site_en, clock=shared_clock.skewed(skew), per_run="4", per_day="50")
+    if skew:
+        # The clock guard would stop these runs before anything: off, to prove what is behind it.
+        operator.env["LINKPILOT_CLOCK__GUARD"] = "false"
     killed = operator.run("run", "birthday", crash_at=f"{point}:2")
     assert killed.returncode == -9
     states = dict(rows(operator.home, "SELECT state, count(*) FROM interactions GROUP BY state"))

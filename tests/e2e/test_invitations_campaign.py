@@ -12,7 +12,7 @@ import pytest
 from linkpilot.engine import faultpoints
 from linkpilot.sandbox import SandboxConfig, build_world
 
-from .conftest import TODAY, Operator, Site, make_operator
+from .conftest import TODAY, ZONE, Operator, Site, make_operator
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 def stale_invitations(older_than_days: int = 90) -> list[str]:
     """Invitations sent at least that many days ago, oldest first."""
     today = dt.date.fromisoformat(TODAY)
-    world = build_world(SandboxConfig(seed=7, today=today))
+    world = build_world(SandboxConfig(seed=7, today=today, timezone=ZONE))
     old = [inv for inv in world.invitations if (today - inv.sent_on).days >= older_than_days]
     return [inv.slug for inv in sorted(old, key=lambda inv: inv.sent_on)]
 

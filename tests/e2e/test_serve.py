@@ -8,19 +8,16 @@ import os
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+import httpx
 
 from tests.conftest import free_port
 
 
 def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
+    response = httpx.get(url, timeout=5, trust_env=False)
+    return response.status_code, response.text
 
 
 def test_serve_answers_health_and_stops_on_sigterm(tmp_path: Path) -> None:

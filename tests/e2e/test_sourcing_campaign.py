@@ -19,7 +19,7 @@ from linkpilot.sandbox import SandboxConfig, build_world
 from linkpilot.sandbox.data import Person
 from linkpilot.sandbox.search import Query
 
-from .conftest import TODAY, Operator, Site, make_operator
+from .conftest import TODAY, ZONE, Operator, Site, make_operator
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 
 def world_people() -> dict[str, Person]:
-    world = build_world(SandboxConfig(seed=7, today=dt.date.fromisoformat(TODAY)))
+    world = build_world(SandboxConfig(seed=7, today=dt.date.fromisoformat(TODAY), timezone=ZONE))
     return world.by_slug
 
 

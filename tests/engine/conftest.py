@@ -3,7 +3,9 @@
 * ``sandbox``: a fresh practice site for every test, always on the same loopback port, so
   one engine browser can serve the whole session. Choose its world with indirect
   parametrisation, e.g. ``@pytest.mark.parametrize("sandbox", GENERATIONS, indirect=True)``
-  or ``[{"language": "fr", "markup": "hashed", "today": date(...)}]``.
+  or ``[{"language": "fr", "markup": "hashed", "clock": FrozenClock(...)}]``. Its clock
+  (``sandbox.state.config.clock``, frozen at 2026-11-26 10:00 in Paris unless chosen) is the
+  one a test's engine ``Runtime`` must get too.
 * ``browser``: the session's ``BrowserSession`` pointed at that site and logged in with
   its ``li_at``; cookies, pages and guard counters are reset for every test.
 
@@ -13,7 +15,6 @@ Both live on the session event loop: modules that use them start with
 
 from __future__ import annotations
 
-import datetime as dt
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -22,12 +23,14 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from linkpilot.common.clock import FrozenClock
 from linkpilot.common.settings import Settings, load_settings
 from linkpilot.engine.browser import BrowserSession
 from linkpilot.engine.session.cookies import Cookie
-from linkpilot.sandbox import RunningSandbox, SandboxConfig, start_sandbox
+from linkpilot.sandbox import RunningSandbox
+from tests.practice_site import SAFE_INSTANT, SAFE_TODAY, start_site
 
-TODAY = dt.date(2026, 11, 26)
+TODAY = SAFE_TODAY
 SANDBOX_LI_AT = "sandbox-li-at"
 GENERATIONS = [
     pytest.param({"language": "en", "markup": "classic"}, id="en-classic"),
@@ -66,10 +69,10 @@ def sandbox_origin(sandbox_port: int) -> str:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def sandbox(request: pytest.FixtureRequest, sandbox_port: int) -> AsyncIterator[RunningSandbox]:
-    """A fresh practice site (seed 7, today 2026-11-26 unless parametrised otherwise)."""
-    options: dict[str, Any] = {"seed": 7, "today": TODAY}
+    """A fresh practice site (seed 7, frozen at 2026-11-26 10:00 in Paris unless parametrised)."""
+    options: dict[str, Any] = {"seed": 7, "clock": FrozenClock(SAFE_INSTANT)}
     options.update(getattr(request, "param", None) or {})
-    running = await start_sandbox(SandboxConfig(**options), port=sandbox_port)
+    running = await start_site(port=sandbox_port, **options)
     try:
         yield running
     finally:

@@ -4,7 +4,7 @@ import asyncio
 import sys
 from typing import Any
 
-import aiohttp
+import httpx
 import pytest
 
 from linkpilot.engine.health.metrics import Metrics
@@ -28,6 +28,11 @@ async def _breaks() -> CheckResult:
     raise RuntimeError("boom with secret li_at=AQEDxyz")
 
 
+def _client(port: int) -> httpx.AsyncClient:
+    # Straight to the sidecar on loopback, whatever proxy the environment names.
+    return httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=30)
+
+
 async def _probe(*args: str) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -49,23 +54,22 @@ async def test_health_ready_and_metrics_over_http() -> None:
     port = await sidecar.start(port=0)
     sidecar.metrics.inc("messages_total", "Messages by outcome", {"outcome": "sent"}, by=2)
     try:
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
-            async with http.get("/health") as r:
-                assert r.status == 200
-                assert (await r.json())["status"] == "alive"
-            async with http.get("/ready") as r:
-                assert r.status == 200
-                body = await r.json()
-                assert 0 <= body.pop("age_s") < 1
-                assert body == {
-                    "ready": True,
-                    "checks": {"storage": {"ok": True, "status": "ok", "backend": "sqlite"}},
-                }
-            async with http.get("/metrics") as r:
-                text = await r.text()
-                assert r.headers["Content-Type"].startswith("text/plain")
-                assert 'linkpilot_messages_total{outcome="sent"} 2' in text
-                assert "# TYPE linkpilot_event_loop_lag_p99_seconds gauge" in text
+        async with _client(port) as http:
+            r = await http.get("/health")
+            assert r.status_code == 200
+            assert r.json()["status"] == "alive"
+            r = await http.get("/ready")
+            assert r.status_code == 200
+            body = r.json()
+            assert 0 <= body.pop("age_s") < 1
+            assert body == {
+                "ready": True,
+                "checks": {"storage": {"ok": True, "status": "ok", "backend": "sqlite"}},
+            }
+            r = await http.get("/metrics")
+            assert r.headers["Content-Type"].startswith("text/plain")
+            assert 'linkpilot_messages_total{outcome="sent"} 2' in r.text
+            assert "# TYPE linkpilot_event_loop_lag_p99_seconds gauge" in r.text
         assert await _probe("--url", f"http://127.0.0.1:{port}") == (
             0,
             f"healthy: http://127.0.0.1:{port}/health\n",
@@ -83,10 +87,11 @@ async def test_ready_is_503_and_names_each_failing_check() -> None:
     sidecar.add_check("session", _breaks)
     port = await sidecar.start(port=0)
     try:
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http, http.get("/ready") as r:
-            assert r.status == 503
-            checks = (await r.json())["checks"]
-            raw = await r.text()
+        async with _client(port) as http:
+            r = await http.get("/ready")
+            assert r.status_code == 503
+            checks = r.json()["checks"]
+            raw = r.text
         assert checks["ledger"] == {"ok": False, "status": "unreachable"}
         assert checks["browser"] == {"ok": False, "status": "timeout"}
         assert checks["session"] == {"ok": False, "status": "error", "error": "RuntimeError"}
@@ -121,11 +126,11 @@ async def test_ready_under_a_burst_runs_the_checks_once_and_says_how_old_they_ar
     sidecar.add_check("breaker", check)
     port = await sidecar.start(port=0)
     try:
-        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
+        async with _client(port) as http:
 
             async def ready() -> tuple[int, dict[str, Any]]:
-                async with http.get("/ready") as r:
-                    return r.status, await r.json()
+                r = await http.get("/ready")
+                return r.status_code, r.json()
 
             burst = [asyncio.create_task(ready()) for _ in range(20)]
             # The requests of the burst wait on the one run already going (or, arriving late,

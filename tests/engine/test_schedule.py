@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from linkpilot.common.settings import CampaignSchedule, load_settings
+from linkpilot.engine.campaigns.summary import RunSummary, StopReason
 from linkpilot.engine.schedule import Scheduler, last_run_day, next_slot
 from linkpilot.storage.database import Database
 from linkpilot.storage.migrate import upgrade
@@ -123,3 +125,31 @@ async def test_last_run_day_ignores_dry_runs(tmp_path: Path) -> None:
     assert await last_run_day(db, "birthday", PARIS) == date(2026, 11, 25)
     assert await last_run_day(db, "sourcing", PARIS) is None
     await db.dispose()
+
+
+async def test_a_run_stopped_by_the_clock_guard_waits_for_the_clock_then_runs(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 's.db'}"
+    upgrade(url)
+    db = Database(url)
+    settings = load_settings(
+        {"LINKPILOT_HOME": str(tmp_path), "LINKPILOT_SCHEDULE__BIRTHDAY__ENABLED": "true"}
+    )
+    clock = SteppingClock(at("2026-11-26", 7))
+    attempts: list[datetime] = []
+
+    async def start(name: str, dry_run: bool) -> RunSummary:
+        attempts.append(clock.now)
+        summary = RunSummary(name, dry_run)
+        # The box's clock agrees with the site's from the third try on (NTP answered).
+        summary.stop = StopReason.CLOCK_SKEW if len(attempts) < 3 else StopReason.COMPLETED
+        if len(attempts) == 3:
+            scheduler.stop()
+        return summary
+
+    scheduler = Scheduler(settings, db, start, clock, random.Random(11), step_s=0.001, clock_retry_s=300)
+    await scheduler.run()
+    await db.dispose()
+    assert len(attempts) == 3
+    # Each retry waited the retry delay (the stepping clock moves ten minutes a reading).
+    assert all(later - earlier >= timedelta(seconds=300) for earlier, later in itertools.pairwise(attempts))
+    assert all(a.astimezone(PARIS).date() == date(2026, 11, 26) for a in attempts)

@@ -21,6 +21,8 @@ from tests.fuzz.helpers import FUZZ, assert_no_crash, data_state, terminal_lines
 LONG_RUNNING = {"attach", "console", "demo", "login", "run", "sandbox", "selectors", "serve", "health"}
 # Options that would do the same inside an otherwise quick command.
 LONG_RUNNING_OPTIONS: dict[tuple[str, ...], set[str]] = {("session", "status"): {"--check"}}
+# An option that keeps an otherwise slow command quick: `config check` starts Chromium without it.
+QUICK_WITH: dict[tuple[str, ...], str] = {("config", "check"): "--settings-only"}
 CONTRACT_CODES = {0, 1, 2, 4, 5}
 
 
@@ -81,7 +83,7 @@ def quick_argv(draw: st.DrawFn) -> list[str]:
     command = TREE[path]
     own = [p for p in command.params if isinstance(p, click.Option)]
     banned = LONG_RUNNING_OPTIONS.get(path, set())
-    argv = list(path)
+    argv = [*path, *([QUICK_WITH[path]] if path in QUICK_WITH else [])]
     for _ in range(draw(st.integers(0, 3))):
         choice = draw(st.integers(0, 6))
         if choice <= 3 and own:

@@ -1,7 +1,9 @@
-"""One Chromium per worker for the whole mutation suite, and a migrated database to copy.
+"""One Chromium per worker for the whole mutation suite, one clock, a migrated database to copy.
 
 Each case starts its own practice site (in-process, on the worker's one loopback port, so
-the engine's origin guard lets the shared browser in) and its own data folder.
+the engine's origin guard lets the shared browser in) and its own data folder. The site, the
+browser (which notes the site's time as it answers) and each run's engine share one frozen
+clock: 2026-11-26 10:00 in Paris.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from linkpilot.common.clock import FrozenClock
 from linkpilot.common.settings import load_settings
 from linkpilot.engine.browser import BrowserSession
 from linkpilot.storage.migrate import upgrade
 from tests.conftest import free_port
 from tests.engine.conftest import sandbox_cookie
+from tests.practice_site import SAFE_INSTANT
+
+CLOCK = FrozenClock(SAFE_INSTANT)
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +37,7 @@ async def mutation_browser(
 ) -> AsyncIterator[BrowserSession]:
     home = tmp_path_factory.mktemp("mutation-browser")
     settings = load_settings({}, home=home, linkedin_url=f"http://127.0.0.1:{mutation_port}", pacing="fast")
-    browser = BrowserSession(settings, cookies=[sandbox_cookie()])
+    browser = BrowserSession(settings, cookies=[sandbox_cookie()], clock=CLOCK)
     await browser.start()
     yield browser
     await browser.close()

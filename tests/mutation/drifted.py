@@ -4,13 +4,17 @@ Its birthday cards have lost their status lines (no text says when the birthday 
 page carries everything a diagnostic copy must not keep: the session cookie echoed into a
 script and an attribute, a CSRF token in a meta tag, a hidden field and a link's query, and
 an open conversation with a message and a draft. Its buttons do nothing; any POST is counted
-(there must be none).
+(there must be none). Its answers carry the test's time in `Date`, as every site a test starts
+does (the engine's clock guard reads it).
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import format_datetime
 
 from aiohttp import web
 
@@ -66,9 +70,18 @@ def page(text: str) -> web.Response:
     return web.Response(text=text, content_type="text/html", charset="utf-8")
 
 
-async def start_drifted(port: int) -> Drifted:
+async def start_drifted(port: int, clock: Callable[[], datetime]) -> Drifted:
     site = Drifted()
-    app = web.Application()
+
+    @web.middleware
+    async def dated(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        response = await handler(request)
+        response.headers["Date"] = format_datetime(clock(), usegmt=True)
+        return response
+
+    app = web.Application(middlewares=[dated])
     app.router.add_get("/feed/", site.feed)
     app.router.add_get("/mynetwork/catch-up/birthday/", site.birthdays)
     app.router.add_post("/{tail:.*}", site.post)

@@ -11,18 +11,16 @@ people wished (each once, with the planned text), visited and withdrawn, every t
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
-from linkpilot.common.clock import FrozenClock
 from linkpilot.common.settings import load_settings
 from linkpilot.engine.browser import BrowserSession
 from linkpilot.engine.campaigns.birthday import BirthdayCampaign
@@ -33,13 +31,13 @@ from linkpilot.engine.campaigns.summary import StopReason
 from linkpilot.engine.runtime import Runtime, open_runtime
 from linkpilot.engine.selectors import SelectorEngine, SelectorScores
 from linkpilot.engine.selectors.health import check_selectors
-from linkpilot.sandbox import RunningSandbox, SandboxConfig, start_sandbox
-from linkpilot.sandbox.config import Language
+from linkpilot.sandbox import RunningSandbox
 from linkpilot.storage.models import Contact
 from tests.engine.conftest import sandbox_cookie
-from tests.mutation.conftest import fresh_home
+from tests.mutation.conftest import CLOCK, fresh_home
 from tests.mutation.expected import KEYWORDS, LATE_DAYS, OLDER_THAN_DAYS, Expected, expected
 from tests.mutation.seeds import seeds_for
+from tests.practice_site import ZONE, start_site
 
 # A case is a whole campaign on real Chromium: on a box shared with other suites it can take
 # minutes, which is no hang; pytest's default two-minute limit is for single steps.
@@ -50,9 +48,6 @@ pytestmark = [
     pytest.mark.timeout(300),
 ]
 
-TODAY = dt.date(2026, 11, 26)
-# Noon in Paris: inside the working hours, on the site's day.
-NOW = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)
 CASES = [
     *(pytest.param((language, None), id=f"{language}-classic") for language in ("en", "fr")),
     *(
@@ -64,20 +59,19 @@ CASES = [
 
 
 async def open_site(language: str, seed: int | None, port: int) -> RunningSandbox:
-    markup: Any = "classic" if seed is None else "mutated"
-    config = SandboxConfig(
+    return await start_site(
+        clock=CLOCK,
+        port=port,
         seed=7,
-        today=TODAY,
-        language=cast(Language, language),
-        markup=markup,
+        language=language,
+        markup="classic" if seed is None else "mutated",
         mutation_seed=seed or 0,
         people=40,
-        # Birthdays listed up to 5 days back: 11 cards, still more than one batch or page, with
-        # every birthday trap (today, yesterday, the homonyms, Thierry) among them.
+        # Birthdays listed up to 5 days back: 13 cards, more than one batch or page, with every
+        # birthday trap (today, yesterday, the homonyms, Thierry) among them.
         birthday_window_days=5,
         search_page_size=3,
     )
-    return await start_sandbox(config, port=port)
 
 
 def settings_for(home: Path, site: RunningSandbox) -> Any:
@@ -86,7 +80,7 @@ def settings_for(home: Path, site: RunningSandbox) -> Any:
         home=home,
         linkedin_url=site.url,
         pacing="fast",
-        timezone="Europe/Paris",
+        timezone=ZONE,
         birthday={"late_days": LATE_DAYS},
         invitations={"older_than_days": OLDER_THAN_DAYS},
         sourcing={"keywords": KEYWORDS},
@@ -172,7 +166,7 @@ async def world(
     try:
         await fresh_browser(mutation_browser, site)
         settings = settings_for(fresh_home(tmp_path_factory.mktemp("case"), migrated_database), site)
-        async with open_runtime(settings, clock=FrozenClock(NOW)) as rt:
+        async with open_runtime(settings, clock=CLOCK) as rt:
             rt.shared_browser = mutation_browser
             yield World(site, rt, expected(site.state.world))
     finally:

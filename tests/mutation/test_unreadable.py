@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from linkpilot.common.clock import FrozenClock
 from linkpilot.common.settings import load_settings
 from linkpilot.engine.browser import BrowserSession
 from linkpilot.engine.campaigns.birthday import BirthdayCampaign
@@ -22,24 +20,24 @@ from linkpilot.engine.selectors import SelectorEngine
 from linkpilot.engine.selectors.health import check_selectors
 from linkpilot.storage.models import Interaction
 from tests.engine.conftest import sandbox_cookie
-from tests.mutation.conftest import fresh_home
+from tests.mutation.conftest import CLOCK, fresh_home
 from tests.mutation.drifted import DRAFT, MESSAGE, TOKEN, start_drifted
+from tests.practice_site import ZONE
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser]
 
-NOW = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)
 SESSION = "AQEDAR-drifted-session-cookie-3f9a7c21"
 
 
 async def test_an_unreadable_birthday_page_stops_the_run_with_a_clean_copy_and_sends_nothing(
     mutation_browser: BrowserSession, mutation_port: int, migrated_database: Path, tmp_path: Path
 ) -> None:
-    site = await start_drifted(mutation_port)
+    site = await start_drifted(mutation_port, CLOCK)
     try:
         await mutation_browser.use_cookies([sandbox_cookie(SESSION)])
         home = fresh_home(tmp_path, migrated_database)
-        settings = load_settings({}, home=home, linkedin_url=site.url, pacing="fast", timezone="Europe/Paris")
-        async with open_runtime(settings, clock=FrozenClock(NOW)) as rt:
+        settings = load_settings({}, home=home, linkedin_url=site.url, pacing="fast", timezone=ZONE)
+        async with open_runtime(settings, clock=CLOCK) as rt:
             rt.shared_browser = mutation_browser
             summary = await run_campaign(rt, BirthdayCampaign(rt), dry_run=False)
             async with rt.db.session() as session:
@@ -94,12 +92,12 @@ async def test_an_unreadable_birthday_page_stops_the_run_with_a_clean_copy_and_s
 async def test_selectors_check_reports_the_unread_items_and_keeps_a_copy(
     mutation_browser: BrowserSession, mutation_port: int, tmp_path: Path
 ) -> None:
-    site = await start_drifted(mutation_port)
+    site = await start_drifted(mutation_port, CLOCK)
     try:
         await mutation_browser.use_cookies([sandbox_cookie(SESSION)])
         page = await mutation_browser.goto("/feed/")
         report = await check_selectors(
-            page, SelectorEngine(), site.url, timeout_ms=1000, home=tmp_path, clock=FrozenClock(NOW)
+            page, SelectorEngine(), site.url, timeout_ms=1000, home=tmp_path, clock=CLOCK
         )
     finally:
         await site.stop()

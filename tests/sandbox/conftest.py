@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol
 
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright
 
-from linkpilot.sandbox import RunningSandbox, SandboxConfig, start_sandbox
+from linkpilot.common.clock import FrozenClock
+from linkpilot.sandbox import RunningSandbox
+from tests.practice_site import SAFE_INSTANT, SAFE_TODAY, start_site
 
-TODAY = dt.date(2026, 11, 26)
+TODAY = SAFE_TODAY
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",
@@ -47,8 +48,7 @@ async def make_sandbox() -> AsyncIterator[SandboxFactory]:
     started: list[RunningSandbox] = []
 
     async def make(**overrides: Any) -> RunningSandbox:
-        config = SandboxConfig(**{"today": TODAY, **overrides})
-        running = await start_sandbox(config)
+        running = await start_site(**{"clock": FrozenClock(SAFE_INSTANT), **overrides})
         started.append(running)
         return running
 

@@ -291,7 +291,7 @@ async def test_withdraw_needs_confirmation(
         await expect(page.locator("li.invitation-card .invitation-card__title").first).to_have_text(
             invitations[0].name
         )
-    oldest = max(invitations, key=lambda inv: (site.state.config.today - inv.sent_on).days)
+    oldest = max(invitations, key=lambda inv: (site.state.today - inv.sent_on).days)
     card = cards.filter(has=page.locator(f'a[href="/in/{oldest.slug}/"]'))
     await expect(card.locator("time")).to_have_text(
         "Sent 2 years ago" if language == "en" else "Envoyée il y a 2 ans"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -45,10 +46,14 @@ def test_birthday_page_cast() -> None:
 
 
 def test_threads_include_a_wish_already_sent_this_year() -> None:
-    world = build_world(SandboxConfig(today=TODAY))
+    # Far from UTC, "this morning" is another UTC date: thread times are the member's local times.
+    world = build_world(SandboxConfig(today=TODAY, timezone="Pacific/Auckland"))
     wished = next(p for p in world.people if p.role == "already-wished")
     assert days_since_birthday(wished.birth_month, wished.birth_day, TODAY) == 0
-    assert any(m.sender == "me" and m.at.date() == TODAY for m in world.threads[wished.slug])
+    auckland = ZoneInfo("Pacific/Auckland")
+    assert any(
+        m.sender == "me" and m.at.astimezone(auckland).date() == TODAY for m in world.threads[wished.slug]
+    )
     last_year = next(p for p in world.people if p.role == "wished-last-year")
     assert all(m.at.year < TODAY.year for m in world.threads[last_year.slug])
 

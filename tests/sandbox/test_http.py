@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from email.utils import parsedate_to_datetime
 
 import aiohttp
 import pytest
 
+from linkpilot.common.clock import FrozenClock
 from linkpilot.sandbox import RunningSandbox
 from tests.sandbox.conftest import SandboxFactory
 
@@ -187,3 +190,22 @@ async def test_invitation_limit_banner(sandbox: RunningSandbox) -> None:
     async with client(sandbox) as http, http.get("/mynetwork/catch-up/birthday/") as resp:
         html = await resp.text()
     assert "You've reached the weekly invitation limit" in html
+
+
+async def test_the_date_header_and_the_thread_follow_the_sites_clock(make_sandbox: SandboxFactory) -> None:
+    clock = FrozenClock(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC))  # 00:30 on 1 January in Paris
+    site = await make_sandbox(clock=clock)
+    assert site.state.today == dt.date(2027, 1, 1)
+    async with client(site) as http:
+        async with http.get("/feed/") as resp:
+            assert parsedate_to_datetime(resp.headers["Date"]) == clock.at
+        clock.advance(days=9)
+        async with http.get("/login", allow_redirects=False) as resp:
+            assert parsedate_to_datetime(resp.headers["Date"]) == clock.at
+        friend = next(p for p in site.state.world.people if p.degree == 1)
+        async with http.post(
+            "/voyager/api/messaging/conversations", json={"recipient": friend.slug, "text": "hi"}
+        ) as resp:
+            assert resp.status == 200
+    # The site stamps what it records with its clock, later stamps never before earlier ones.
+    assert site.state.record.messages[-1]["at"] == clock.at.isoformat()

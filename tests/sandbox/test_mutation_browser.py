@@ -110,7 +110,7 @@ async def test_logged_in_is_told_by_the_navigation_landmark(case: Case) -> None:
 
 async def test_birthday_cards_read_to_the_end(case: Case) -> None:
     site, t, seed = case.site, case.t, case.seed
-    today = site.state.config.today
+    today = site.state.today
     expected = site.state.world.birthday_cards()
     page = case.page
     await page.goto(site.url + "/mynetwork/catch-up/birthday/")
@@ -240,7 +240,7 @@ async def test_sent_invitations_read_to_the_end_and_withdrawn_with_confirmation(
     slugs = await read_to_end(page, t, mutator(seed).list_mode("invitations"), len(invitations))
     assert slugs == [i.slug for i in invitations]
     card = people_items(page).filter(has=page.locator(f'a[href="/in/{oldest.slug}/"]'))
-    await expect(card).to_contain_text(t.sent_ago((site.state.config.today - oldest.sent_on).days))
+    await expect(card).to_contain_text(t.sent_ago((site.state.today - oldest.sent_on).days))
     # Both the photo (its alt is the name) and the name link to the profile.
     names = card.get_by_role("link", name=oldest.name, exact=True)
     await expect(names).to_have_count(2)

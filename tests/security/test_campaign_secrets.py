@@ -6,7 +6,6 @@ made, Chromium's profile included, is for the owner only."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import os
 import sqlite3
@@ -19,7 +18,7 @@ from cryptography.fernet import Fernet
 
 from linkpilot.common.settings import load_settings
 from linkpilot.engine.session.store import SessionStore
-from linkpilot.sandbox import SandboxConfig, start_sandbox
+from tests.practice_site import ALWAYS_OPEN_ENV, SAFE_INSTANT, ZONE, MovedClock, start_site
 
 SECRET = "AQEDAcampaignSECRET_li-at_value_0123456789zz"
 KEY = Fernet.generate_key().decode()
@@ -54,16 +53,18 @@ def readable_text(path: Path) -> str:
 
 
 async def test_a_real_campaign_keeps_the_cookie_out_of_everything(home: Path) -> None:
-    site = await start_sandbox(SandboxConfig(seed=7, today=dt.date(2026, 11, 26), li_at=SECRET))
+    clock = MovedClock.to(SAFE_INSTANT)
+    site = await start_site(clock=clock, seed=7, li_at=SECRET)
     site.state.request_rotation()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("LINKPILOT_")},
+        **clock.env(),
+        "LINKPILOT_TIMEZONE": ZONE,
+        **ALWAYS_OPEN_ENV,
         "LINKPILOT_HOME": str(home),
         "LINKPILOT_LINKEDIN_URL": site.url,
         "LINKPILOT_PACING": "fast",
         "LINKPILOT_SECRET_KEY": KEY,
-        "LINKPILOT_WORKING_HOURS__START": "00:00",
-        "LINKPILOT_WORKING_HOURS__END": "23:59",
         "LINKPILOT_LIMITS__MESSAGES__PER_RUN": "3",
     }
     try:

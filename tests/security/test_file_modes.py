@@ -11,8 +11,9 @@ import stat
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+import httpx
 
 from tests.conftest import free_port
 from tests.engine.session.samples import SECRET
@@ -39,8 +40,9 @@ def linkpilot(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
 
 
 def get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return str(response.read().decode())
+    response = httpx.get(url, timeout=5, trust_env=False)
+    response.raise_for_status()
+    return response.text
 
 
 def test_data_folder_modes(home: Path, tmp_path: Path) -> None:
@@ -70,7 +72,7 @@ def test_data_folder_modes(home: Path, tmp_path: Path) -> None:
             try:
                 ready = json.loads(get(f"http://127.0.0.1:{port}/ready"))
                 break
-            except OSError:
+            except httpx.HTTPError:
                 assert server.poll() is None, server.stderr.read() if server.stderr else ""
                 assert time.monotonic() < deadline, "serve did not answer"
                 time.sleep(0.2)

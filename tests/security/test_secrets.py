@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import aiohttp
+import httpx
 import pytest
 from cryptography.fernet import Fernet
 
@@ -158,11 +158,8 @@ async def test_ready_and_metrics(
         await rt.publish_quota()
         port = await sidecar.start("127.0.0.1", 0)
         try:
-            async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
-                answers = {}
-                for path in ("/health", "/ready", "/metrics"):
-                    async with http.get(path) as response:
-                        answers[path] = await response.text()
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", trust_env=False) as http:
+                answers = {path: (await http.get(path)).text for path in ("/health", "/ready", "/metrics")}
         finally:
             await sidecar.stop()
     ready = json.loads(answers["/ready"])

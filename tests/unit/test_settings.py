@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import base64
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
 
+from linkpilot.common.clock import local_zone_name
 from linkpilot.common.errors import ConfigError
 from linkpilot.common.settings import load_settings, masked_dump
 
@@ -14,7 +17,9 @@ def test_defaults_follow_the_documented_limits() -> None:
     assert (s.delays.message_min_s, s.delays.message_max_s) == (90, 180)
     assert (s.working_hours.start.hour, s.working_hours.end.hour) == (7, 19)
     assert s.birthday.late_days == 10
-    assert s.timezone == "Europe/Paris"
+    assert s.timezone == local_zone_name()  # the box's own zone
+    assert s.clock.tolerance == timedelta(minutes=5)
+    assert s.clock.guard is True
     assert s.pacing == "human"
     assert s.redis_url is None
 
@@ -78,7 +83,7 @@ def test_bad_env_names_the_variable() -> None:
 
 
 def test_secrets_are_masked_and_never_echoed() -> None:
-    secret = "s3cr3t-value-that-must-not-leak"
+    secret = base64.urlsafe_b64encode(b"s3cr3t-value-that-must-not-leak!").decode()
     s = load_settings(
         {
             "LINKPILOT_SECRET_KEY": secret,
@@ -106,3 +111,34 @@ def test_an_endless_settings_file_is_refused() -> None:
     # /dev/zero reports no size: reading it whole used to fill the memory.
     with pytest.raises(ConfigError, match="settings file is larger than 1024 KB: /dev/zero"):
         load_settings(environ={"LINKPILOT_CONFIG": "/dev/zero"})
+
+
+def test_working_hours_can_run_to_midnight_and_be_always_open() -> None:
+    always = load_settings(
+        {"LINKPILOT_WORKING_HOURS__START": "00:00", "LINKPILOT_WORKING_HOURS__END": "24:00"}
+    )
+    hours = always.working_hours
+    assert all(hours.contains(time(h, m)) for h in range(24) for m in (0, 59))
+    evening = load_settings(
+        {"LINKPILOT_WORKING_HOURS__START": "18:00", "LINKPILOT_WORKING_HOURS__END": "24:00"}
+    )
+    assert evening.working_hours.contains(time(23, 59, 59))
+    assert not evening.working_hours.contains(time(17, 59))
+    # 00:00-23:59 closes the last minute of the day, as it says.
+    almost = load_settings(
+        {"LINKPILOT_WORKING_HOURS__START": "00:00", "LINKPILOT_WORKING_HOURS__END": "23:59"}
+    )
+    assert not almost.working_hours.contains(time(23, 59, 30))
+    with pytest.raises(ConfigError, match="working_hours"):
+        load_settings({"LINKPILOT_WORKING_HOURS__START": "19:00", "LINKPILOT_WORKING_HOURS__END": "07:00"})
+    with pytest.raises(ConfigError, match=r"working_hours\.end"):
+        load_settings({"LINKPILOT_WORKING_HOURS__END": "25:00"})
+
+
+def test_the_clock_tolerance_is_a_positive_number_of_minutes() -> None:
+    assert load_settings({"LINKPILOT_CLOCK__TOLERANCE_MINUTES": "1.5"}).clock.tolerance == timedelta(
+        seconds=90
+    )
+    for bad in ("0", "-1", "soon", "100000"):
+        with pytest.raises(ConfigError, match="LINKPILOT_CLOCK__TOLERANCE_MINUTES"):
+            load_settings({"LINKPILOT_CLOCK__TOLERANCE_MINUTES": bad})

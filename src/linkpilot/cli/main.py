@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "serve": "linkpilot.cli.commands.serve_cmd:serve",
     "session": "linkpilot.cli.commands.session_cmd:session",
     "login": "linkpilot.cli.commands.login_cmd:login",
+    "notify": "linkpilot.cli.commands.notify_cmd:notify",
     "breaker": "linkpilot.cli.commands.breaker_cmd:breaker",
     "quota": "linkpilot.cli.commands.quota_cmd:quota",
     "selectors": "linkpilot.cli.commands.selectors_cmd:selectors",

@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from tzlocal import get_localzone_name
+
 Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def local_zone_name() -> str:
+    """This machine's time zone (TZ, /etc/timezone, /etc/localtime), UTC when it has none."""
+    try:
+        return get_localzone_name() or "UTC"
+    except (LookupError, ValueError):  # a TZ tzlocal cannot name: the box has no usable zone
+        return "UTC"
 
 
 class FrozenClock:

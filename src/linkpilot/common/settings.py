@@ -6,10 +6,12 @@ the key and where it came from (the file path or the environment variable).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import tomllib
 from collections.abc import Mapping
-from datetime import time
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -18,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -26,11 +29,13 @@ from pydantic import (
     model_validator,
 )
 
+from linkpilot.common.clock import local_zone_name
 from linkpilot.common.errors import ConfigError
 
 ENV_PREFIX = "LINKPILOT_"
 CONFIG_ENV = "LINKPILOT_CONFIG"
 MAX_SETTINGS_BYTES = 1024 * 1024  # a settings file is a few KB
+MAKE_FERNET_KEY = 'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 
 
 def _local(value: time) -> time:
@@ -41,6 +46,12 @@ def _local(value: time) -> time:
 
 
 LocalTime = Annotated[time, AfterValidator(_local)]
+MIDNIGHT = time(0)
+
+
+def _end_of_day(value: object) -> object:
+    # "24:00" is how people write "until midnight"; datetime.time has no 24:00, so it is 00:00.
+    return MIDNIGHT if isinstance(value, str) and value.strip() in ("24:00", "24:00:00") else value
 
 
 class _Section(BaseModel):
@@ -70,17 +81,28 @@ class Limits(_Section):
 
 
 class WorkingHours(_Section):
+    """`end` of 24:00 (or 00:00) runs to midnight; 00:00 to 24:00 is always open."""
+
     start: LocalTime = time(7, 0)
-    end: LocalTime = time(19, 0)
+    end: Annotated[LocalTime, BeforeValidator(_end_of_day)] = time(19, 0)
     days: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
 
     @model_validator(mode="after")
     def _ordered(self) -> WorkingHours:
-        if self.start >= self.end:
+        if self.end != MIDNIGHT and self.start >= self.end:
             raise ValueError("start must be before end")
         if any(d < 0 or d > 6 for d in self.days):
             raise ValueError("days are 0 (Monday) to 6 (Sunday)")
         return self
+
+    def contains(self, local: time) -> bool:
+        """Whether a local time of day lies in the hours (days aside)."""
+        return self.start <= local and (self.end == MIDNIGHT or local < self.end)
+
+    def on(self, day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+        """The hours of one local day as aware instants: [start, end)."""
+        close = day + timedelta(days=1) if self.end == MIDNIGHT else day
+        return datetime.combine(day, self.start, tzinfo=zone), datetime.combine(close, self.end, tzinfo=zone)
 
 
 class Delays(_Section):
@@ -166,9 +188,66 @@ class Schedule(_Section):
     invitations: CampaignSchedule = CampaignSchedule()
 
 
+MAX_NOTIFY_URLS = 20
+NOTIFY_URL_MAX_CHARS = 2048
+
+
+def _channel_url(url: str) -> str:
+    # Only the shape is checked here (every command loads settings, and Apprise takes half a
+    # second to import); whether Apprise knows the scheme is for `config check` and the notifier.
+    # The URL is never echoed: it usually carries a token or a password.
+    scheme, sep, rest = url.partition("://")
+    if not sep or not scheme or not rest or not scheme.replace("+", "").isalnum():
+        raise ValueError("a notification URL must look like SCHEME://..., e.g. ntfy://ntfy.sh/TOPIC")
+    if len(url) > NOTIFY_URL_MAX_CHARS or any(c.isspace() or not c.isprintable() for c in url):
+        raise ValueError(
+            f"a notification URL holds a space or control character, or is over {NOTIFY_URL_MAX_CHARS} characters"
+        )
+    return url
+
+
+class Notify(_Section):
+    """Where the owner hears that LinkPilot stopped (docs/notifications.md)."""
+
+    # One Apprise URL per channel; they hold tokens and passwords: masked wherever shown.
+    urls: tuple[Annotated[str, AfterValidator(_channel_url)], ...] = Field(default=(), repr=False)
+    session_warning_days: int = Field(default=7, ge=0, le=60)
+    digest: bool = False
+    digest_at: LocalTime = time(20, 0)
+    # A delivery that fails is tried again after retry_initial_s, doubling up to retry_max_s,
+    # at most max_attempts times.
+    retry_initial_s: float = Field(default=30.0, gt=0, le=86_400)
+    retry_max_s: float = Field(default=3600.0, gt=0, le=86_400)
+    max_attempts: int = Field(default=10, ge=1, le=100)
+    # How long a command that ends (`run`, `serve` on SIGTERM) waits for pending deliveries;
+    # what is left stays queued for the next LinkPilot process.
+    exit_wait_s: float = Field(default=5.0, ge=0, le=60)
+
+    @field_validator("urls")
+    @classmethod
+    def _bounded(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(value) > MAX_NOTIFY_URLS:
+            raise ValueError(f"at most {MAX_NOTIFY_URLS} notification URLs")
+        if len(set(value)) != len(value):
+            raise ValueError("a notification URL is listed twice")
+        return value
+
+
 class ConsoleSettings(_Section):
     # Binding id -> key, e.g. {"campaign.birthday" = "B"}; ids are listed by F1 and docs/console.md.
     keymap: dict[str, str] = Field(default_factory=dict)
+
+
+class ClockSettings(_Section):
+    """The clock guard: how far this box's clock may be from the site's before nothing acts."""
+
+    tolerance_minutes: float = Field(default=5.0, gt=0, le=24 * 60)
+    # Off only for tests that make the clocks disagree on purpose.
+    guard: bool = True
+
+    @property
+    def tolerance(self) -> timedelta:
+        return timedelta(minutes=self.tolerance_minutes)
 
 
 class Settings(_Section):
@@ -179,7 +258,9 @@ class Settings(_Section):
     redis_url: str | None = Field(default=None, repr=False)
     secret_key: SecretStr | None = None
     pacing: Literal["human", "fast"] = "human"
-    timezone: str = "Europe/Paris"
+    # The box's own zone unless set: a user in New York is not a day ahead every evening.
+    timezone: str = Field(default_factory=local_zone_name)
+    clock: ClockSettings = ClockSettings()
     chromium: Path | None = None
     health_host: str = "127.0.0.1"
     health_port: int = Field(default=8765, ge=0, le=65535)
@@ -192,6 +273,7 @@ class Settings(_Section):
     breaker: Breaker = Breaker()
     schedule: Schedule = Schedule()
     console: ConsoleSettings = ConsoleSettings()
+    notify: Notify = Notify()
 
     @field_validator("home", "chromium")
     @classmethod
@@ -215,6 +297,42 @@ class Settings(_Section):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # What Fernet itself requires; checked here so every command refuses it before acting.
+        if value is None:
+            return None
+        try:
+            ok = len(base64.urlsafe_b64decode(value.get_secret_value().strip().encode())) == 32
+        except (binascii.Error, ValueError):
+            ok = False
+        if not ok:
+            raise ValueError(f"not a Fernet key (32 bytes, url-safe base64; make one with {MAKE_FERNET_KEY})")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        # Never echoed: the URL may hold the Redis password.
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 (reading it checks the port is a number in range)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("redis", "rediss", "unix"):
+            raise ValueError("must be a redis://HOST[:PORT][/DB], rediss:// or unix:///PATH URL")
+        if parts.scheme != "unix" and not parts.hostname:
+            raise ValueError("must name a host, e.g. redis://127.0.0.1:6379/0")
+        if parts.scheme == "unix" and not parts.path:
+            raise ValueError("must name a socket, e.g. unix:///run/redis/redis.sock")
+        db = parts.path.strip("/")
+        if parts.scheme != "unix" and db and not db.isdigit():
+            raise ValueError("the database after the host must be a number, e.g. redis://127.0.0.1:6379/0")
         return value
 
     @property
@@ -385,7 +503,16 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
         data["redis_url"] = _mask_url_password(data["redis_url"])
     if data.get("database_url"):
         data["database_url"] = _mask_url_password(data["database_url"])
+    notify = data.get("notify") or {}
+    if notify.get("urls"):
+        notify["urls"] = [mask_channel_url(url) for url in notify["urls"]]
     return data
+
+
+def mask_channel_url(url: str) -> str:
+    """Only the scheme: a notification URL's host, path and query may all be its token."""
+    scheme = url.partition("://")[0]
+    return f"{scheme}://********"
 
 
 def _mask_url_password(url: str) -> str:

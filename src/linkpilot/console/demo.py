@@ -3,7 +3,6 @@ thousand sample contacts, a session for the site, and visible (but short) human 
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -43,13 +42,14 @@ def demo_settings(folder: Path, site_url: str) -> Settings:
         pacing="human",
         # Visible pacing: a few seconds between people instead of minutes.
         delays={"message_min_s": 2.0, "message_max_s": 4.0, "visit_min_s": 1.0, "visit_max_s": 2.0},
-        working_hours={"start": "00:00", "end": "23:59", "days": [0, 1, 2, 3, 4, 5, 6]},
+        working_hours={"start": "00:00", "end": "24:00", "days": [0, 1, 2, 3, 4, 5, 6]},
         health_port=0,
     )
 
 
-def sandbox_config(today: dt.date) -> SandboxConfig:
-    return SandboxConfig(seed=7, today=today, people=DEMO_PEOPLE)
+def sandbox_config(timezone: str) -> SandboxConfig:
+    # The site's today is the product's: same clock, same zone.
+    return SandboxConfig(seed=7, timezone=timezone, people=DEMO_PEOPLE)
 
 
 def store_session(settings: Settings, li_at: str) -> None:

@@ -18,6 +18,7 @@ from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.events import EventBus
 from linkpilot.engine.login.keyring import SavedLogin
 from linkpilot.engine.login.steps import Answer, Done, Step, WaitingForApproval
+from linkpilot.engine.notify.status import ChannelStatus
 
 CAMPAIGNS: tuple[str, ...] = ("birthday", "sourcing", "invitations")
 
@@ -79,6 +80,11 @@ class EngineSnapshot:
     next_runs: Sequence[ScheduledRun] = ()
     # False outside the configured working hours: campaigns cannot act then.
     working_hours: bool = True
+    # The clock guard's latest reading: this box's clock minus the site's, and whether it passed.
+    clock_skew_s: float | None = None
+    clock_ok: bool = True
+    # The notification channels, masked, each with its last delivery (NotifyStatus).
+    notifications: Sequence[ChannelStatus] = ()
 
 
 class CampaignPlan(Protocol):

@@ -39,6 +39,7 @@ from linkpilot.engine.events import (
 )
 from linkpilot.engine.login import Done, LoginFlow, LoginTimeouts, close_breaker_after_login
 from linkpilot.engine.login.keyring import SavedLogin, load_saved_login, save_login
+from linkpilot.engine.notify.status import NotifyStatus
 from linkpilot.engine.runtime import Runtime
 from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.session.check import check_session
@@ -139,6 +140,8 @@ class LiveFacade:
             )
         elif isinstance(event, CampaignFinished):
             snap = replace(snap, running=None)
+        elif isinstance(event, NotifyStatus):
+            snap = replace(snap, notifications=event.channels)
         self._snapshot = snap
 
     # What the operator does --------------------------------------------------------------

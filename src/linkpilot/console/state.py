@@ -19,6 +19,7 @@ from linkpilot.engine.events import (
     BreakerChanged,
     CampaignFinished,
     CampaignStarted,
+    ClockChecked,
     Event,
     Progress,
     QuotaChanged,
@@ -35,6 +36,8 @@ def apply_event(state: EngineSnapshot, event: Event) -> EngineSnapshot:
         since = None if event.state == "closed" else (keep_since or event.at)
         view = BreakerView(event.state, event.reason, event.hard, since, event.retry_at)
         return replace(state, breaker=view)
+    if isinstance(event, ClockChecked):
+        return replace(state, clock_skew_s=event.skew_s, clock_ok=event.ok)
     if isinstance(event, SessionChanged):
         return replace(state, session=SessionView(event.status, event.expires_at))
     if isinstance(event, CampaignStarted):

@@ -6,7 +6,9 @@ Playwright's own browser download is never required: LinkPilot drives Debian's C
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,6 +41,21 @@ def find_chromium(configured: Path | None = None) -> Path:
         if found:
             return Path(found)
     raise BadInput("chromium: no Chromium found; install Debian's chromium or set LINKPILOT_CHROMIUM")
+
+
+def browser_env(environ: Mapping[str, str] | None = None) -> dict[str, str | float | bool]:
+    """The environment Chromium starts with: ours, without libfaketime.
+
+    Under Debian's `faketime` (how the calendar tests move LinkPilot's clock), LD_PRELOAD would
+    reach Chromium too; its many processes then start in over a minute instead of seconds and
+    its JavaScript clock drifts from ours. Chromium's clock decides nothing here (LinkPilot
+    and the site keep the time), so it runs on the real one.
+    """
+    env = dict(os.environ if environ is None else environ)
+    kept = [lib for lib in re.split(r"[\s:]+", env.pop("LD_PRELOAD", "")) if lib and "faketime" not in lib]
+    if kept:
+        env["LD_PRELOAD"] = " ".join(kept)
+    return {k: v for k, v in env.items() if not k.startswith(("FAKETIME", "DONT_FAKE"))}
 
 
 def launch_args(origin: str) -> list[str]:

@@ -70,6 +70,16 @@ class SessionChanged(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ClockChecked(Event):
+    """The clock guard compared this box's clock with the site's."""
+
+    ours: datetime
+    site: datetime
+    skew_s: float  # positive: this box is ahead
+    ok: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CampaignStarted(Event):
     campaign: str
     run_id: int | None

@@ -120,7 +120,7 @@ class HumanPacing:
 
     def in_working_hours(self, at: datetime) -> bool:
         local = at.astimezone(self.zone)
-        return local.weekday() in self.hours.days and self.hours.start <= local.time() < self.hours.end
+        return local.weekday() in self.hours.days and self.hours.contains(local.time())
 
     def until_working_hours(self, at: datetime) -> float:
         """Seconds from `at` to the next opening of the working-hours window (0 if open)."""
@@ -131,7 +131,7 @@ class HumanPacing:
             day = local.date() + timedelta(days=offset)
             if day.weekday() not in self.hours.days:
                 continue
-            opening = datetime.combine(day, self.hours.start, tzinfo=self.zone)
+            opening, _ = self.hours.on(day, self.zone)
             if opening > local:
                 return (opening - local).total_seconds()
         raise ConfigError("working_hours.days: no working day, so the engine would never act")

@@ -12,6 +12,7 @@ from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker import BreakerSnapshot, CircuitBreaker
 from linkpilot.engine.browser.context import BrowserSession
+from linkpilot.engine.clock_guard import ClockReading
 from linkpilot.engine.events import BreakerChanged, EventBus, QuotaChanged
 from linkpilot.engine.quota.contract import QuotaLedger
 from linkpilot.engine.quota.factory import create_ledger
@@ -36,6 +37,8 @@ class Runtime:
     # A browser already started on the session, lent to each run instead of a new Chromium
     # per run (many short runs in a row, as the mutation suite makes). None: each run starts one.
     shared_browser: BrowserSession | None = None
+    # The clock guard's latest reading (our clock against the site's), for /ready and the console.
+    clock_reading: ClockReading | None = None
 
     @asynccontextmanager
     async def browser(self) -> AsyncIterator[BrowserSession]:
@@ -48,7 +51,7 @@ class Runtime:
             store = SessionStore(self.settings)
             stored = store.load()
             async with BrowserSession(
-                self.settings, cookies=list(stored.cookies), on_cookies=store.save_refreshed
+                self.settings, cookies=list(stored.cookies), on_cookies=store.save_refreshed, clock=self.clock
             ) as browser:
                 yield browser
 

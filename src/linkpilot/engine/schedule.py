@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from linkpilot.common.clock import Clock
 from linkpilot.common.settings import CampaignSchedule, Settings
+from linkpilot.engine.campaigns.summary import RunSummary, StopReason
 from linkpilot.engine.pacing import wait_until
 from linkpilot.storage.database import Database
 from linkpilot.storage.models import CampaignRun
@@ -88,6 +89,12 @@ async def last_run_day(db: Database, campaign: str, zone: ZoneInfo) -> date | No
 
 
 StartCampaign = Callable[[str, bool], Awaitable[object]]
+# How often a run stopped by the clock guard is tried again: NTP usually answers within minutes.
+CLOCK_RETRY_S = 300.0
+
+
+def stopped_on_clock_skew(result: object) -> bool:
+    return isinstance(result, RunSummary) and result.stop is StopReason.CLOCK_SKEW
 
 
 class Scheduler:
@@ -102,6 +109,7 @@ class Scheduler:
         rng: random.Random,
         *,
         step_s: float = 60.0,
+        clock_retry_s: float = CLOCK_RETRY_S,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -111,6 +119,7 @@ class Scheduler:
         self.stop_event = asyncio.Event()
         self.upcoming: dict[str, Slot] = {}
         self.step_s = step_s
+        self.clock_retry_s = clock_retry_s
         # Dry runs leave no real run behind, so the days they ran are remembered here.
         self.started_on: dict[str, date] = {}
 
@@ -152,7 +161,16 @@ class Scheduler:
             self.upcoming.pop(slot.campaign, None)
             self.started_on[slot.campaign] = slot.at.astimezone(self.settings.zone).date()
             try:
-                await self.start(slot.campaign, slot.dry_run)
+                result = await self.start(slot.campaign, slot.dry_run)
+                while stopped_on_clock_skew(result):
+                    # Nothing acted: wait for the clock (NTP after a Pi's power cut), then again.
+                    log.warning(
+                        "%s waits for the clock; next try in %.0f s", slot.campaign, self.clock_retry_s
+                    )
+                    retry_at = self.clock() + timedelta(seconds=self.clock_retry_s)
+                    if not await wait_until(retry_at, self.clock, self.stop_event, step_s=self.step_s):
+                        return
+                    result = await self.start(slot.campaign, slot.dry_run)
             except Exception:
                 # One failed run must not end the schedule of the others.
                 log.exception("scheduled %s run failed", slot.campaign)

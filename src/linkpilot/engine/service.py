@@ -20,6 +20,7 @@ from linkpilot.engine.events import BreakerChanged, CampaignFinished, Event, Eve
 from linkpilot.engine.health.metrics import Metrics
 from linkpilot.engine.health.server import CheckResult, HealthSidecar
 from linkpilot.engine.heap import freeze_startup_objects
+from linkpilot.engine.notify import notifying
 from linkpilot.engine.runtime import Runtime, open_runtime
 from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.session.store import NoSession, SessionStore
@@ -102,12 +103,27 @@ def readiness_checks(rt: Runtime, sidecar: HealthSidecar) -> None:
         # The browser lives only while a campaign runs; between runs there is nothing to check.
         return CheckResult(True, "idle")
 
+    async def clock() -> CheckResult:
+        # Read by the clock guard whenever a run starts or acts: none yet means nothing to say.
+        reading = rt.clock_reading
+        if reading is None:
+            return CheckResult(True, "unchecked")
+        tolerance = rt.settings.clock.tolerance
+        ok = reading.within(tolerance)
+        detail = {
+            "skew_s": round(reading.skew.total_seconds(), 1),
+            "tolerance_s": tolerance.total_seconds(),
+            "checked_at": reading.ours.isoformat(),
+        }
+        return CheckResult(ok, "ok" if ok else "clock_skew", detail)
+
     for name, check in (
         ("storage", storage),
         ("ledger", ledger),
         ("breaker", breaker),
         ("session", session),
         ("browser", browser),
+        ("clock", clock),
     ):
         sidecar.add_check(name, check)
 
@@ -116,7 +132,10 @@ async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None
     events = bus or EventBus()
     sidecar = HealthSidecar()
     events.subscribe(metrics_from_events(sidecar.metrics))
-    async with open_runtime(settings, bus=events) as rt:
+    async with (
+        open_runtime(settings, bus=events) as rt,
+        notifying(rt) as notifier,
+    ):
         readiness_checks(rt, sidecar)
         port = await sidecar.start(settings.health_host, settings.health_port)
         log.info("health sidecar on %s:%s", settings.health_host, port)
@@ -124,16 +143,23 @@ async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None
         log.info("start-up objects frozen: %d", freeze_startup_objects())
 
         async def start(name: str, dry_run: bool) -> RunSummary:
-            return await run_campaign(rt, create_campaign(name, rt), dry_run=dry_run)
+            try:
+                return await run_campaign(rt, create_campaign(name, rt), dry_run=dry_run)
+            except Exception as exc:
+                if notifier is not None:
+                    await notifier.run_raised(name, exc)
+                raise
 
         scheduler = Scheduler(settings, rt.db, start, rt.clock, rt.rng)
         task = asyncio.create_task(scheduler.run())
+        watch = asyncio.create_task(notifier.watch(stop)) if notifier is not None else None
         try:
             await stop.wait()
         finally:
             scheduler.stop()
             # A campaign in the middle of a person is cancelled: the runner records how far it got.
-            if not task.done():
-                task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            for running in (task, watch):
+                if running is not None and not running.done():
+                    running.cancel()
+            await asyncio.gather(*(t for t in (task, watch) if t is not None), return_exceptions=True)
             await sidecar.stop()

@@ -9,7 +9,7 @@ import signal
 import sys
 from typing import NoReturn
 
-from linkpilot.sandbox.config import LANGUAGES, MARKUPS, SandboxConfig
+from linkpilot.sandbox.config import LANGUAGES, MARKUPS, SandboxConfig, box_zone
 from linkpilot.sandbox.server import start_sandbox
 
 
@@ -26,7 +26,10 @@ def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD")
+    parser.add_argument(
+        "--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default: the clock's date)"
+    )
+    parser.add_argument("--timezone", default=None, help="the member's zone (default: this machine's)")
     parser.add_argument("--language", choices=LANGUAGES, default="en")
     parser.add_argument("--markup", choices=MARKUPS, default="classic")
     parser.add_argument(
@@ -39,7 +42,8 @@ def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
     try:
         config = SandboxConfig(
             seed=args.seed,
-            today=args.today or dt.date.today(),
+            today=args.today,
+            timezone=args.timezone or box_zone(),
             language=args.language,
             markup=args.markup,
             mutation_seed=args.mutation_seed,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from email.utils import format_datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,12 @@ def member_api(handler: Handler) -> Handler:
         return await handler(request)
 
     return wrapped
+
+
+async def date_header(request: web.Request, response: web.StreamResponse) -> None:
+    """Every answer says the site's time, as LinkedIn's do: a moved site tells its moved time,
+    which is what a client's clock guard compares its own clock with."""
+    response.headers["Date"] = format_datetime(state_of(request).config.now(), usegmt=True)
 
 
 @web.middleware
@@ -285,7 +292,7 @@ def batch_json(ctx: Ctx, items: str, in_list: str, next_start: int, total: int) 
 def birthday_cards(state: SandboxState, start: int, end: int) -> str:
     ctx = ctx_of(state)
     return "\n".join(
-        birthday.birthday_card(ctx, person, days, state.config.today)
+        birthday.birthday_card(ctx, person, days, state.today)
         for person, days in state.world.birthday_cards()[start:end]
     )
 
@@ -324,7 +331,7 @@ async def profile_page(request: web.Request) -> web.StreamResponse:
         return page(simple.message_page(ctx, ctx.t("not_found")), 404)
     state.record.visits.append(person.slug)
     also = state.world.also_viewed(person)
-    return page(profile.profile_page(ctx, person, also, state.config.today, banner(state)))
+    return page(profile.profile_page(ctx, person, also, state.today, banner(state)))
 
 
 def search_results(state: SandboxState, params: dict[str, str], start: int) -> tuple[list[Person], int]:
@@ -383,7 +390,7 @@ async def search_api(request: web.Request) -> web.StreamResponse:
 
 def invitation_cards(state: SandboxState, invitations: list[Invitation]) -> str:
     ctx = ctx_of(state)
-    return "".join(invitations_pages.invitation_card(ctx, inv, state.config.today) for inv in invitations)
+    return "".join(invitations_pages.invitation_card(ctx, inv, state.today) for inv in invitations)
 
 
 @member_page
@@ -401,9 +408,7 @@ async def invitations_page(request: web.Request) -> web.StreamResponse:
     else:
         window = Window.first(mode, len(pending), INVITATION_BATCH, page_param(request))
         shown = pending[window.start : window.end]
-    html = invitations_pages.invitations_page(
-        ctx, shown, window, len(pending), state.config.today, banner(state)
-    )
+    html = invitations_pages.invitations_page(ctx, shown, window, len(pending), state.today, banner(state))
     return page(html)
 
 
@@ -466,7 +471,7 @@ async def send_api(request: web.Request) -> web.StreamResponse:
     if state.faults.silent_send_once:
         state.faults.silent_send_once = False
         return web.json_response({"ok": True, "item": None})
-    message = Message("me", text, state.now())
+    message = Message("me", text, state.stamp())
     thread = state.threads.setdefault(person.slug, [])
     grouped = messaging.grouped_with(thread[-1] if thread else None, message)
     thread.append(message)
@@ -550,10 +555,12 @@ async def admin_reset(request: web.Request) -> web.StreamResponse:
     return web.json_response({"ok": True})
 
 
-def config_json(config: SandboxConfig) -> dict[str, Any]:
+def config_json(state: SandboxState) -> dict[str, Any]:
+    config = state.config
     return {
         "seed": config.seed,
-        "today": config.today.isoformat(),
+        "today": state.today.isoformat(),
+        "timezone": config.timezone,
         "language": config.language,
         "markup": config.markup,
         "mutation_seed": config.mutation_seed,
@@ -580,7 +587,20 @@ async def admin_config(request: web.Request) -> web.StreamResponse:
             state.reconfigure(**changes)
         except ValueError as exc:
             return web.json_response({"error": str(exc)}, status=400)
-    return web.json_response(config_json(state.config))
+    return web.json_response(config_json(state))
+
+
+async def admin_clock(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    now = state.config.now()
+    return web.json_response(
+        {
+            "now": now.isoformat(),
+            "local": now.astimezone(state.config.zone).isoformat(),
+            "timezone": state.config.timezone,
+            "today": state.today.isoformat(),
+        }
+    )
 
 
 async def admin_faults(request: web.Request) -> web.StreamResponse:
@@ -634,7 +654,7 @@ def person_json(person: Person, state: SandboxState) -> dict[str, Any]:
         "degree": person.degree,
         "birth_month": person.birth_month,
         "birth_day": person.birth_day,
-        "days_since_birthday": days_since_birthday(person.birth_month, person.birth_day, state.config.today),
+        "days_since_birthday": days_since_birthday(person.birth_month, person.birth_day, state.today),
         "headline": person.headline,
         "location": person.location,
         "open_to_work": person.open_to_work,
@@ -653,7 +673,7 @@ async def admin_world(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     return web.json_response(
         {
-            "config": config_json(state.config),
+            "config": config_json(state),
             "me_name": state.config.me_name,
             "people": [person_json(p, state) for p in state.world.people],
             "birthday_page": [p.slug for p, _ in state.world.birthday_cards()],
@@ -673,6 +693,7 @@ async def admin_world(request: web.Request) -> web.StreamResponse:
 def create_app(config: SandboxConfig) -> web.Application:
     app = web.Application(middlewares=[slow_middleware])
     app[STATE_KEY] = SandboxState(config)
+    app.on_response_prepare.append(date_header)
     r = app.router
     r.add_get("/", root)
     r.add_get("/login", login_get)
@@ -708,4 +729,5 @@ def create_app(config: SandboxConfig) -> web.Application:
     r.add_route("*", "/__admin/session", admin_session)
     r.add_route("*", "/__admin/login", admin_login)
     r.add_get("/__admin/world", admin_world)
+    r.add_get("/__admin/clock", admin_clock)
     return app

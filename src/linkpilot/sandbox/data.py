@@ -1,7 +1,8 @@
 """Deterministic sample world: people, conversation threads and sent invitations.
 
-Everything comes from ``random.Random(config.seed)`` and ``config.today`` so tests can
-rebuild the very same world and compute what the engine ought to do.
+Everything comes from ``random.Random(config.seed)`` and the site's today (the pinned
+``config.today``, else its clock's date in its zone) so tests can rebuild the very same world
+and compute what the engine ought to do.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from linkpilot.sandbox.config import SandboxConfig
 
@@ -291,6 +294,7 @@ class Invitation:
 @dataclass
 class World:
     config: SandboxConfig
+    today: dt.date
     people: list[Person]
     invitations: list[Invitation]
     threads: dict[str, list[Message]] = field(default_factory=dict)
@@ -300,7 +304,7 @@ class World:
 
     def birthday_cards(self) -> list[tuple[Person, int]]:
         """People listed on the birthday page with their days since birthday, page order."""
-        today = self.config.today
+        today = self.today
         window = self.config.birthday_window_days
         found = [(p, days_since_birthday(p.birth_month, p.birth_day, today)) for p in self.people]
         listed = [(p, d) for p, d in found if d <= window]
@@ -344,8 +348,9 @@ def _ascii(text: str) -> str:
 
 
 class _Builder:
-    def __init__(self, config: SandboxConfig) -> None:
+    def __init__(self, config: SandboxConfig, today: dt.date) -> None:
         self.config = config
+        self.today = today
         self.rng = random.Random(config.seed)
         self.people: list[Person] = []
         self.names: set[str] = set()
@@ -375,9 +380,7 @@ class _Builder:
         """A random birthday outside the birthday page's window, for predictable casts."""
         while True:
             day = dt.date(2001, 1, 1) + dt.timedelta(days=self.rng.randrange(365))
-            if days_since_birthday(day.month, day.day, self.config.today) > (
-                self.config.birthday_window_days + 2
-            ):
+            if days_since_birthday(day.month, day.day, self.today) > (self.config.birthday_window_days + 2):
                 return day.month, day.day
 
     def person(
@@ -390,7 +393,7 @@ class _Builder:
         role: str = "",
     ) -> Person:
         rng = self.rng
-        today = self.config.today
+        today = self.today
         first, last = name if name is not None else self.fresh_name()
         full = f"{first} {last}"
         self.names.add(full)
@@ -443,7 +446,7 @@ class _Builder:
 
     def experience(self, title: str, company: str, location: str) -> tuple[Experience, ...]:
         rng = self.rng
-        today = self.config.today
+        today = self.today
         items: list[Experience] = []
         end: tuple[int, int] | None = None
         if rng.random() < 0.15:
@@ -462,14 +465,20 @@ class _Builder:
         return tuple(items)
 
 
-def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
+def _local_at(zone: ZoneInfo) -> Callable[[dt.date, int, int], dt.datetime]:
+    """Thread times are the member's local times: "this morning" is this morning where they are."""
+
+    def at(day: dt.date, hour: int, minute: int) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone).astimezone(dt.UTC)
+
+    return at
 
 
 def build_world(config: SandboxConfig) -> World:
     """Build the fixed cast (every trap the engine must handle) plus random filler."""
-    b = _Builder(config)
-    today = config.today
+    today = config.local_today()
+    _at = _local_at(config.zone)
+    b = _Builder(config, today)
     threads: dict[str, list[Message]] = {}
 
     # Birthdays today: several 1st-degree, one already wished this morning, one 2nd-degree.
@@ -541,4 +550,4 @@ def build_world(config: SandboxConfig) -> World:
                     _at(today - dt.timedelta(days=b.rng.randrange(30, 700)), 11, 0),
                 ),
             ]
-    return World(config=config, people=b.people, invitations=invitations, threads=threads)
+    return World(config=config, today=today, people=b.people, invitations=invitations, threads=threads)

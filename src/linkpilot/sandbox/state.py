@@ -43,6 +43,7 @@ class SandboxState:
     def reset(self) -> None:
         """Back to the freshly built world, keeping the current language and markup."""
         self.world: World = build_world(self.config)
+        self.last_stamp: dt.datetime | None = None
         self.threads: dict[str, list[Message]] = {
             slug: list(msgs) for slug, msgs in self.world.threads.items()
         }
@@ -53,7 +54,6 @@ class SandboxState:
         self.current_token = self.config.li_at
         self.rotations = 0
         self.rotate_pending = False
-        self.ticks = 0
         self.bubble_serial = 0
         self.login_settings = LoginSettings()
         self.pending_login: PendingLogin | None = None
@@ -63,12 +63,19 @@ class SandboxState:
         """Switch language or markup at runtime; the world is unaffected by either."""
         self.config = dataclasses.replace(self.config, **changes)
 
-    def now(self) -> dt.datetime:
-        # A fake clock: the site's "today" at 10:00 UTC, one second per recorded event,
-        # so records are identical from run to run.
-        self.ticks += 1
-        start = dt.datetime.combine(self.config.today, dt.time(10, 0), tzinfo=dt.UTC)
-        return start + dt.timedelta(seconds=self.ticks)
+    @property
+    def today(self) -> dt.date:
+        """The date the world was built around (see SandboxConfig)."""
+        return self.world.today
+
+    def stamp(self) -> dt.datetime:
+        """The site's clock for a recorded event, strictly after the previous one, so a
+        frozen test clock still orders the thread."""
+        now = self.config.now()
+        if self.last_stamp is not None and now <= self.last_stamp:
+            now = self.last_stamp + dt.timedelta(microseconds=1)
+        self.last_stamp = now
+        return now
 
     # Session -------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -76,8 +77,26 @@ def check_sqlite_path(path: Path) -> None:
     require_file_or_nothing(path, "database file")
 
 
+def require_driver(parsed: URL) -> None:
+    """PostgreSQL's driver is an optional extra: without it, say how to get it in one line
+    (SQLAlchemy would fail on the import, deep inside creating the engine)."""
+    if parsed.get_backend_name() != "postgresql":
+        return
+    try:
+        importlib.import_module("psycopg")
+    except ImportError as exc:
+        # psycopg's own message can run to several lines (each libpq wrapper it tried).
+        why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(
+            f"database URL is PostgreSQL but its driver psycopg cannot be loaded ({why}): "
+            "install LinkPilot with the postgresql extra, pip install 'linkpilot[postgresql]' "
+            "(the container image: build it with --build-arg LINKPILOT_EXTRAS=postgresql)"
+        ) from None
+
+
 def _with_driver(url: str, drivers: dict[str, str]) -> str:
     parsed = parse_url(url)
+    require_driver(parsed)
     return parsed.set(drivername=drivers[parsed.get_backend_name()]).render_as_string(hide_password=False)
 
 

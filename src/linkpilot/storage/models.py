@@ -312,3 +312,51 @@ class ImportRecord(Base):
     source_key: Mapped[str] = mapped_column(String(300))
     target_id: Mapped[int | None] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class NotifyCause(Base):
+    """A reason the owner was told LinkPilot stopped, open until it is resolved: one message per
+    cause, so a restart or the next failure of the same kind sends nothing new."""
+
+    __tablename__ = "notify_causes"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NotifyMessage(Base):
+    """One message to the owner (a cause opened or resolved, the digest, a test)."""
+
+    __tablename__ = "notify_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cause_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class NotifyDelivery(Base):
+    """A message on its way to one channel. The channel is named by a fingerprint of its URL
+    and a masked label: the URL itself (a secret) is never stored."""
+
+    __tablename__ = "notify_deliveries"
+    __table_args__ = (
+        UniqueConstraint("message_id", "channel", name="uq_notify_deliveries_message_channel"),
+        Index("ix_notify_deliveries_pending", "delivered_at", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("notify_messages.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(64), index=True)
+    label: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gave_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -189,7 +189,7 @@ async def test_an_earlier_wish_in_the_thread_can_stop_the_send(live: Live) -> No
     assert thread[2].text.startswith("Happy birthday")
     assert thread[2].sender == thread[1].sender != ""
     assert thread[2].at is not None
-    assert thread[2].at.date() == live.site.state.config.today
+    assert thread[2].at.date() == live.site.state.today
     assert thread[0].sender == wished.full_name
     assert outcome.thread == thread
     assert sent_to(live) == []

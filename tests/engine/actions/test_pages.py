@@ -147,7 +147,7 @@ async def test_sent_invitations_and_withdraw_one(live: Live) -> None:
     assert listing.navigation.ok
     assert [(i.slug, i.name) for i in listing.invitations] == [(i.slug, i.name) for i in world.invitations]
     texts = Texts(live.site.state.config.language)
-    today = live.site.state.config.today
+    today = live.site.state.today
     for shown, invitation in zip(listing.invitations, world.invitations, strict=True):
         assert shown.age_text == texts.sent_ago((today - invitation.sent_on).days)
         assert shown.sent_on == invitation.sent_on.isoformat()

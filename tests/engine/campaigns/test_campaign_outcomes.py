@@ -29,6 +29,7 @@ from linkpilot.engine.runtime import Runtime, open_runtime
 from linkpilot.engine.selectors import SelectorEngine, SelectorScores
 from linkpilot.sandbox import RunningSandbox
 from linkpilot.storage.models import Interaction
+from tests.practice_site import ALWAYS_OPEN, ZONE
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.slow]
 
@@ -44,8 +45,10 @@ async def rt(tmp_path: Path, sandbox: RunningSandbox) -> AsyncIterator[Runtime]:
         pacing="fast",
         sourcing={"keywords": "Sales"},
         limits={"searches_per_month": 1},
+        timezone=ZONE,
+        working_hours=ALWAYS_OPEN,
     )
-    async with open_runtime(settings) as runtime:
+    async with open_runtime(settings, clock=sandbox.state.config.clock) as runtime:
         yield runtime
 
 

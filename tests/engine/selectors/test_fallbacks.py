@@ -21,6 +21,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Locator, Page
 
+from linkpilot.common.clock import FrozenClock
 from linkpilot.engine.actions import birthday, invitations, messaging, profile, search
 from linkpilot.engine.actions.base import ActionContext
 from linkpilot.engine.actions.lists import list_view, next_page_control
@@ -30,9 +31,10 @@ from linkpilot.engine.browser import BrowserSession
 from linkpilot.engine.page_state import load_markers, parse_markers, probe
 from linkpilot.engine.selectors import SelectorEngine, shipped_catalog
 from linkpilot.engine.selectors.catalog import KeySpec, without_candidates
-from linkpilot.sandbox import RunningSandbox, SandboxConfig, start_sandbox
-from tests.engine.conftest import TODAY, sandbox_cookie
+from linkpilot.sandbox import RunningSandbox
+from tests.engine.conftest import sandbox_cookie
 from tests.engine.livesite import TEST_TIMEOUTS
+from tests.practice_site import SAFE_INSTANT, start_site
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser]
 
@@ -66,7 +68,7 @@ class Classic:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def classic(sandbox_port: int, _session_browser: list[BrowserSession]) -> AsyncIterator[Classic]:
-    site = await start_sandbox(SandboxConfig(seed=7, today=TODAY, language="en"), port=sandbox_port)
+    site = await start_site(clock=FrozenClock(SAFE_INSTANT), port=sandbox_port, seed=7, language="en")
     browser = _session_browser[0]
     try:
         await browser.use_cookies([sandbox_cookie(site.state.current_token)])

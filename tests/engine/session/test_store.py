@@ -92,7 +92,7 @@ def test_a_lost_key_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_malformed_key_is_refused_without_showing_it(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="LINKPILOT_SECRET_KEY is not a Fernet key") as caught:
+    with pytest.raises(ConfigError, match="secret_key: not a Fernet key") as caught:
         SessionStore(settings(tmp_path / "home", "my-passphrase-123")).save(sample())
     assert "my-passphrase-123" not in str(caught.value)
     config = settings(tmp_path / "other")

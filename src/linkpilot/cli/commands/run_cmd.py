@@ -14,6 +14,7 @@ from linkpilot.engine.campaigns.registry import CAMPAIGNS, create_campaign
 from linkpilot.engine.campaigns.runner import run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary
 from linkpilot.engine.events import EventBus
+from linkpilot.engine.notify import check_channels, notifying
 from linkpilot.engine.runtime import open_runtime
 
 
@@ -25,13 +26,17 @@ from linkpilot.engine.runtime import open_runtime
 def run(campaign: str, dry_run: bool, as_json: bool, verbose: bool) -> int:
     """Run one campaign now and exit with its outcome (0 done, 4 breaker/checkpoint, 5 no session)."""
     settings = settings_from_env()
+    check_channels(settings)
     prepare_home(settings)
     bus = EventBus()
     printer = ProgressPrinter(sys.stderr, tty=sys.stderr.isatty(), verbose=verbose)
     bus.subscribe(printer)
 
     async def go() -> RunSummary:
-        async with open_runtime(settings, bus=bus) as rt:
+        async with (
+            open_runtime(settings, bus=bus) as rt,
+            notifying(rt),
+        ):
             return await run_campaign(rt, create_campaign(campaign, rt), dry_run=dry_run)
 
     summary = asyncio.run(go())

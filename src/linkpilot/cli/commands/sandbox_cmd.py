@@ -11,7 +11,7 @@ import click
 )
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def sandbox(args: tuple[str, ...]) -> int:
-    """Serve the practice site: --host, --port, --seed, --today, --language en|fr, --markup classic|hashed|mutated, --mutation-seed N."""
+    """Serve the practice site: --host, --port, --seed, --timezone, --today, --language en|fr, --markup classic|hashed|mutated, --mutation-seed N."""
     from linkpilot.sandbox.__main__ import main
 
     try:

@@ -8,6 +8,7 @@ import signal
 import click
 
 from linkpilot.cli.common import prepare_home, settings_from_env
+from linkpilot.engine.notify import check_channels
 from linkpilot.engine.service import serve as serve_engine
 
 
@@ -15,6 +16,7 @@ from linkpilot.engine.service import serve as serve_engine
 def serve() -> None:
     """Run the scheduled campaigns and the health sidecar without the console."""
     settings = settings_from_env()
+    check_channels(settings)
     prepare_home(settings)
 
     async def main() -> None:

@@ -21,6 +21,7 @@ from linkpilot.console.run import require_terminal, run_console
 from linkpilot.engine.events import EventBus
 from linkpilot.engine.health.server import HealthSidecar
 from linkpilot.engine.heap import freeze_startup_objects
+from linkpilot.engine.notify import check_channels, notifying
 from linkpilot.engine.runtime import open_runtime
 from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.service import metrics_from_events, readiness_checks
@@ -45,12 +46,16 @@ async def console() -> None:
     """Open the operator console: quotas, breaker, contacts, campaign log."""
     settings = settings_from_env()
     check_keymap(settings)
+    check_channels(settings)
     require_terminal()
     prepare_home(settings)
     bus = EventBus()
     sidecar = HealthSidecar()
     bus.subscribe(metrics_from_events(sidecar.metrics))
-    async with open_runtime(settings, bus=bus) as rt:
+    async with (
+        open_runtime(settings, bus=bus) as rt,
+        notifying(rt) as notifier,
+    ):
         readiness_checks(rt, sidecar)
         try:
             await sidecar.start(settings.health_host, settings.health_port)
@@ -59,19 +64,33 @@ async def console() -> None:
             log.warning(
                 "health sidecar not started on %s:%s: %s", settings.health_host, settings.health_port, exc
             )
-        scheduler = Scheduler(
-            settings, rt.db, lambda name, dry: facade.start(name, dry_run=dry), rt.clock, rt.rng
-        )
+
+        async def scheduled(name: str, dry: bool) -> None:
+            try:
+                await facade.start(name, dry_run=dry)
+            except Exception as exc:
+                if notifier is not None:
+                    await notifier.run_raised(name, exc)
+                raise
+
+        scheduler = Scheduler(settings, rt.db, scheduled, rt.clock, rt.rng)
         facade = LiveFacade(rt, scheduler)
         await facade.refresh()
+        if notifier is not None:
+            await notifier.publish_status()
         freeze_startup_objects()
         schedule = asyncio.create_task(scheduler.run())
+        quit_watch = asyncio.Event()
+        watch = asyncio.create_task(notifier.watch(quit_watch)) if notifier is not None else None
         try:
             await run_console(settings, facade, db=rt.db, keymap=settings.console.keymap)
         finally:
             scheduler.stop()
+            quit_watch.set()
             await facade.shutdown()
             schedule.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await schedule
+            if watch is not None:
+                await asyncio.gather(watch, return_exceptions=True)
             await sidecar.stop()

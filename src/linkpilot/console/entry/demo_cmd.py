@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from linkpilot.cli.common import configure_logging, run_async
-from linkpilot.common.clock import utc_now
 from linkpilot.console.demo import demo_settings, prepare_folder, sandbox_config, seed_contacts, store_session
 from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.run import require_terminal, run_console
@@ -44,8 +43,7 @@ async def demo(home: Path | None, check: bool) -> None:
         require_terminal()
     prepare_folder(folder)
     configure_logging(folder)
-    zone = demo_settings(folder, "http://127.0.0.1").zone
-    site = await start_sandbox(sandbox_config(utc_now().astimezone(zone).date()))
+    site = await start_sandbox(sandbox_config(demo_settings(folder, "http://127.0.0.1").timezone))
     try:
         settings = demo_settings(folder, site.url)
         if check:

@@ -50,6 +50,8 @@ class SystemScreen(MainScreen):
                 yield table
                 yield Static("", id="diagnostics-note")
             with VerticalScroll(id="settings-view", classes="panel"):
+                yield Label("Notifications", classes="panel-title")
+                yield Static("", id="notify-text")
                 yield Label("Effective settings (secrets masked)", classes="panel-title")
                 yield Static("", id="settings-text")
 
@@ -59,6 +61,24 @@ class SystemScreen(MainScreen):
         lines = settings_lines(masked_dump(settings)) if settings is not None else ["not available"]
         self.query_one("#settings-text", Static).update(Text("\n".join(lines)))
         self.reload()
+
+    def show_chrome(self) -> None:
+        super().show_chrome()
+        self.show_notifications()
+
+    def show_notifications(self) -> None:
+        """Each channel (masked) and its last delivery, from the engine's snapshot."""
+        channels = self.console.facade.snapshot().notifications
+        zone = self.console.zone
+        text = Text()
+        for channel in channels:
+            when = f"{local(channel.last_at, zone)}  " if channel.last_at else ""
+            style = "red" if channel.delivered is False else ""
+            text.append(f"{channel.label}\n", style="bold")
+            text.append(f"  {when}{channel.describe()}\n", style=style)
+        self.query_one("#notify-text", Static).update(
+            text if channels else Text("no channel ([notify] urls)")
+        )
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()

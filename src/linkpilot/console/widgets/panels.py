@@ -77,6 +77,11 @@ class SessionPanel(Static):
             text.append("\ncookie expiry unknown", style="dim")
         if not state.working_hours:
             text.append("\noutside working hours", style="yellow")
+        if not state.clock_ok and state.clock_skew_s is not None:
+            side = "ahead of" if state.clock_skew_s > 0 else "behind"
+            text.append(
+                f"\nclock {abs(state.clock_skew_s):.0f} s {side} the site's: nothing acts", style="bold red"
+            )
         self.update(text)
 
 

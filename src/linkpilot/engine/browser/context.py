@@ -17,14 +17,16 @@ from types import TracebackType
 from typing import Literal
 from urllib.parse import urljoin
 
-from playwright.async_api import BrowserContext, Page, Playwright, Route, async_playwright
+from playwright.async_api import BrowserContext, Page, Playwright, Response, Route, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.browser.errors import BrowserCrashed, BrowserError, OffOrigin, TooManyPages
 from linkpilot.engine.browser.gate import OriginGate
 from linkpilot.engine.browser.origin import OriginGuard, redact
-from linkpilot.engine.chromium import find_chromium, launch_args
+from linkpilot.engine.chromium import browser_env, find_chromium, launch_args
+from linkpilot.engine.clock_guard import SiteClock
 from linkpilot.engine.page_state import Markers, PageFacts, check_page
 from linkpilot.engine.session.cookies import Cookie, watched_values
 
@@ -51,8 +53,11 @@ class BrowserSession:
         max_restarts: int = 1,
         markers: Markers | None = None,
         timeout_ms: float = 30_000,
+        clock: Clock = utc_now,
     ) -> None:
         self.settings = settings
+        # The site's time, from the Date of the pages and calls it answers (see clock_guard).
+        self.site_clock = SiteClock(clock)
         self.guard = OriginGuard(settings.linkedin_url)
         self.origin = self.guard.origin
         self.user_data_dir: Path = settings.home / "browser"
@@ -127,6 +132,7 @@ class BrowserSession:
                 executable_path=str(executable),
                 headless=True,
                 args=launch_args(self.origin.url),
+                env=browser_env(),
                 chromium_sandbox=False,
                 proxy={"server": self._gate.url},
                 service_workers="block",
@@ -146,8 +152,14 @@ class BrowserSession:
         for page in context.pages:
             self._watch(page)
         context.on("page", self._watch)
+        context.on("response", self._note_site_time)
         self._context = context
         self._page = context.pages[0] if context.pages else await context.new_page()
+
+    def _note_site_time(self, response: Response) -> None:
+        # Pages and API calls only: a cached script or picture carries the time it was first sent.
+        if response.request.resource_type in ("document", "xhr", "fetch") and self.origin.owns(response.url):
+            self.site_clock.observe(response.headers.get("date"))
 
     def _on_close(self, _context: BrowserContext) -> None:
         if not self._closing:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from linkpilot.common.urls import normalize_profile_url
@@ -60,23 +60,55 @@ SKIP_REASONS = {
 
 @dataclass
 class _Flight:
-    """The storage row of the wish in progress, and whether the thread already had one."""
+    """The storage row of the wish in progress, and what its thread said before sending."""
 
     interaction_id: int
     occurrence: date
     earlier_wish: ThreadMessage | None = None
+    unclear: str | None = None
     sending: bool = False
 
 
-def earlier_wish(thread: tuple[ThreadMessage, ...], occurrence: date, zone: object) -> ThreadMessage | None:
-    """A message of ours sent on or after this occurrence: the person was already wished."""
+@dataclass(frozen=True)
+class ThreadVerdict:
+    """What a thread says about one birthday's wish: `wish` found, or `unclear` (why), or neither."""
+
+    wish: ThreadMessage | None = None
+    unclear: str | None = None
+
+    @property
+    def absent(self) -> bool:
+        return self.wish is None and self.unclear is None
+
+
+def earlier_wish(thread: tuple[ThreadMessage, ...], occurrence: date, zone: tzinfo) -> ThreadVerdict:
+    """Whether a message of ours in the thread is this birthday's wish.
+
+    `occurrence` is the birthday as the site showed it and the messages carry the site's times,
+    so the two are compared with each other, never with our clock: a box whose clock is wrong
+    still recognises a wish that landed. Any message of ours from the occurrence on counts. A
+    message whose sender or time cannot be read may be that wish: the verdict is then unclear,
+    and the caller neither sends nor settles.
+    """
+    unclear = None
     for message in reversed(thread):
-        if not message.from_me or message.at is None:
+        if not message.sender:
+            unclear = "a message in the thread has no readable sender"
             continue
-        local = message.at.astimezone(zone).date()  # type: ignore[arg-type]
-        if local >= occurrence:
-            return message
-    return None
+        if not message.from_me:
+            continue
+        if message.at is None:
+            unclear = "a message of ours in the thread has no readable time"
+            continue
+        if message.at.astimezone(zone).date() >= occurrence:
+            return ThreadVerdict(wish=message)
+    return ThreadVerdict(unclear=unclear)
+
+
+def card_birthday(card: BirthdayCard, today: date) -> BirthdayWhen | None:
+    """The birthday as the site shows it: the card's exact date when it has one, else its text."""
+    exact = parse_birthday_status(card.date_attr, today) if card.date_attr else None
+    return exact or parse_birthday_status(card.status_text, today)
 
 
 class BirthdayCampaign:
@@ -124,7 +156,13 @@ class BirthdayCampaign:
                 continue
             thread = await ctx.actions.read_thread(target)
             await ctx.actions.close_dialogs()
-            found = earlier_wish(thread, interaction.occurrence, self.rt.settings.zone)
+            verdict = earlier_wish(thread, interaction.occurrence, self.rt.settings.zone)
+            if verdict.unclear is not None and verdict.wish is None:
+                self.rt.bus.log(
+                    "warning", f"{contact.name}: {verdict.unclear}; wish stays unknown, not resent", self.name
+                )
+                continue
+            found = verdict.wish
             async with self.rt.db.transaction() as session:
                 if found is not None:
                     await move(session, interaction.id, InteractionState.SENT, text=found.text, at=found.at)
@@ -153,8 +191,9 @@ class BirthdayCampaign:
         skips: list[Skip] = []
         seen: set[str] = set()
         async with self.rt.db.session() as session:
+            unsettled = {(i.contact_id, i.occurrence) for i, _ in await unknown_birthdays(session)}
             for card in page.cards:
-                when = parse_birthday_status(card.status_text, today)
+                when = card_birthday(card, today)
                 category = classify(when, late_days)
                 if when is None or category == "ignore":
                     skips.append(Skip(card.slug, card.name, "not_in_window"))
@@ -173,6 +212,10 @@ class BirthdayCampaign:
                 contact = await get_contact_by_url(session, url)
                 history: list[tuple[str, datetime]] = []
                 if contact is not None:
+                    if (contact.id, when.occurrence) in unsettled:
+                        # Its thread could not tell whether the wish landed: never sent blindly.
+                        skips.append(Skip(card.slug, card.name, "wish_unknown"))
+                        continue
                     if await occurrences_already_wished(session, [contact.id], [when.occurrence]):
                         skips.append(Skip(card.slug, card.name, "already_wished"))
                         continue
@@ -271,10 +314,11 @@ class BirthdayCampaign:
         zone = self.rt.settings.zone
 
         async def on_thread(_target: MessageTarget, thread: tuple[ThreadMessage, ...]) -> bool:
-            flight.earlier_wish = earlier_wish(thread, flight.occurrence, zone)
-            if flight.earlier_wish is None:
+            verdict = earlier_wish(thread, flight.occurrence, zone)
+            flight.earlier_wish, flight.unclear = verdict.wish, verdict.unclear
+            if verdict.absent:
                 faultpoints.reach("before_typing")
-            return flight.earlier_wish is None
+            return verdict.absent
 
         async def on_before_send(_target: MessageTarget) -> None:
             # Written and committed before the click: after this line a crash means `unknown`.
@@ -300,6 +344,10 @@ class BirthdayCampaign:
                 flight, InteractionState.SENT, text=flight.earlier_wish.text, at=flight.earlier_wish.at
             )
             return ActResult("skipped", spent=False, skip_reason="wished_in_thread")
+        if status is SendStatus.SKIPPED and flight.unclear is not None:
+            # Maybe wished already: sending would risk a second wish. The next run looks again.
+            await self._move(flight, InteractionState.FAILED, error=f"not sent: {flight.unclear}")
+            return ActResult("skipped", spent=False, skip_reason="wish_unknown", detail=flight.unclear)
         if outcome.clicked or flight.sending:
             # Send was clicked (or about to be) but the bubble never showed: never resend blindly.
             if not flight.sending:

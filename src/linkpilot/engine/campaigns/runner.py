@@ -22,8 +22,9 @@ from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.browser.context import BrowserSession
 from linkpilot.engine.browser.errors import BrowserCrashed, BrowserError
 from linkpilot.engine.campaigns.summary import PlanItem, RunSummary, Skip, StopReason
+from linkpilot.engine.clock_guard import ClockReading, ClockSkew, check_clock
 from linkpilot.engine.diagnostics import save_diagnostic
-from linkpilot.engine.events import CampaignFinished, CampaignStarted, Progress
+from linkpilot.engine.events import CampaignFinished, CampaignStarted, ClockChecked, Progress
 from linkpilot.engine.pacing import Pacing, Pause, make_pacing
 from linkpilot.engine.page_state import Authwall, LoggedOut, PageBlocked, PageUnreadable
 from linkpilot.engine.quota.contract import Action, QuotaRefused
@@ -225,8 +226,38 @@ async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary, control: Ru
             await scores.flush()
 
 
+def clock_agrees(ctx: CampaignContext) -> bool:
+    """The clock guard, before anything is planned or done and again before each action: False
+    (the run stopped on `clock_skew`, both times logged) when our clock and the site's disagree."""
+    rt, summary = ctx.rt, ctx.summary
+    if not rt.settings.clock.guard:
+        return True
+    tolerance = rt.settings.clock.tolerance
+    reading: ClockReading | None
+    try:
+        reading = check_clock(ctx.browser.site_clock, tolerance)
+    except ClockSkew as skew:
+        reading = skew.reading
+        summary.stop, summary.stop_detail = StopReason.CLOCK_SKEW, skew.message
+        rt.bus.log("error", f"clock skew, nobody acted on: {skew.message}", summary.campaign)
+    if reading is not None:
+        rt.clock_reading = reading
+        rt.bus.publish(
+            ClockChecked(
+                ours=reading.ours,
+                site=reading.site,
+                skew_s=reading.skew.total_seconds(),
+                ok=reading.within(tolerance),
+            )
+        )
+    return summary.stop is not StopReason.CLOCK_SKEW
+
+
 async def _plan_and_act(ctx: CampaignContext, campaign: Campaign, control: RunControl) -> None:
     rt, summary = ctx.rt, ctx.summary
+    # A wrong clock is a wrong "today": even a plan would name the wrong people.
+    if not clock_agrees(ctx):
+        return
     if not summary.dry_run:
         await campaign.prepare(ctx)
     planned, summary.skipped = await campaign.plan(ctx)
@@ -269,6 +300,8 @@ async def _act_on_plan(ctx: CampaignContext, campaign: Campaign, control: RunCon
         decision = await rt.breaker.allow()
         if not decision.allowed:
             summary.stop, summary.stop_detail = StopReason.BREAKER_OPEN, decision.reason
+            return
+        if not clock_agrees(ctx):
             return
         reservation = await rt.ledger.reserve(
             campaign.action, run_id=summary.run_id, run_limit=campaign.run_limit(rt)

@@ -18,6 +18,7 @@ class StopReason(StrEnum):
     BREAKER_OPEN = "breaker_open"
     CHECKPOINT = "checkpoint"
     PAGE_UNREADABLE = "page_unreadable"
+    CLOCK_SKEW = "clock_skew"
     NO_SESSION = "no_session"
     BROWSER_FAILED = "browser_failed"
     CANCELLED = "cancelled"
@@ -34,6 +35,8 @@ EXIT_CODES: dict[StopReason, ExitCode] = {
     StopReason.CHECKPOINT: ExitCode.BREAKER_OPEN,
     # Acting on a page read by halves could wish the wrong people: loud, like a checkpoint.
     StopReason.PAGE_UNREADABLE: ExitCode.BREAKER_OPEN,
+    # Acting on another day than LinkedIn's is as unsafe as acting past a checkpoint.
+    StopReason.CLOCK_SKEW: ExitCode.BREAKER_OPEN,
     StopReason.NO_SESSION: ExitCode.NO_SESSION,
     StopReason.BROWSER_FAILED: ExitCode.FAILURE,
     StopReason.CANCELLED: ExitCode.FAILURE,

@@ -97,7 +97,7 @@ def week_release_at(oldest_needed: datetime, zone: ZoneInfo) -> datetime:
 
 def in_working_hours(now: datetime, hours: WorkingHours, zone: ZoneInfo) -> bool:
     local = now.astimezone(zone)
-    return local.weekday() in hours.days and hours.start <= local.time() < hours.end
+    return local.weekday() in hours.days and hours.contains(local.time())
 
 
 def next_working_time(at: datetime, hours: WorkingHours, zone: ZoneInfo) -> datetime | None:
@@ -107,8 +107,7 @@ def next_working_time(at: datetime, hours: WorkingHours, zone: ZoneInfo) -> date
         day = local.date() + timedelta(days=offset)
         if day.weekday() not in hours.days:
             continue
-        start = datetime.combine(day, hours.start, tzinfo=zone)
-        end = datetime.combine(day, hours.end, tzinfo=zone)
+        start, end = hours.on(day, zone)
         if start <= local < end:
             return at
         if local < start:
