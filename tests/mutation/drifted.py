@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from aiohttp import web
@@ -78,7 +78,7 @@ async def start_drifted(port: int, clock: Callable[[], datetime]) -> Drifted:
         request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
     ) -> web.StreamResponse:
         response = await handler(request)
-        response.headers["Date"] = format_datetime(clock(), usegmt=True)
+        response.headers["Date"] = format_datetime(clock().astimezone(UTC), usegmt=True)
         return response
 
     app = web.Application(middlewares=[dated])
