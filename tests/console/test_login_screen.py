@@ -213,6 +213,10 @@ async def test_app_approval_that_comes_after_a_few_polls(settings: Settings, sit
         assert (await admin(site))["logins"] == 1
 
 
+def seconds_left(shown: str) -> int:
+    return int(shown.split("(waiting, ")[1].split(" s left")[0])
+
+
 async def test_done_on_my_phone_looks_at_once(settings: Settings, site: RunningSandbox) -> None:
     # Polls far apart: only the button can make the flow look again within the test.
     slow = LoginTimeouts(page_s=15, approval_s=600, poll_interval_s=300)
@@ -222,8 +226,9 @@ async def test_done_on_my_phone_looks_at_once(settings: Settings, site: RunningS
         shown = await c.sees("Approve the sign-in in the LinkedIn app (waiting, ", "Check your LinkedIn app")
         assert "Done on my phone" in shown
         # The seconds left go down between two polls, 300 s apart.
-        first = int(shown.split("(waiting, ")[1].split(" s left")[0])
-        await wait_until(c.pilot, lambda: f"(waiting, {first - 2} s left)" in c.text(), 10)
+        first = seconds_left(shown)
+        # At least two seconds down: a loaded machine may redraw once for several seconds.
+        await wait_until(c.pilot, lambda: seconds_left(c.text()) <= first - 2, 10)
         await wait_until(c.pilot, c.picture_drawn)
         await admin(site, {"action": "approve"})
         await c.click("#approved")

@@ -4,8 +4,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import Site, _start_site
+from tests.e2e.conftest import Site
 from tests.notify.receivers import JsonReceiver, SilentReceiver, SmtpReceiver
+from tests.practice_site import start_site_process
 
 
 @pytest.fixture
@@ -31,8 +32,8 @@ def silent() -> Iterator[SilentReceiver]:
 
 @pytest.fixture
 def site() -> Iterator[Site]:
-    """The practice site in its own process (English), as the e2e suites run it."""
-    running = _start_site("en")
+    """The practice site in its own process (English) on the real clock, as the `linkpilot`
+    processes it serves: the session expiries these tests write are real times too."""
+    running = start_site_process(clock=None, language="en")
     yield running
-    running.process.terminate()
-    running.process.wait(timeout=10)
+    running.stop()

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
-from tests.e2e.conftest import Operator, Site, _start_site, make_operator
+from tests.e2e.conftest import Operator, Site, make_operator
 from tests.notify.receivers import JsonReceiver, SilentReceiver, SmtpReceiver, closed_port_url
+from tests.practice_site import start_site_process
 
 TOKEN = "owner-token-1234"
 
@@ -120,7 +121,7 @@ def test_dead_receivers_do_not_slow_a_run(tmp_path: Path, silent: SilentReceiver
         "never answers": [silent.url() + "?rto=60"],
     }
     for name, urls in channels.items():
-        site = _start_site("en")
+        site = start_site_process(clock=None, language="en")
         try:
             folder = tmp_path / name.replace(" ", "-")
             operator = make_operator(folder, site, per_run="2", per_day="50")
@@ -133,8 +134,7 @@ def test_dead_receivers_do_not_slow_a_run(tmp_path: Path, silent: SilentReceiver
             results[name] = _timed_run(operator)
             assert len(site.messages()) == 2
         finally:
-            site.process.terminate()
-            site.process.wait(timeout=10)
+            site.stop()
     # The live receiver heard about the session while the run went on.
     assert hook.wait_for(1)[0].title == "LinkPilot: the LinkedIn session expires in 9 days"
     for name, (campaign, wall, _summary) in results.items():

@@ -40,6 +40,7 @@ from linkpilot.engine.events import (
 from linkpilot.engine.login import Done, LoginFlow, LoginTimeouts, close_breaker_after_login
 from linkpilot.engine.login.keyring import SavedLogin, load_saved_login, save_login
 from linkpilot.engine.notify.status import NotifyStatus
+from linkpilot.engine.quota.windows import in_working_hours
 from linkpilot.engine.runtime import Runtime
 from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.session.check import check_session
@@ -108,9 +109,7 @@ class LiveFacade:
         return tuple(per_day.get(today - timedelta(days=n), 0) for n in range(ACTIVITY_DAYS - 1, -1, -1))
 
     def _in_working_hours(self) -> bool:
-        hours = self.rt.settings.working_hours
-        local = self.rt.clock().astimezone(self.rt.settings.zone)
-        return local.weekday() in hours.days and hours.start <= local.time() < hours.end
+        return in_working_hours(self.rt.clock(), self.rt.settings.working_hours, self.rt.settings.zone)
 
     def _follow(self, event: Event) -> None:
         snap = self._snapshot

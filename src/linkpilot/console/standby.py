@@ -19,6 +19,7 @@ from linkpilot.engine.login.keyring import SavedLogin
 from linkpilot.engine.login.steps import Done
 from linkpilot.engine.quota.contract import QuotaLedger
 from linkpilot.engine.quota.factory import create_ledger
+from linkpilot.engine.quota.windows import in_working_hours
 from linkpilot.storage.database import Database
 
 LOGIN_NOT_WIRED = "signing in from the console needs the engine: run `linkpilot login` instead"
@@ -30,9 +31,7 @@ def breaker_view(snap: BreakerSnapshot) -> BreakerView:
 
 
 def within_working_hours(settings: Settings, clock: Clock) -> bool:
-    now = clock().astimezone(settings.zone)
-    hours = settings.working_hours
-    return now.weekday() in hours.days and hours.start <= now.time() < hours.end
+    return in_working_hours(clock(), settings.working_hours, settings.zone)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.errors import ConfigError
 from linkpilot.common.settings import Delays, Settings, WorkingHours
+from linkpilot.engine.quota.windows import in_working_hours
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -119,8 +120,7 @@ class HumanPacing:
         return await self._wait(self.rng.uniform(*KEYSTROKE_RANGE_S))
 
     def in_working_hours(self, at: datetime) -> bool:
-        local = at.astimezone(self.zone)
-        return local.weekday() in self.hours.days and self.hours.contains(local.time())
+        return in_working_hours(at, self.hours, self.zone)
 
     def until_working_hours(self, at: datetime) -> float:
         """Seconds from `at` to the next opening of the working-hours window (0 if open)."""

@@ -33,6 +33,8 @@ def paris(*args: int) -> datetime:
 
 
 def settings_with(**overrides: Any) -> Settings:
+    # The contract is written in Paris time; the default zone is the box's own, which differs.
+    overrides.setdefault("timezone", "Europe/Paris")
     return load_settings({}, **overrides)
 
 
