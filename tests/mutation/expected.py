@@ -49,7 +49,7 @@ def expected(world: World) -> Expected:
     matches = sorted(
         (p for p in world.people if query.matches(p)), key=lambda p: (p.degree, p.full_name, p.slug)
     )
-    today = world.config.today
+    today = world.today
     old = sorted(
         (inv for inv in world.invitations if (today - inv.sent_on).days >= OLDER_THAN_DAYS),
         key=lambda inv: inv.sent_on,
