@@ -35,12 +35,19 @@ class Runtime:
     # One persistent Chromium profile, so one browser at a time: a plan asked for while a run
     # is going waits for it instead of failing on Chromium's profile lock.
     browser_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # A browser already started on the session, lent to each run instead of a new Chromium
+    # per run (many short runs in a row, as the mutation suite makes). None: each run starts one.
+    shared_browser: BrowserSession | None = None
     # The clock guard's latest reading (our clock against the site's), for /ready and the console.
     clock_reading: ClockReading | None = None
 
     @asynccontextmanager
     async def browser(self) -> AsyncIterator[BrowserSession]:
         """A browser on the stored session; NoSession (exit 5) when there is none usable."""
+        if self.shared_browser is not None:
+            async with self.browser_lock:
+                yield self.shared_browser
+            return
         async with self.browser_lock:
             store = SessionStore(self.settings)
             stored = store.load()

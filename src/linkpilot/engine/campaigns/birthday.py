@@ -181,6 +181,7 @@ class BirthdayCampaign:
     async def plan(self, ctx: CampaignContext) -> tuple[list[PlanItem], list[Skip]]:
         page = await ctx.actions.read_birthday_page()
         await ctx.check_page()
+        await ctx.readable("birthday", page.navigation, len(page.cards), page.unread)
         language = str(await ctx.actions.page.evaluate("document.documentElement.lang || 'en'"))
         today = self.rt.today()
         late_days = self.rt.settings.birthday.late_days

@@ -134,10 +134,8 @@ class InvitationsCampaign:
             return
         page = await ctx.actions.read_sent_invitations()
         await ctx.check_page()
-        if not page.navigation.ok:
-            detail = page.navigation.detail or page.navigation.status.value
-            self.rt.bus.log("warning", f"cannot check unsettled withdrawals yet: {detail}", self.name)
-            return
+        # Settling on a list read by halves would record as withdrawn a card merely unread.
+        await ctx.readable("sent invitations", page.navigation, len(page.invitations), page.unread)
         listed = {invitation.slug.lower() for invitation in page.invitations}
         async with self.rt.db.transaction() as session:
             for interaction, loaded in pending:
@@ -158,11 +156,7 @@ class InvitationsCampaign:
     async def plan(self, ctx: CampaignContext) -> tuple[list[PlanItem], list[Skip]]:
         page = await ctx.actions.read_sent_invitations()
         await ctx.check_page()
-        if not page.navigation.ok:
-            detail = page.navigation.detail or page.navigation.status.value
-            await self.rt.breaker.record_failure(f"{self.name}: sent invitations page: {detail}")
-            self.rt.bus.log("warning", f"cannot read sent invitations: {detail}", self.name)
-            return [], []
+        await ctx.readable("sent invitations", page.navigation, len(page.invitations), page.unread)
         stale, skips = select_stale(
             page.invitations, self.rt.today(), self.rt.settings.invitations.older_than_days
         )

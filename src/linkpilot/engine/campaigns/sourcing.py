@@ -209,12 +209,17 @@ class SourcingCampaign:
             else:
                 await self.rt.ledger.commit(reservation)
             await ctx.check_page()
-        if not page.navigation.ok:
-            detail = page.navigation.detail or page.navigation.status.value
-            await self.rt.breaker.record_failure(f"{self.name}: search page {number}: {detail}")
-            self.rt.bus.log("warning", f"search page {number} failed: {detail}", self.name)
-            return None
-        return page
+        if page.navigation.ok or number == 1:
+            # Results we cannot read stop the run; so does a first page that does not load.
+            await ctx.readable(
+                f"search results (page {number})", page.navigation, len(page.results), page.unread
+            )
+            return page
+        # A later page that fails ends the search; the people found so far are visited.
+        detail = page.navigation.detail or page.navigation.status.value
+        await self.rt.breaker.record_failure(f"{self.name}: search page {number}: {detail}")
+        self.rt.bus.log("warning", f"search page {number} failed: {detail}", self.name)
+        return None
 
     # Act on one person --------------------------------------------------------------------
 
