@@ -18,6 +18,8 @@ from linkpilot.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 
+pytest_plugins = ["tests.leakcheck"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ import pytest
 from linkpilot.cli.common import with_database
 from linkpilot.common.settings import load_settings
 from linkpilot.engine.breaker import create_breaker
-from linkpilot.engine.quota import Action, Reservation, create_ledger
+from linkpilot.engine.quota import Action, Reservation
+from linkpilot.engine.quota.factory import create_ledger
 from linkpilot.storage.database import Database
 from tests.conftest import free_port
 

@@ -46,14 +46,14 @@ def test_import_prints_a_table_and_keeps_a_backup(cli, v1: Path, home: Path) -> 
     assert result.err == ""
     lines = result.out.splitlines()
     assert lines[0] == f"V1 database {v1} (schema version 4, read from a private copy)"
-    assert "contacts                 10         5       2        3" in lines
+    assert "contacts                 10         8       1        1" in lines
     assert "  skipped: 1 inactive in V1 (removed from its blacklist)" in lines
     assert (
         "notification_settings: 1 row not imported (e-mail settings with an SMTP password in clear: never imported)"
         in lines
     )
     assert "schema_version: 4 rows not imported (V1 migration bookkeeping)" in lines
-    assert "added 10 contacts, 10 interactions, 3 blacklist entries" in lines
+    assert "added 16 contacts, 12 interactions, 3 blacklist entries" in lines
     backups = list((home / "backups").iterdir())
     assert len(backups) == 1
     assert backups[0].name.startswith("pre-import-")
@@ -102,7 +102,7 @@ def test_dry_run_writes_nothing(cli, v1: Path, home: Path) -> None:
     fresh = cli("import-v1", str(v1), "--dry-run")
     assert fresh.code == 0, fresh.err
     assert fresh.out.splitlines()[-1] == (
-        "dry run: nothing written; would add 10 contacts, 10 interactions, 3 blacklist entries"
+        "dry run: nothing written; would add 16 contacts, 12 interactions, 3 blacklist entries"
     )
     assert not home.exists()
     create_target(home)

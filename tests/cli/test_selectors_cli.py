@@ -24,6 +24,7 @@ def site_url(request: pytest.FixtureRequest) -> Iterator[str]:
             # No --today: `linkpilot selectors check` runs on the real clock, so the site does too.
             "--markup",
             markup,
+            *(["--mutation-seed", "11"] if markup == "mutated" else []),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -45,14 +46,15 @@ def admin(url: str, path: str, payload: dict[str, object]) -> None:
         assert response.status == 200
 
 
-@pytest.mark.parametrize("site_url", ["classic", "hashed"], indirect=True)
+@pytest.mark.parametrize("site_url", ["classic", "hashed", "mutated"], indirect=True)
 def test_check_reports_every_key_and_exits_0(cli, site_url: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("LINKPILOT_LINKEDIN_URL", site_url)
     assert cli("session", "import", "--li-at", "sandbox-li-at").code == 0
     result = cli("selectors", "check")
     assert result.code == 0, result.out + result.err
     lines = result.out.splitlines()
-    assert lines[-1].endswith("all required keys resolve")
+    assert lines[-1].endswith("all required keys resolve, every listed item reads")
+    assert any(line.startswith("page birthday: ") and line.endswith("all read") for line in lines)
     assert any(line.startswith("profile.top_card ") for line in lines)
     data = json.loads(cli("selectors", "check", "--json").out)
     assert data["ok"] is True
@@ -60,7 +62,9 @@ def test_check_reports_every_key_and_exits_0(cli, site_url: str, monkeypatch: py
     statuses = {k["key"]: k["status"] for k in data["keys"]}
     with urllib.request.urlopen(f"{site_url}/__admin/config", timeout=10) as response:
         markup = json.loads(response.read())["markup"]
-    if markup == "hashed":
+    assert data["pages"]["birthday"]["unread"] == 0
+    assert data["pages"]["invitations"]["items"] > 0
+    if markup in ("hashed", "mutated"):
         # Hashed markup: the first check learned the top card, the second found it learned.
         assert statuses["profile.top_card"] == "learned"
     else:

@@ -97,3 +97,22 @@ async def test_notification_channels_and_their_last_delivery(make_app: AppFactor
         facade.bus.publish(NotifyStatus(channels=(ntfy, failed)))
         await wait_until(pilot, lambda: "FAILED (A Connection error occurred)" in panel())
         assert "LinkPilot: the circuit breaker is open; 1 waiting" in panel()
+
+
+async def test_the_newest_diagnostic_copy_is_pointed_to(
+    make_app: AppFactory, db_url: str, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    folder = home / "diagnostics"
+    folder.mkdir(parents=True)
+    for stem in ("20261125T100000000000Z-birthday", "20261126T090000000000Z-sent-invitations"):
+        for suffix in (".html", ".png", ".json"):
+            (folder / f"{stem}{suffix}").write_text("x")
+    app = make_app(settings=load_settings(home=home))
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot)
+        await pilot.press("4")
+        await wait_until(pilot, lambda: isinstance(app.screen, SystemScreen))
+        note = app.screen.query_one("#diagnostics-note", Static)
+        await wait_until(pilot, lambda: "Unreadable pages: 2 copies" in str(note.content))
+        assert f"latest {folder / '20261126T090000000000Z-sent-invitations.html'}" in str(note.content)

@@ -8,19 +8,15 @@ terminal says it has them (so the first assertion could fail), and that it leave
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import re
 import select
-import struct
-import subprocess
-import sys
-import termios
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.pty_console import console_on_pty
 
 TRUECOLOR = re.compile(rb"\x1b\[[0-9;]*[34]8;2;")
 INDEXED = re.compile(rb"\x1b\[[0-9;]*[34]8;5;")
@@ -28,21 +24,8 @@ INDEXED = re.compile(rb"\x1b\[[0-9;]*[34]8;5;")
 
 def console_output(home: Path, **term: str) -> bytes:
     """Everything `linkpilot console` writes to a 120x40 terminal until it quits on `q`."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     dropped = ("COLORTERM", "TEXTUAL_COLOR_SYSTEM", "NO_COLOR", "COLUMNS", "LINES")
-    env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env.update(LINKPILOT_HOME=str(home), **term)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "linkpilot", "console"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-        close_fds=True,
-    )
-    os.close(slave)
+    proc, master = console_on_pty(home, drop=dropped, **term)
     seen = bytearray()
     quit_sent = False
     deadline = time.monotonic() + 60

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shlex
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 
 from tests.conftest import CliResult
 from tests.deploy.helpers import DEPLOY, Tmux, script_env, until
+from tests.leakcheck import running
 
 WRAPPER = DEPLOY / "linkpilot-tmux"
 
@@ -213,6 +215,27 @@ def test_attach_from_a_terminal_then_detach_leaves_the_console_running(
     dead = tmux.run("display-message", "-p", "-t", "=linkpilot:", "#{pane_dead}").stdout.strip()
     assert dead == "0"  # the console (and its engine) is still running
     assert "Breaker CLOSED" in tmux.screen()
+
+
+@pytest.mark.slow
+def test_a_killed_tmux_server_takes_the_console_with_it(
+    cli: Callable[..., CliResult], tmux: Tmux, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found after a test run: consoles whose tmux server was gone still ran 18 minutes later,
+    # holding console.lock and the database, deaf to SIGHUP and SIGTERM (see console/terminal.py).
+    monkeypatch.setenv("TMUX_TMPDIR", tmux.tmpdir)
+    assert cli("attach", "--detached", "-L", tmux.socket).code == 0
+    until(lambda: "Breaker CLOSED" in tmux.screen(), "the console to draw", within=60)
+    pid = int((home / "console.lock").read_text())
+    assert running(pid)
+
+    tmux.run("kill-server")
+
+    # Its parent (the tmux server) gone, init reaps it: a zombie has ended.
+    until(lambda: not running(pid), "the console to end with its terminal", within=2.0)
+    with (home / "console.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError if still held
+    assert not (home / "crash.log").exists()
 
 
 @pytest.mark.parametrize("name", ["bad:name", "", "a.b", "x" * 65])

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -57,9 +58,11 @@ def test_serve_answers_health_and_stops_on_sigterm(tmp_path: Path) -> None:
         assert checks["breaker"]["status"] == "closed"
         status, metrics = _get(f"{base}/metrics")
         assert status == 200
-        assert 'linkpilot_quota_limit{action="message",window="day"} 15' in metrics
+        assert 'linkpilot_quota_limit{action="message",window="day"} 15.0' in metrics
+        stopping = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
+        assert time.monotonic() - stopping < 2.0  # docs/reliability.md: processes end
         assert proc.returncode == 0, err
         assert "linkpilot stopped" in out
     finally:

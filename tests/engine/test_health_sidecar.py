@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -52,7 +53,7 @@ async def test_health_ready_and_metrics_over_http() -> None:
     sidecar = HealthSidecar()
     sidecar.add_check("storage", _ok)
     port = await sidecar.start(port=0)
-    sidecar.metrics.inc("messages_total", "Messages by outcome", {"outcome": "sent"}, by=2)
+    sidecar.metrics.actions.labels(action="message", outcome="sent").inc(2)
     try:
         async with _client(port) as http:
             r = await http.get("/health")
@@ -67,9 +68,11 @@ async def test_health_ready_and_metrics_over_http() -> None:
                 "checks": {"storage": {"ok": True, "status": "ok", "backend": "sqlite"}},
             }
             r = await http.get("/metrics")
-            assert r.headers["Content-Type"].startswith("text/plain")
-            assert 'linkpilot_messages_total{outcome="sent"} 2' in r.text
+            assert r.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
+            assert 'linkpilot_actions_total{action="message",outcome="sent"} 2.0' in r.text
             assert "# TYPE linkpilot_event_loop_lag_p99_seconds gauge" in r.text
+            uptime = float(r.text.split("\nlinkpilot_uptime_seconds ")[1].split()[0])
+            assert 0 <= uptime < 60
         assert await _probe("--url", f"http://127.0.0.1:{port}") == (
             0,
             f"healthy: http://127.0.0.1:{port}/health\n",
@@ -213,16 +216,35 @@ async def test_probe_of_a_dead_sidecar_fails_and_bad_url_is_bad_input() -> None:
     assert err.strip() == "linkpilot: error: --url: not an http(s) URL: 'file:///etc/passwd'"
 
 
-def test_metrics_render_escapes_labels_and_refuses_bad_names() -> None:
-    m = Metrics()
-    m.inc("selector_failures_total", "Selector failures", {"key": 'a"b\\c'})
-    m.set("breaker_open", "1 when open", 1)
-    text = m.render()
-    assert 'linkpilot_selector_failures_total{key="a\\"b\\\\c"} 1' in text
-    assert "linkpilot_breaker_open 1" in text
-    with pytest.raises(ValueError, match="bad metric name"):
-        m.inc("bad name", "x")
-    with pytest.raises(ValueError, match="counters only go up"):
-        m.inc("selector_failures_total", "x", by=-1)
-    with pytest.raises(ValueError, match="is a gauge"):
-        m.inc("breaker_open", "x")
+async def test_metrics_carry_the_processs_memory_cpu_files_and_collections() -> None:
+    sidecar = HealthSidecar()
+    port = await sidecar.start(port=0)
+    try:
+        async with _client(port) as http:
+            r = await http.get("/metrics")
+            samples = {
+                line.split(" ")[0]: float(line.split(" ")[1])
+                for line in r.text.splitlines()
+                if not line.startswith("#")
+            }
+            # A scraper that asks for OpenMetrics gets it, with its end marker.
+            r = await http.get("/metrics", headers={"Accept": "application/openmetrics-text"})
+            assert r.headers["Content-Type"].startswith("application/openmetrics-text")
+            assert r.text.endswith("# EOF\n")
+    finally:
+        await sidecar.stop()
+    status = (await asyncio.to_thread(Path("/proc/self/status").read_text)).splitlines()
+    rss_kb = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    # The process's own figures, read from /proc at the scrape (a second later they moved a little).
+    assert 0.5 < samples["process_resident_memory_bytes"] / (rss_kb * 1024) < 2
+    assert samples["process_open_fds"] >= 3  # stdin, stdout, stderr, the listening socket...
+    assert samples["process_max_fds"] > samples["process_open_fds"]
+    assert samples["process_cpu_seconds_total"] > 0
+    assert samples['python_gc_collections_total{generation="0"}'] > 0
+
+
+def test_labels_are_escaped_in_the_exposition() -> None:
+    metrics = Metrics()
+    metrics.skipped.labels(action="message", reason='a"b\\c\nd').inc()
+    body, _ = metrics.render()
+    assert 'linkpilot_skipped_total{action="message",reason="a\\"b\\\\c\\nd"} 1.0' in body.decode()

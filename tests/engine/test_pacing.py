@@ -65,7 +65,7 @@ async def test_human_waits_for_working_hours_in_the_configured_zone() -> None:
     early = datetime(2026, 3, 18, 5, 30, tzinfo=UTC)
     sleeps = Sleeps()
     pacing = human(early, sleeps)
-    assert not pacing.in_working_hours(early)
+    assert not pacing.working_time.contains(early)
     assert pacing.until_working_hours(early) == 30 * 60
     waited = await pacing.pause(Pause.STEP)
     assert sleeps.calls[0] == 30 * 60
@@ -81,7 +81,7 @@ async def test_human_skips_days_off() -> None:
     weekdays = WorkingHours(start=time(9), end=time(17), days=(0, 1, 2, 3, 4))
     saturday_noon = datetime(2026, 3, 21, 11, 0, tzinfo=UTC)
     pacing = human(saturday_noon, Sleeps(), hours=weekdays)
-    assert not pacing.in_working_hours(saturday_noon)
+    assert not pacing.working_time.contains(saturday_noon)
     # Monday 09:00 Paris is 08:00 UTC: 1 day 21 hours after Saturday 11:00 UTC.
     assert pacing.until_working_hours(saturday_noon) == (24 + 21) * 3600
     nobody = human(saturday_noon, Sleeps(), hours=WorkingHours(days=()))
@@ -93,5 +93,5 @@ def test_make_pacing_follows_the_settings() -> None:
     assert isinstance(make_pacing(load_settings({}, pacing="fast")), FastPacing)
     built = make_pacing(load_settings({}, pacing="human", timezone="Europe/Paris"), rng=random.Random(0))
     assert isinstance(built, HumanPacing)
-    assert built.zone == PARIS
+    assert built.working_time.zone == PARIS
     assert built.delays.message_min_s == 90

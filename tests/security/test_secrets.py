@@ -165,9 +165,9 @@ async def test_ready_and_metrics(
         finally:
             await sidecar.stop()
     ready = json.loads(answers["/ready"])
-    assert set(ready["checks"]) == {"storage", "ledger", "breaker", "session", "browser"}
+    assert set(ready["checks"]) == {"storage", "ledger", "breaker", "session", "browser", "clock"}
     assert ready["checks"]["session"]["status"] == "unknown"
-    assert 'linkpilot_actions_total{action="message",outcome="sent"} 1' in answers["/metrics"]
+    assert 'linkpilot_actions_total{action="message",outcome="sent"} 1.0' in answers["/metrics"]
     for text in (*answers.values(), caplog.text, everything_written(home)):
         assert_kept(secret_key, text)
         assert REDIS_PASSWORD not in text

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +20,6 @@ from linkpilot.storage.birthdays import (
     birthdays_due,
     birthdays_due_statement,
     celebrated_on,
-    local_today,
     occurrences_already_wished,
     window_occurrences,
 )
@@ -202,14 +200,6 @@ async def test_longest_window_spans_three_months(db: Database) -> None:
     result = await due(db, date(2026, 3, 31), late_days=MAX_LATE_DAYS)
     assert [(d.contact_id, d.days_late) for d in result] == [(mar1, 30), (feb15, 44), (jan30, 60)]
     assert jan29 not in {d.contact_id for d in result}
-
-
-def test_local_today_is_the_date_in_the_configured_zone() -> None:
-    instant = datetime(2026, 1, 1, 23, 30, tzinfo=UTC)
-    assert local_today(instant, ZoneInfo("Europe/Paris")) == date(2026, 1, 2)
-    assert local_today(instant, ZoneInfo("America/New_York")) == date(2026, 1, 1)
-    with pytest.raises(ValueError, match="aware"):
-        local_today(datetime(2026, 1, 1), ZoneInfo("Europe/Paris"))
 
 
 def test_celebrated_on() -> None:

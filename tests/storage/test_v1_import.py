@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import sqlite3
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -93,21 +94,20 @@ async def test_every_quirk_lands_in_the_expected_bucket(v1: Path, target: Path) 
     assert got == EXPECTED
     assert {k: report.added[k] for k in EXPECTED_ADDED} == EXPECTED_ADDED
     contacts = report.tables["contacts"]
-    assert contacts.merged == {"same profile URL as another contact": 1, "same name as another contact": 1}
-    assert contacts.skipped == {
-        "bad profile URL": 1,
-        "missing name": 1,
-        "ambiguous name (several contacts have it)": 1,
-    }
+    # Only the same profile URL merges; the second Bob and the third Jean are people of their own.
+    assert contacts.merged == {"same profile URL as another contact": 1}
+    assert contacts.skipped == {"missing name": 1}
+    assert contacts.notes["bad profile URL, imported without it"] == 1
     wishes = report.tables["birthday_messages"]
+    # Alice's late wish for the same birthday, and V1's second record of one wish to "Bob Durand".
     assert wishes.merged == {"duplicate wish for the same person and birthday": 2}
-    assert wishes.skipped == {
-        "junk date (sent_at)": 1,
-        "ambiguous name (several contacts have it)": 1,
-        "missing name": 1,
-    }
-    assert wishes.notes["contact created from the message's name"] == 2
-    assert report.tables["profile_visits"].skipped == {"bad profile URL": 1, "junk date (visited_at)": 1}
+    assert wishes.skipped == {"junk date (sent_at)": 1, "missing name": 1}
+    assert wishes.notes["contact created from the message's name"] == 1
+    assert wishes.notes["several contacts have the message's name: a contact of its own created"] == 2
+    visits = report.tables["profile_visits"]
+    assert visits.skipped == {"junk date (visited_at)": 1}
+    assert visits.notes["bad profile URL, placed by name"] == 1
+    assert visits.notes["several contacts have the visit's name: a contact of its own created"] == 1
     assert report.tables["scraped_profiles"].notes["skills not JSON, split on commas"] == 1
     assert report.tables["blacklist"].skipped == {"inactive in V1 (removed from its blacklist)": 1}
     assert report.tables["blacklist"].merged == {"already blacklisted": 1}
@@ -124,22 +124,29 @@ async def test_every_quirk_lands_in_the_expected_bucket(v1: Path, target: Path) 
     assert table_counts(report.backup)["contacts"] == 0  # taken before the import
 
 
-async def test_contacts_map_by_normalised_url_or_name(v1: Path, target: Path, db: Database) -> None:
+async def test_contacts_merge_by_normalised_url_only(v1: Path, target: Path, db: Database) -> None:
     await run(v1, target)
     async with db.session() as s:
-        contacts = {(c.name, c.profile_url): c for c in (await s.scalars(select(Contact))).all()}
-    assert set(contacts) == {
-        ("Alice Martin", "https://www.linkedin.com/in/alice-martin/"),
-        ("Bob Durand", None),
-        ("Chloé Petit", "https://www.linkedin.com/in/chloe-petit/"),
-        ("Jean Dupont", "https://www.linkedin.com/in/jean-dupont-1/"),
-        ("Jean Dupont", "https://www.linkedin.com/in/jean-dupont-2/"),
-        ("Zoé Nouvelle", None),
-        ("Bad Url Guy", None),
-        ("Eve Nouveau", "https://www.linkedin.com/in/eve-nouveau/"),
-        ("Frank Source", "https://www.linkedin.com/in/frank-source/"),
-        ("Gina Plain", "https://www.linkedin.com/in/gina-plain/"),
+        every = (await s.scalars(select(Contact).order_by(Contact.id))).all()
+    assert Counter((c.name, c.profile_url) for c in every) == {
+        ("Alice Martin", "https://www.linkedin.com/in/alice-martin/"): 1,
+        # V1 contacts 2 and 7 (two rows, no URL), then the wish and the visit to a "Bob Durand"
+        # V1 recorded no contact for: with several Bobs, each gets one of its own.
+        ("Bob Durand", None): 3,
+        ("bob  durand", None): 1,
+        ("Chloé Petit", "https://www.linkedin.com/in/chloe-petit/"): 1,
+        ("Jean Dupont", "https://www.linkedin.com/in/jean-dupont-1/"): 1,
+        ("Jean Dupont", "https://www.linkedin.com/in/jean-dupont-2/"): 1,
+        # V1 contact 10, then the wish to a "Jean Dupont" V1 recorded no contact for.
+        ("Jean Dupont", None): 2,
+        ("Zoé Nouvelle", None): 1,
+        ("Bad Url Guy", None): 1,
+        ("X", None): 1,
+        ("Eve Nouveau", "https://www.linkedin.com/in/eve-nouveau/"): 1,
+        ("Frank Source", "https://www.linkedin.com/in/frank-source/"): 1,
+        ("Gina Plain", "https://www.linkedin.com/in/gina-plain/"): 1,
     }
+    contacts = {(c.name, c.profile_url): c for c in every}
     alice = contacts[("Alice Martin", "https://www.linkedin.com/in/alice-martin/")]
     assert alice.source == "v1"
     assert alice.notes == "met at a conference"
@@ -150,9 +157,9 @@ async def test_contacts_map_by_normalised_url_or_name(v1: Path, target: Path, db
     assert alice.last_visited_at == datetime(2024, 8, 1, 10, 0, tzinfo=UTC)
     chloe = contacts[("Chloé Petit", "https://www.linkedin.com/in/chloe-petit/")]
     assert chloe.created_at == NOW  # her V1 created_at was junk
-    bob = contacts[("Bob Durand", None)]
+    wished_bob = next(c for c in every if c.name == "Bob Durand" and c.birthday_month is not None)
     # Wished at 23:30 UTC on 12 April, i.e. 01:30 on 13 April in Paris.
-    assert (bob.birthday_month, bob.birthday_day) == (4, 13)
+    assert (wished_bob.birthday_month, wished_bob.birthday_day) == (4, 13)
 
 
 async def test_sourcing_fields_come_from_scraped_profiles(v1: Path, target: Path, db: Database) -> None:
@@ -197,6 +204,8 @@ async def test_wishes_and_visits_become_interactions(v1: Path, target: Path, db:
         ("Bob Durand", date(2024, 4, 13), 0, "Bon anniversaire Bob"),
         ("Zoé Nouvelle", date(2024, 5, 1), 0, "Bon anniversaire Zoé"),
         ("Alice Martin", date(2025, 3, 5), 0, "Joyeux anniversaire Alice !"),
+        # To a "Jean Dupont" V1 recorded no contact for: three have the name, none gets it.
+        ("Jean Dupont", date(2024, 6, 2), 0, "Happy birthday Jean"),
         ("Bad Url Guy", date(2024, 6, 3), 0, "HBD"),
         ("Jean Dupont", date(2024, 6, 1), 0, "Joyeux anniversaire Jean"),
         ("Chloé Petit", date(2024, 7, 14), 0, "Joyeux anniversaire Chloé"),
@@ -212,6 +221,7 @@ async def test_wishes_and_visits_become_interactions(v1: Path, target: Path, db:
     assert visits == [
         ("Alice Martin", "sent", None, datetime(2024, 8, 1, 10, 0, tzinfo=UTC)),
         ("Eve Nouveau", "failed", "timeout", None),
+        ("X", "sent", None, datetime(2024, 8, 3, 10, 0, tzinfo=UTC)),
         ("Bob Durand", "sent", None, datetime(2024, 8, 5, 10, 0, tzinfo=UTC)),
     ]
 
@@ -265,7 +275,7 @@ async def test_a_copy_of_the_file_is_recognised(v1: Path, target: Path, tmp_path
     shutil.copyfile(v1, copy)
     report = await run(copy, target)
     assert table_counts(target) == before
-    assert report.tables["contacts"].merged["already imported"] == 7
+    assert report.tables["contacts"].merged["already imported"] == 9
 
 
 async def test_dry_run_writes_nothing_and_reports_the_same(v1: Path, target: Path) -> None:
@@ -381,7 +391,7 @@ async def test_merges_with_what_linkpilot_already_holds(v1: Path, target: Path, 
     assert sorted(t or "" for t in texts) == ["", "Joyeux anniversaire Alice !", "sent by LP"]
 
 
-async def test_a_url_row_adopts_the_one_contact_known_by_name(
+async def test_a_url_row_never_lands_on_a_namesake_without_url(
     tmp_path: Path, target: Path, db: Database
 ) -> None:
     async with db.transaction() as s:
@@ -393,10 +403,50 @@ async def test_a_url_row_adopts_the_one_contact_known_by_name(
             " ('Bob Durand', 'https://linkedin.com/in/bob-d?x=1', '2024-01-01', '2024-01-01')"
         )
     report = await run(path, target)
-    assert report.tables["contacts"].merged == {"same name as a contact that had no URL": 1}
+    assert (report.tables["contacts"].imported, report.tables["contacts"].merged) == (1, {})
     async with db.session() as s:
-        bobs = (await s.scalars(select(Contact))).all()
-    assert [(b.name, b.profile_url) for b in bobs] == [("Bob Durand", "https://www.linkedin.com/in/bob-d/")]
+        bobs = (await s.scalars(select(Contact).order_by(Contact.id))).all()
+    assert [(b.name, b.profile_url) for b in bobs] == [
+        ("Bob Durand", None),
+        ("Bob Durand", "https://www.linkedin.com/in/bob-d/"),
+    ]
+
+
+async def test_a_wish_without_its_contact_goes_to_the_only_namesake_or_to_one_of_its_own(
+    tmp_path: Path, target: Path, db: Database
+) -> None:
+    path = create_v1_database(tmp_path / "v1.db", quirks=False)
+    with sqlite3.connect(path) as conn:
+        contact = (
+            "INSERT INTO contacts (id, name, linkedin_url, created_at, updated_at) VALUES (?, ?, ?, 'x', 'x')"
+        )
+        conn.execute(contact, (1, "Ana Solo", "https://www.linkedin.com/in/ana-solo/"))
+        conn.execute(contact, (2, "Tom Twin", "https://www.linkedin.com/in/tom-twin-1/"))
+        conn.execute(contact, (3, "Tom Twin", "https://www.linkedin.com/in/tom-twin-2/"))
+        wish = "INSERT INTO birthday_messages (contact_id, contact_name, message_text, sent_at) VALUES (?, ?, ?, ?)"
+        conn.execute(wish, (None, "ana SOLO", "HB Ana", "2024-05-01T10:00:00+00:00"))
+        conn.execute(wish, (None, "Tom Twin", "HB Tom", "2024-06-01T10:00:00+00:00"))
+        conn.execute(wish, (77, "Tom Twin", "HB Tom again", "2025-06-01T10:00:00+00:00"))
+    report = await run(path, target)
+    wishes = report.tables["birthday_messages"]
+    assert (wishes.read, wishes.imported, wishes.merged.total(), wishes.skipped.total()) == (3, 3, 0, 0)
+    async with db.session() as s:
+        rows = (
+            await s.execute(
+                select(Interaction.text, Contact.name, Contact.profile_url)
+                .join(Contact)
+                .order_by(Interaction.id)
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("HB Ana", "Ana Solo", "https://www.linkedin.com/in/ana-solo/"),
+        # Two Toms have a URL: neither gets a wish that may be the other's.
+        ("HB Tom", "Tom Twin", None),
+        ("HB Tom again", "Tom Twin", None),
+    ]
+    async with db.session() as s:
+        toms = (await s.scalars(select(Contact).where(Contact.profile_url.is_(None)))).all()
+    assert len(toms) == 2  # each unplaced wish has a contact of its own
 
 
 async def test_a_forgotten_contact_is_not_brought_back(v1: Path, target: Path, db: Database) -> None:
@@ -407,7 +457,7 @@ async def test_a_forgotten_contact_is_not_brought_back(v1: Path, target: Path, d
     before = table_counts(target)
     report = await run(v1, target)
     assert table_counts(target) == before
-    assert report.tables["contacts"].merged["already imported"] == 7
+    assert report.tables["contacts"].merged["already imported"] == 9
 
 
 async def test_one_transaction_all_or_nothing(v1: Path, target: Path) -> None:

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
 from functools import wraps
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 import click
 
 from linkpilot.common.errors import BadInput, StorageError
 from linkpilot.common.settings import Settings, load_settings
-from linkpilot.storage.database import Database
-from linkpilot.storage.migrate import ensure_schema
+from linkpilot.common.text import escape_controls
+
+if TYPE_CHECKING:
+    from linkpilot.storage.database import Database
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -49,15 +50,30 @@ def configure_logging(home: Path) -> None:
             return
         root.removeHandler(old)
         old.close()
+    from logging.handlers import RotatingFileHandler
+
     handler = RotatingFileHandler(target, maxBytes=5_000_000, backupCount=3, encoding="utf-8")
     handler.linkpilot_log = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(LogFileFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
 
 
+class LogFileFormatter(logging.Formatter):
+    """Log lines quote names and page text: their control characters are written escaped, so
+    `tail -f linkpilot.log` shows them instead of obeying them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().format(record))
+
+
 def open_database(settings: Settings) -> Database:
     """The automatic upgrade on start: every command that opens storage gets the current schema."""
+    # Imported here, not above: a command that never opens storage (or only reads it quickly,
+    # `quota status`) must not pay for SQLAlchemy (bench/startup.py).
+    from linkpilot.storage.database import Database
+    from linkpilot.storage.migrate import ensure_schema
+
     prepare_home(settings)
     ensure_schema(settings.effective_database_url)
     return Database(settings.effective_database_url)
@@ -68,9 +84,33 @@ def run_async(func: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        import asyncio
+
         return asyncio.run(func(*args, **kwargs))
 
     return wrapper
+
+
+class Closable(Protocol):
+    async def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Closable)
+
+
+@asynccontextmanager
+async def closing(thing: C) -> AsyncIterator[C]:
+    """The ledger or the breaker of one command, closed when it is done (Redis connections)."""
+    try:
+        yield thing
+    finally:
+        await thing.close()
+
+
+def quick_or_full(quick: T | None, settings: Settings, full: Callable[[Database], Awaitable[T]]) -> T:
+    """A status command's answer: the quick read's (engine.quick_status), or when it has none
+    the full storage layer's, opened (and migrated) for `full`."""
+    return quick if quick is not None else run_async(with_database)(settings, full)
 
 
 async def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:

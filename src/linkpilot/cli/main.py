@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,15 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click's, but each command's help is read from its source, not imported: listing
+        the commands must not import Textual, Playwright and SQLAlchemy (seconds on a Pi)."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, described(COMMANDS[name]).get_short_help_str(limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
         if target is None:
@@ -51,21 +59,38 @@ class LazyGroup(click.Group):
         return command
 
 
+def described(target: str) -> click.Command:
+    """A stand-in for the command at `target` ("module:function") with its help: the
+    function's docstring, as click takes it, read from the module's source."""
+    import ast
+    import importlib.util
+
+    module, _, attr = target.partition(":")
+    spec = importlib.util.find_spec(module)
+    assert spec is not None, target
+    assert spec.origin is not None, target
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    doc = next(
+        ast.get_docstring(node)
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == attr
+    )
+    return click.Command(attr, help=doc)
+
+
 @click.group(cls=LazyGroup, invoke_without_command=True)
 @click.version_option(__version__, prog_name="linkpilot")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """LinkPilot: a self-hosted LinkedIn assistant for one account."""
     if ctx.invoked_subcommand is None:
-        console = COMMANDS.get("console")
-        if console is None:
-            click.echo(ctx.get_help())
-            return
         ctx.invoke(cli.get_command(ctx, "console"))  # type: ignore[arg-type]
 
 
 def _crash_log(exc: BaseException) -> Path | None:
     """Keep the traceback for the developers, out of the operator's terminal."""
+    import traceback
+
     home = Path(os.environ.get("LINKPILOT_HOME", "~/.local/share/linkpilot")).expanduser()
     try:
         home.mkdir(parents=True, exist_ok=True)

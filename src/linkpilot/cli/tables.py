@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from collections.abc import Sequence
 
+from linkpilot.common.text import escape_controls
+
 MIN_FLEX = 12
 
 
@@ -17,6 +19,8 @@ def render_table(
 ) -> list[str]:
     """Lines of a table. Column `flex` (index) takes what room is left and is cut to fit."""
     total = width if width is not None else shutil.get_terminal_size((100, 24)).columns
+    # Cells hold other people's text (names, headlines): shown, never obeyed by the terminal.
+    rows = [[escape_controls(cell) for cell in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
     if flex is not None:
         others = sum(w for i, w in enumerate(widths) if i != flex) + 2 * (len(headers) - 1)

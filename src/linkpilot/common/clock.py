@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from tzlocal import get_localzone_name
 
@@ -12,6 +12,14 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def local_date(at: datetime, zone: tzinfo) -> date:
+    """The calendar date in the configured time zone at the aware instant `at`: what "today"
+    is for campaigns, windows and the schedule (never the box's own zone or UTC's)."""
+    if at.tzinfo is None:
+        raise ValueError("local_date needs an aware datetime")
+    return at.astimezone(zone).date()
 
 
 def local_zone_name() -> str:

@@ -1,4 +1,12 @@
-"""Text folding for matching people by name: case, accents and spacing never split one person."""
+"""Text helpers: folding names for matching, and keeping other people's text from controlling
+the terminal.
+
+Anyone can put escape sequences in a LinkedIn headline, and LinkPilot stores what profiles
+say. A control character (C0, DEL or C1) other than newline and tab is therefore removed where
+text enters (`strip_controls`: CSV, V1 import, pages the engine reads) and made visible where it
+leaves (`escape_controls`: the CLI, the log file, exports, notifications), for text stored before
+this rule or coming another way.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,20 @@ import re
 import unicodedata
 
 _WORD = re.compile(r"\w+")
+# Unicode's control characters (category Cc) but tab and newline: C0, DEL and C1.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters other than newline and tab (for text coming in)."""
+    return _CONTROLS.sub("", text)
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control character but newline and tab written as a visible escape
+    (ESC -> "\\x1b"), so printing it can never move the cursor, retitle a window or recolour a
+    terminal (for text going out)."""
+    return _CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 def fold(text: str) -> str:

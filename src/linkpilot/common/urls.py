@@ -40,7 +40,3 @@ def normalize_profile_url(url: str) -> str:
     person into two rows.
     """
     return f"https://www.linkedin.com/in/{profile_slug(url)}/"
-
-
-def profile_url_on(origin: str, slug: str) -> str:
-    return f"{origin.rstrip('/')}/in/{slug}/"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import os
 import signal
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from linkpilot.cli.common import open_database
@@ -17,6 +19,7 @@ from linkpilot.common.errors import LinkPilotError
 from linkpilot.common.settings import Settings
 from linkpilot.console.app import ConsoleApp
 from linkpilot.console.facade import EngineFacade
+from linkpilot.console.terminal import console_driver
 from linkpilot.storage.contact_book import ContactBook
 from linkpilot.storage.database import Database
 
@@ -50,6 +53,12 @@ def console_lock(home: Path) -> Iterator[None]:
         handle.close()
 
 
+def _from_thread(loop: asyncio.AbstractEventLoop, call: Callable[[str], None], why: str) -> None:
+    # The driver's threads may see the terminal go while the loop is already closing.
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(call, why)
+
+
 async def run_console(
     settings: Settings,
     facade: EngineFacade,
@@ -62,8 +71,8 @@ async def run_console(
 
     The engine behind `facade` runs on this same loop. A database given by the caller stays
     open (the engine may still be using it); one opened here is closed here. Only one console
-    runs per data folder. On SIGTERM or SIGHUP the running campaign is told to stop and the
-    app exits; the caller then awaits the engine's end.
+    runs per data folder. On SIGTERM, SIGHUP or the terminal's loss the running campaign is told
+    to stop and the app exits; the caller then ends the engine (EngineService.shutdown).
     """
     require_terminal()
     with console_lock(settings.home):
@@ -78,10 +87,12 @@ async def run_console(
                 settings=settings,
                 keymap=keymap,
             )
-            # SIGTERM (docker stop, systemd) and SIGHUP (the SSH session dropped, tmux killed):
-            # the running step is finished or abandoned by the engine, then the app leaves.
+            # SIGTERM (docker stop, systemd), SIGHUP (the SSH session dropped, tmux killed) and
+            # a terminal that reads as closed or refuses output: the campaign is stopped between
+            # two people (or cut off after a grace, see EngineService.shutdown), then the app leaves.
             for sig in SIGNALS:
                 loop.add_signal_handler(sig, app.shut_down, sig.name)
+            app.driver_class = console_driver(partial(_from_thread, loop, app.shut_down, "terminal lost"))
             await app.run_async()
         finally:
             for sig in SIGNALS:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
 
+from linkpilot.engine.campaigns.registry import CAMPAIGN_NAMES, campaign
 from linkpilot.engine.events import (
     ActivityChanged,
     BreakerChanged,
@@ -30,9 +31,13 @@ from linkpilot.engine.events import (
     Tick,
 )
 from linkpilot.engine.notify.status import ChannelStatus, NotifyStatus
-from linkpilot.engine.service import ACTION_OF
 
-CAMPAIGNS: tuple[str, ...] = tuple(ACTION_OF)
+CAMPAIGNS: tuple[str, ...] = CAMPAIGN_NAMES
+
+
+def _action(name: str) -> str:
+    """The quota gauge a campaign spends (its key is disabled while the gauge is spent)."""
+    return campaign(name).action.value if name in CAMPAIGNS else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +156,7 @@ def fold_all(events: Iterable[Event], state: ConsoleState | None = None) -> Cons
 
 
 def quota_spent(state: ConsoleState, campaign: str) -> bool:
-    gauge = state.gauges.get(ACTION_OF.get(campaign, ""))
+    gauge = state.gauges.get(_action(campaign))
     if not gauge:
         return False
     day_spent = gauge.get("day_limit") is not None and gauge.get("day_used", 0) >= gauge["day_limit"]
@@ -184,5 +189,5 @@ def campaign_blocked(state: ConsoleState, campaign: str, *, busy: Busy | None = 
     if not state.working_hours:
         return "outside working hours"
     if quota_spent(state, campaign):
-        return f"the {ACTION_OF[campaign].replace('_', ' ')} quota is spent"
+        return f"the {_action(campaign).replace('_', ' ')} quota is spent"
     return None

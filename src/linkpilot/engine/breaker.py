@@ -20,10 +20,9 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Literal
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, WatchError
@@ -32,6 +31,10 @@ from sqlalchemy import Table, insert, select, update
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Breaker as BreakerSettings
 from linkpilot.common.settings import Settings
+from linkpilot.engine.breaker_state import DEFAULT_NAME as DEFAULT_NAME
+from linkpilot.engine.breaker_state import BreakerSnapshot as BreakerSnapshot
+from linkpilot.engine.breaker_state import BreakerState as BreakerState
+from linkpilot.engine.breaker_state import from_row
 from linkpilot.engine.shared_redis import redis_client
 from linkpilot.storage.database import Database
 from linkpilot.storage.locking import locked_transaction
@@ -40,54 +43,10 @@ from linkpilot.storage.models import BreakerRecord
 log = logging.getLogger(__name__)
 
 TABLE: Table = BreakerRecord.__table__  # type: ignore[assignment]
-DEFAULT_NAME = "linkedin"
 DEFAULT_PREFIX = "linkpilot:breaker"
 PROBE_TIMEOUT = timedelta(minutes=10)
 
 HardReason = Literal["checkpoint", "captcha", "authwall", "restriction"]
-
-
-class BreakerState(StrEnum):
-    CLOSED = "closed"
-    OPEN = "open"
-    HALF_OPEN = "half_open"
-
-
-@dataclass(frozen=True, slots=True)
-class BreakerSnapshot:
-    """What the breaker holds. `since` is when it opened (None while closed)."""
-
-    state: BreakerState = BreakerState.CLOSED
-    reason: str | None = None
-    since: datetime | None = None
-    retry_at: datetime | None = None
-    hard: bool = False
-    failures: int = 0
-    trips: int = 0
-    updated_at: datetime | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["state"] = self.state.value
-        for key in ("since", "retry_at", "updated_at"):
-            data[key] = data[key].isoformat() if data[key] else None
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> BreakerSnapshot:
-        def when(key: str) -> datetime | None:
-            return datetime.fromisoformat(data[key]) if data.get(key) else None
-
-        return cls(
-            state=BreakerState(data["state"]),
-            reason=data.get("reason"),
-            since=when("since"),
-            retry_at=when("retry_at"),
-            hard=bool(data.get("hard")),
-            failures=int(data.get("failures", 0)),
-            trips=int(data.get("trips", 0)),
-            updated_at=when("updated_at"),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +221,7 @@ class CircuitBreaker:
     ) -> tuple[BreakerSnapshot, BreakerSnapshot]:
         async with locked_transaction(self.db, TABLE.name) as conn:
             row = (await conn.execute(select(TABLE).where(TABLE.c.name == self.name))).mappings().first()
-            current = _from_row(row) if row is not None else BreakerSnapshot()
+            current = from_row(row) if row is not None else BreakerSnapshot()
             new = _stamp(current, step(current, now), now)
             if not _changed(current, new):
                 return current, new  # allow() while closed must not cost a write
@@ -285,7 +244,7 @@ class CircuitBreaker:
     async def _read_stored(self) -> BreakerSnapshot:
         async with self.db.session() as session:
             row = (await session.execute(select(TABLE).where(TABLE.c.name == self.name))).mappings().first()
-        return _from_row(row) if row is not None else BreakerSnapshot()
+        return from_row(row) if row is not None else BreakerSnapshot()
 
     async def close(self) -> None:
         if self.redis is not None:
@@ -301,19 +260,6 @@ def _stamp(before: BreakerSnapshot, after: BreakerSnapshot, now: datetime) -> Br
 
 def _changed(before: BreakerSnapshot, after: BreakerSnapshot) -> bool:
     return replace(before, updated_at=None) != replace(after, updated_at=None)
-
-
-def _from_row(row: Any) -> BreakerSnapshot:
-    return BreakerSnapshot(
-        state=BreakerState(row["state"]),
-        reason=row["reason"],
-        since=row["opened_at"],
-        retry_at=row["retry_at"],
-        hard=bool(row["hard"]),
-        failures=int(row["failures"]),
-        trips=int(row["trips"]),
-        updated_at=row["updated_at"],
-    )
 
 
 def create_breaker(

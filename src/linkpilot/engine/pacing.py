@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.errors import ConfigError
 from linkpilot.common.settings import Delays, Settings, WorkingHours
-from linkpilot.engine.quota.windows import in_working_hours
+from linkpilot.engine.quota.working_hours import WorkingTime
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -92,8 +92,7 @@ class HumanPacing:
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.delays = delays
-        self.hours = hours
-        self.zone = zone
+        self.working_time = WorkingTime(hours, zone)
         self.rng = rng if rng is not None else random.Random()
         self.clock = clock
         self._sleep = sleep
@@ -119,22 +118,12 @@ class HumanPacing:
     async def keystroke(self) -> float:
         return await self._wait(self.rng.uniform(*KEYSTROKE_RANGE_S))
 
-    def in_working_hours(self, at: datetime) -> bool:
-        return in_working_hours(at, self.hours, self.zone)
-
     def until_working_hours(self, at: datetime) -> float:
-        """Seconds from `at` to the next opening of the working-hours window (0 if open)."""
-        if self.in_working_hours(at):
-            return 0.0
-        local = at.astimezone(self.zone)
-        for offset in range(8):
-            day = local.date() + timedelta(days=offset)
-            if day.weekday() not in self.hours.days:
-                continue
-            opening, _ = self.hours.on(day, self.zone)
-            if opening > local:
-                return (opening - local).total_seconds()
-        raise ConfigError("working_hours.days: no working day, so the engine would never act")
+        """Seconds from `at` to the next opening of the working hours (0 if open)."""
+        opening = self.working_time.next_opening(at)
+        if opening is None:
+            raise ConfigError("working_hours.days: no working day, so the engine would never act")
+        return (opening - at).total_seconds()
 
     async def wait_for_working_hours(self) -> float:
         return await self._wait(self.until_working_hours(self.clock()))

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Page
 
 from linkpilot.common.errors import ExitCode, LinkPilotError
+from linkpilot.common.text import strip_controls
 
 
 class PageBlocked(LinkPilotError):
@@ -85,8 +86,9 @@ class StateMarkers:
 
 @dataclass(frozen=True)
 class Markers:
-    logged_in: tuple[str, ...]
+    logged_in: tuple[str, ...]  # selectors: a fast first guess, never the only sign
     states: tuple[StateMarkers, ...]
+    me_menu: tuple[str, ...] = ()  # the member's menu in the global navigation: "Me", "Vous"
 
     @property
     def selectors(self) -> list[str]:
@@ -98,7 +100,7 @@ def _words(text: str) -> re.Pattern[str]:
 
 
 def _plain(text: str) -> str:
-    return " ".join(text.replace("’", "'").replace("\u00a0", " ").split())
+    return " ".join(strip_controls(text).replace("’", "'").replace("\u00a0", " ").split())
 
 
 def _segments(path: str) -> str:
@@ -119,7 +121,8 @@ def parse_markers(data: dict[str, Any]) -> Markers:
                 texts=tuple((t, _words(t)) for t in texts),
             )
         )
-    return Markers(logged_in=tuple(data["logged_in"]), states=tuple(states))
+    me_menu = tuple(t for language in data.get("me_menu", {}).values() for t in language)
+    return Markers(logged_in=tuple(data["logged_in"]), states=tuple(states), me_menu=me_menu)
 
 
 @cache
@@ -133,26 +136,53 @@ class PageFacts:
     url: str
     found: frozenset[str]
     texts: tuple[str, ...]
+    # How the page says, by meaning, that a member is signed in; None when it does not.
+    signed_in: str | None = None
 
     @property
     def path(self) -> str:
         return urlsplit(self.url).path or "/"
 
+    def logged_in(self, markers: Markers | None = None) -> bool:
+        markers = markers or load_markers()
+        return self.signed_in is not None or bool(self.found.intersection(markers.logged_in))
 
-# One round trip: which marker selectors exist, and the short texts worth reading.
-PROBE = """(selectors) => ({
-  found: selectors.filter((s) => { try { return document.querySelector(s) !== null; } catch (e) { return false; } }),
-  texts: [document.title, ...Array.from(
-    document.querySelectorAll('h1, h2, [role=alert], [role=alertdialog], .artdeco-inline-feedback'),
-    (el) => (el.textContent || '').trim().slice(0, 300))].filter((t) => t).slice(0, 80),
-})"""
+
+# One round trip: which marker selectors exist, the short texts worth reading, and whether a
+# navigation landmark carries the member's own signs (their profile link, their "Me" menu).
+PROBE = """([selectors, me]) => {
+  const tidy = (t) => (t || "").replace(/\\s+/g, " ").trim().toLowerCase();
+  const mine = new Set(me.map(tidy));
+  let signedIn = null;
+  for (const land of document.querySelectorAll("header, nav, [role=banner], [role=navigation]")) {
+    if (land.querySelector("a[href*='/in/']")) { signedIn = "the member's profile link in the navigation"; break; }
+    for (const control of land.querySelectorAll("button, a, [role=button]")) {
+      const lines = (control.innerText || "").split("\\n").map(tidy);
+      if (mine.has(tidy(control.getAttribute("aria-label"))) || lines.some((line) => mine.has(line))) {
+        signedIn = "the member's menu in the navigation";
+        break;
+      }
+    }
+    if (signedIn) { break; }
+  }
+  return {
+    found: selectors.filter((s) => { try { return document.querySelector(s) !== null; } catch (e) { return false; } }),
+    texts: [document.title, ...Array.from(
+      document.querySelectorAll('h1, h2, [role=alert], [role=alertdialog], .artdeco-inline-feedback'),
+      (el) => (el.textContent || '').trim().slice(0, 300))].filter((t) => t).slice(0, 80),
+    signedIn,
+  };
+}"""
 
 
 async def probe(page: Page, markers: Markers | None = None) -> PageFacts:
     markers = markers or load_markers()
-    raw = await page.evaluate(PROBE, markers.selectors)
+    raw = await page.evaluate(PROBE, [markers.selectors, list(markers.me_menu)])
     return PageFacts(
-        url=page.url, found=frozenset(raw["found"]), texts=tuple(_plain(t) for t in raw["texts"])
+        url=page.url,
+        found=frozenset(raw["found"]),
+        texts=tuple(_plain(t) for t in raw["texts"]),
+        signed_in=raw["signedIn"],
     )
 
 
@@ -167,7 +197,7 @@ def classify(facts: PageFacts, markers: Markers | None = None) -> PageBlocked | 
         evidence = _evidence(state, segments, facts)
         if evidence is not None:
             return ERRORS[state.kind](path, evidence)
-    if not facts.found.intersection(markers.logged_in):
+    if not facts.logged_in(markers):
         return LoggedOut(path, "no sign of a logged-in page")
     return None
 
@@ -193,3 +223,51 @@ async def check_page(page: Page, markers: Markers | None = None) -> PageFacts:
     if trouble is not None:
         raise trouble
     return facts
+
+
+class PageUnreadable(LinkPilotError):
+    """A page the campaign needs could not be read (it did not load, or it shows items whose
+    facts the engine cannot read): nothing is done.
+
+    Raised before anyone is acted on; the runner stops with `page_unreadable` (exit 4) and the
+    breaker counts it. `missing` counts, per selector key, the items it failed on.
+    """
+
+    exit_code = ExitCode.BREAKER_OPEN
+
+    def __init__(
+        self,
+        page: str,
+        path: str,
+        *,
+        missing: dict[str, int] | None = None,
+        items: int = 0,
+        unread: int = 0,
+        failure: str | None = None,
+        diagnostic: str | None = None,
+    ) -> None:
+        self.page = page
+        self.path = path
+        self.missing = dict(missing or {})
+        self.items = items
+        self.unread = unread
+        self.failure = failure
+        self.diagnostic = diagnostic
+        if failure is not None:
+            what = f"could not be read ({failure})"
+        else:
+            keys = ", ".join(f"{key} on {count}" for key, count in sorted(self.missing.items()))
+            what = f"shows {unread} of {items} item(s) LinkPilot cannot read ({keys})"
+        copy = f"; a copy of the page is in {diagnostic}" if diagnostic else ""
+        super().__init__(f"the {page} page at {path} {what}: nothing was done{copy}")
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "page": self.page,
+            "path": self.path,
+            "items": self.items,
+            "unread": self.unread,
+            "missing": self.missing,
+            "failure": self.failure,
+            "diagnostic": self.diagnostic,
+        }

@@ -7,9 +7,9 @@ import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
-from linkpilot.common.clock import Clock, utc_now
+from linkpilot.common.clock import Clock, local_date, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker import BreakerSnapshot, CircuitBreaker
 from linkpilot.engine.browser.context import BrowserSession
@@ -35,12 +35,19 @@ class Runtime:
     # One persistent Chromium profile, so one browser at a time: a plan asked for while a run
     # is going waits for it instead of failing on Chromium's profile lock.
     browser_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # A browser already started on the session, lent to each run instead of a new Chromium
+    # per run (many short runs in a row, as the mutation suite makes). None: each run starts one.
+    shared_browser: BrowserSession | None = None
     # The clock guard's latest reading (our clock against the site's), for /ready and the console.
     clock_reading: ClockReading | None = None
 
     @asynccontextmanager
     async def browser(self) -> AsyncIterator[BrowserSession]:
         """A browser on the stored session; NoSession (exit 5) when there is none usable."""
+        if self.shared_browser is not None:
+            async with self.browser_lock:
+                yield self.shared_browser
+            return
         async with self.browser_lock:
             store = SessionStore(self.settings)
             stored = store.load()
@@ -48,6 +55,10 @@ class Runtime:
                 self.settings, cookies=list(stored.cookies), on_cookies=store.save_refreshed, clock=self.clock
             ) as browser:
                 yield browser
+
+    def today(self) -> date:
+        """Today's date in the configured zone, by this runtime's clock."""
+        return local_date(self.clock(), self.settings.zone)
 
     def quiet(self) -> Runtime:
         """The same engine with a private event bus: for plans the operator only looks at."""

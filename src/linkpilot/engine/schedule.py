@@ -17,16 +17,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from linkpilot.common.clock import Clock
+from linkpilot.common.clock import Clock, local_date
 from linkpilot.common.settings import CampaignSchedule, Settings
+from linkpilot.engine.campaigns.registry import CAMPAIGNS
 from linkpilot.engine.campaigns.summary import RunSummary, StopReason
 from linkpilot.engine.pacing import wait_until
 from linkpilot.storage.database import Database
 from linkpilot.storage.models import CampaignRun
 
 log = logging.getLogger(__name__)
-
-CAMPAIGN_NAMES = ("birthday", "sourcing", "invitations")
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ async def last_run_day(db: Database, campaign: str, zone: ZoneInfo) -> date | No
         from datetime import UTC
 
         started = started.replace(tzinfo=UTC)
-    return started.astimezone(zone).date()
+    return local_date(started, zone)
 
 
 StartCampaign = Callable[[str, bool], Awaitable[object]]
@@ -124,12 +123,7 @@ class Scheduler:
         self.started_on: dict[str, date] = {}
 
     def windows(self) -> dict[str, CampaignSchedule]:
-        schedule = self.settings.schedule
-        return {
-            "birthday": schedule.birthday,
-            "sourcing": schedule.sourcing,
-            "invitations": schedule.invitations,
-        }
+        return {name: entry.schedule(self.settings) for name, entry in CAMPAIGNS.items()}
 
     async def plan(self) -> list[Slot]:
         """The next slot of every enabled campaign, soonest first (shown by the console)."""
@@ -159,7 +153,7 @@ class Scheduler:
             if not await wait_until(slot.at, self.clock, self.stop_event, step_s=self.step_s):
                 return
             self.upcoming.pop(slot.campaign, None)
-            self.started_on[slot.campaign] = slot.at.astimezone(self.settings.zone).date()
+            self.started_on[slot.campaign] = local_date(slot.at, self.settings.zone)
             try:
                 result = await self.start(slot.campaign, slot.dry_run)
                 while stopped_on_clock_skew(result):

@@ -11,13 +11,12 @@ late folds `current()` first: the latest event of each kind, so it starts where 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import text
 
@@ -25,7 +24,7 @@ from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.activity import publish_activity
 from linkpilot.engine.breaker import BreakerState
-from linkpilot.engine.campaigns.registry import create_campaign
+from linkpilot.engine.campaigns.registry import CAMPAIGNS, create_campaign
 from linkpilot.engine.campaigns.runner import RunControl, run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary, StopReason
 from linkpilot.engine.events import (
@@ -51,7 +50,7 @@ from linkpilot.engine.login import Done, LoginFlow, LoginTimeouts, close_breaker
 from linkpilot.engine.login.keyring import SavedLogin, load_saved_login, save_login
 from linkpilot.engine.notify import Notifier, NotifyStatus, notifying
 from linkpilot.engine.pacing import wait_until
-from linkpilot.engine.quota.windows import in_working_hours
+from linkpilot.engine.quota.working_hours import WorkingTime
 from linkpilot.engine.runtime import Runtime, breaker_changed, open_runtime
 from linkpilot.engine.schedule import Scheduler
 from linkpilot.engine.session.check import check_session
@@ -59,7 +58,6 @@ from linkpilot.engine.session.store import NoSession, SessionStore
 
 log = logging.getLogger(__name__)
 
-ACTION_OF = {"birthday": "message", "sourcing": "profile_visit", "invitations": "invitation_withdrawal"}
 # Facts a late subscriber needs, one (the latest) of each kind.
 FACTS = (
     QuotaChanged,
@@ -73,8 +71,11 @@ FACTS = (
 )
 # The run under way, if any: dropped when it finishes.
 RUN_EVENTS = (CampaignStarted, Progress, RunPaused)
-# How long closing waits for the person under way before the run is cancelled.
-STOP_GRACE_S = 60.0
+# On SIGTERM, SIGHUP or a lost terminal a campaign is told to stop between two people and given
+# this long to get there; a person still in progress is then cut off, which the interaction
+# records make safe (a `sending` wish is settled from the thread by the next run). The rest of
+# the 2 s a process may take to end goes to closing Chromium and the database.
+STOP_GRACE_S = 0.5
 # A plan that got this far read the site with the stored session: the session works.
 SESSION_PROVEN = frozenset(
     {StopReason.COMPLETED, StopReason.NOTHING_TO_DO, StopReason.QUOTA, StopReason.OUTSIDE_WORKING_HOURS}
@@ -152,11 +153,10 @@ class EngineService:
             self.bus.publish(ScheduleChanged(next_runs=next_runs, at=now))
         await self.rt.publish_quota()
         await publish_activity(self.rt)
-        zone, hours = self.settings.zone, self.settings.working_hours
         self.bus.publish(
             Tick(
-                today=now.astimezone(zone).date(),
-                working_hours=in_working_hours(now, hours, zone),
+                today=self.rt.today(),
+                working_hours=WorkingTime.of(self.settings).contains(now),
                 next_runs=next_runs,
                 at=now,
             )
@@ -305,13 +305,8 @@ class EngineService:
         if self.scheduler is not None:
             self.scheduler.stop()
         self.stop()
-        task = self._task
-        if task is not None and not task.done():
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(asyncio.shield(task), timeout=grace_s)
-            if not task.done():
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+        if self._task is not None:
+            await finish_within(self._task, grace_s)
         for background in self._background:
             background.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
@@ -324,42 +319,23 @@ def metrics_from_events(metrics: Metrics) -> Callable[[Event], None]:
     def on_event(event: Event) -> None:
         if isinstance(event, CampaignFinished):
             counts = event.summary.get("counts", {})
-            action = ACTION_OF.get(event.campaign, event.campaign)
+            entry = CAMPAIGNS.get(event.campaign)
+            action = entry.action.value if entry is not None else event.campaign
             for outcome in ("sent", "failed", "unknown"):
                 if counts.get(outcome):
-                    metrics.inc(
-                        "actions_total",
-                        "Actions by kind and outcome",
-                        {"action": action, "outcome": outcome},
-                        by=counts[outcome],
-                    )
+                    metrics.actions.labels(action=action, outcome=outcome).inc(counts[outcome])
             for reason, n in counts.get("skipped", {}).items():
-                metrics.inc(
-                    "skipped_total", "People skipped, by reason", {"action": action, "reason": reason}, by=n
-                )
-            metrics.inc(
-                "runs_total",
-                "Campaign runs by how they stopped",
-                {"campaign": event.campaign, "stopped": event.summary["stopped"]["reason"]},
-            )
+                metrics.skipped.labels(action=action, reason=reason).inc(n)
+            metrics.runs.labels(campaign=event.campaign, stopped=event.summary["stopped"]["reason"]).inc()
         elif isinstance(event, QuotaChanged):
             for action, gauge in event.gauges.items():
                 for key, value in gauge.items():
                     window, _, kind = key.partition("_")
-                    metrics.set(
-                        f"quota_{kind}",
-                        f"Quota {kind} per action and window",
-                        value,
-                        {"action": action, "window": window},
-                    )
+                    family = metrics.quota_used if kind == "used" else metrics.quota_limit
+                    family.labels(action=action, window=window).set(value)
         elif isinstance(event, BreakerChanged):
             for state in BreakerState:
-                metrics.set(
-                    "breaker_state",
-                    "1 for the breaker's current state",
-                    float(event.state == state.value),
-                    {"state": state.value},
-                )
+                metrics.breaker_state.labels(state=state.value).set(float(event.state == state.value))
 
     return on_event
 
@@ -416,6 +392,15 @@ def readiness_checks(rt: Runtime, sidecar: HealthSidecar) -> None:
         sidecar.add_check(name, check)
 
 
+async def finish_within(task: asyncio.Future[Any], seconds: float = STOP_GRACE_S) -> None:
+    """Give `task` `seconds` to end by itself, then cancel it; return once it has ended."""
+    if not task.done():
+        await asyncio.wait({task}, timeout=seconds)
+    if not task.done():
+        task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
 Health = Literal["required", "optional", "off"]
 
 
@@ -466,7 +451,8 @@ async def open_service(
 async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None = None) -> None:
     """`linkpilot serve`: the schedule and the health sidecar, headless, until `stop` is set.
 
-    A campaign in the middle of a person when `stop` comes is cancelled at once (a container
-    gets a few seconds after SIGTERM): the runner records how far it got."""
-    async with open_service(settings, bus=bus, stop_grace_s=0):
+    A campaign in the middle of a person when `stop` comes is told to stop between two people
+    and cut off after the grace (a container gets a few seconds after SIGTERM): the runner
+    records how far it got."""
+    async with open_service(settings, bus=bus):
         await stop.wait()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Awaitable, Callable
 from email.utils import format_datetime
@@ -669,6 +670,30 @@ def person_json(person: Person, state: SandboxState) -> dict[str, Any]:
     }
 
 
+# What a test may change in one person's profile (the world itself is generated, and adding
+# people would shift every later person its random generator makes).
+EDITABLE = frozenset({"headline"})
+
+
+async def admin_person(request: web.Request) -> web.StreamResponse:
+    """POST {"slug", "headline"}: that person's profile (and search result) says it from now on."""
+    state = state_of(request)
+    body = await json_body(request)
+    person = state.world.by_slug.get(str(body.pop("slug", "")))
+    if person is None:
+        return web.json_response({"error": "no such person"}, status=404)
+    unknown = set(body) - EDITABLE
+    if unknown:
+        return web.json_response({"error": f"cannot change {sorted(unknown)}"}, status=400)
+    if not all(isinstance(value, str) for value in body.values()):
+        return web.json_response({"error": "values must be strings"}, status=400)
+    changed = dataclasses.replace(person, **body)
+    people = state.world.people
+    people[people.index(person)] = changed
+    state.world.by_slug[changed.slug] = changed
+    return web.json_response(person_json(changed, state))
+
+
 async def admin_world(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     return web.json_response(
@@ -729,5 +754,6 @@ def create_app(config: SandboxConfig) -> web.Application:
     r.add_route("*", "/__admin/session", admin_session)
     r.add_route("*", "/__admin/login", admin_login)
     r.add_get("/__admin/world", admin_world)
+    r.add_post("/__admin/person", admin_person)
     r.add_get("/__admin/clock", admin_clock)
     return app

@@ -17,7 +17,7 @@ import calendar
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, timedelta
 from functools import cache
 from typing import Any, NamedTuple, cast
 
@@ -67,13 +67,6 @@ class BirthdayDue(NamedTuple):
     contact_id: int
     occurrence: date
     days_late: int
-
-
-def local_today(now: datetime, zone: tzinfo) -> date:
-    """The calendar date it is in the configured time zone at the aware instant `now`."""
-    if now.tzinfo is None:
-        raise ValueError("local_today needs an aware datetime")
-    return now.astimezone(zone).date()
 
 
 def celebrated_on(month: int, day: int, year: int) -> date | None:
@@ -260,7 +253,7 @@ async def birthdays_due(
 ) -> DueBirthdays:
     """Contacts whose birthday is celebrated today or within the last `late_days` days.
 
-    `today` is the date in the configured time zone (see `local_today`). Today's birthdays
+    `today` is the date in the configured time zone (`common.clock.local_date`). Today's birthdays
     come first, then one day late, and so on up to `late_days` late (included); within a
     day, contacts are in id order. `first_degree_only` keeps 1st-degree connections only."""
     occurrences = window_occurrences(today, late_days)

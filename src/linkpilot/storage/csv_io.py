@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from linkpilot.common.errors import BadInput
+from linkpilot.common.text import escape_controls, strip_controls
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.storage.contacts import iter_contacts, new_contact, update_contact
 from linkpilot.storage.models import Contact, ContactStatus
@@ -271,7 +272,11 @@ def _parse_row(
 ) -> ContactRow | RowError:
     if len(cells) > len(columns):
         return RowError(line, f"{len(cells)} fields, the header has {len(columns)}")
-    values = {col: _unguarded(cells[i].strip()) if i < len(cells) else "" for i, col in enumerate(columns)}
+    # Control characters go (a headline with escape sequences must not reach a terminal later).
+    values = {
+        col: _unguarded(strip_controls(cells[i]).strip()) if i < len(cells) else ""
+        for i, col in enumerate(columns)
+    }
     problems: list[str] = []
     fields: dict[str, Any] = {}
     url = ""
@@ -432,6 +437,7 @@ async def export_contacts(
     writer.writerow(columns)
     count = 0
     async for contact in iter_contacts(session):
-        writer.writerow([_guarded(export_value(contact, column)) for column in columns])
+        # Escaped, not written raw: the file may be read on a terminal (`contacts export | less`).
+        writer.writerow([_guarded(escape_controls(export_value(contact, column))) for column in columns])
         count += 1
     return count

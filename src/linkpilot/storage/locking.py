@@ -1,4 +1,5 @@
-"""A write transaction that takes the database's write lock before it reads anything.
+"""Locks between processes sharing one database: a write transaction that takes the write lock
+before it reads anything, and the lock that lets one process at a time migrate a SQLite file.
 
 Check-then-insert (a quota reservation, a breaker counter) is only safe across processes when
 the check runs under the write lock. SQLite's default deferred BEGIN takes that lock at the first
@@ -10,14 +11,16 @@ later statement reads what the previous lock holder committed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import fcntl
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from linkpilot.common.errors import StorageError
-from linkpilot.storage.database import BUSY_TIMEOUT_MS, Database, describe_db_error, is_sqlite
+from linkpilot.storage.database import BUSY_TIMEOUT_MS, Database, describe_db_error, is_sqlite, sqlite_file
 
 # How long PostgreSQL waits for another process's lock before giving up.
 LOCK_WAIT_MS = BUSY_TIMEOUT_MS
@@ -52,3 +55,27 @@ async def locked_transaction(db: Database, table: str) -> AsyncIterator[AsyncCon
             await conn.exec_driver_sql("COMMIT")
     except DBAPIError as exc:
         raise StorageError(describe_db_error(exc)) from exc
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """Hold the right to migrate the SQLite database at `url` (PostgreSQL: nothing to do here,
+    see migrate.upgrade's advisory lock).
+
+    SQLite runs Alembic's DDL outside a transaction, so two processes starting together on a new
+    data folder both found no schema and both created it: "table blacklist already exists". The
+    lock is an flock on a file beside the database, made the first time a migration is needed
+    and left there: removing it could let a late process lock a file nobody else sees. It is
+    not the database file itself, which SQLite locks with POSIX locks that closing any other
+    descriptor to it in this process would drop. The kernel releases it if the holder dies.
+    """
+    path = sqlite_file(url)
+    if path is None:
+        yield
+        return
+    fd = os.open(path.with_name(path.name + ".migrate-lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from linkpilot.common.errors import StorageError
@@ -23,6 +20,11 @@ from linkpilot.storage.database import (
     sqlite_file,
     sync_url,
 )
+from linkpilot.storage.locking import migration_lock
+from linkpilot.storage.schema_version import head_revision
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # PostgreSQL advisory lock held while migrating: any constant that no other lock user picks.
@@ -30,6 +32,9 @@ MIGRATION_LOCK_KEY = 0x4C696E6B50  # "LinkP"
 
 
 def _config() -> Config:
+    # Alembic is imported only to migrate: checking the revision needs none of it.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
@@ -57,17 +62,19 @@ def _check_sqlite_file(path: Path) -> None:
         raise StorageError(f"{path} is not a LinkPilot database (not a SQLite file)")
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
+def _stored_revision(conn: Connection) -> str | None:
+    """What Alembic wrote in alembic_version (None for a database it never migrated)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return str(rows[0]) if len(rows) == 1 else None
 
 
 def current_revision(url: str) -> str | None:
     engine = _sync_engine(url)
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return _stored_revision(conn)
     except DBAPIError as exc:
         raise StorageError(describe_db_error(exc)) from None
     finally:
@@ -75,19 +82,24 @@ def current_revision(url: str) -> str | None:
 
 
 def upgrade(url: str, revision: str = "head") -> tuple[str | None, str]:
-    """Bring the schema to `revision`; return (before, after)."""
+    """Bring the schema to `revision`; return (before, after).
+
+    One process at a time: the revision is read again under the lock, so of processes started
+    together the first migrates and the others find the schema at head."""
     engine = _sync_engine(url)
     try:
-        with engine.begin() as conn:
+        with migration_lock(url), engine.begin() as conn:
             if not is_sqlite(url):
                 # Boxes starting together against one server migrate one after the other; the
                 # later ones then find the schema at head.
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-            before = MigrationContext.configure(conn).get_current_revision()
+            from alembic import command
+
+            before = _stored_revision(conn)
             cfg = _config()
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
-            after = MigrationContext.configure(conn).get_current_revision()
+            after = _stored_revision(conn)
     except DBAPIError as exc:
         raise StorageError(describe_db_error(exc)) from None
     except sqlite3.DatabaseError as exc:

@@ -109,12 +109,21 @@ async def test_an_unreachable_site_is_a_browser_error(tmp_path: Path) -> None:
         assert browser.guard.blocked == 0 or all(r.layer == "proxy" for r in browser.guard.refusals)
 
 
+def children() -> set[int]:
+    """This process's child processes, from /proc."""
+    pids: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        pids |= {int(pid) for pid in (task / "children").read_text().split()}
+    return pids
+
+
 async def test_a_missing_chromium_is_a_clear_error(tmp_path: Path) -> None:
     settings = engine_settings(tmp_path / "home", "http://127.0.0.1:9", chromium=tmp_path / "nope")
     session = BrowserSession(settings)
+    before = children()
     with pytest.raises(BadInput, match="not an executable file"):
         await session.start()
-    assert session._playwright is None
+    assert children() == before  # nothing started: no Playwright driver left behind
 
 
 async def test_a_form_post_and_its_redirect_pass_the_guard(

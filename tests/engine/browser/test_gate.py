@@ -36,10 +36,8 @@ async def upstream() -> AsyncIterator[Upstream]:
     app.router.add_route("*", "/{tail:.*}", echo)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    assert site._server is not None
-    port = site._server.sockets[0].getsockname()[1]
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
     yield Upstream(f"http://127.0.0.1:{port}", port, seen)
     await runner.cleanup()
 

@@ -99,3 +99,23 @@ def test_messages_name_the_path_and_the_evidence() -> None:
     )
     assert found.kind == "checkpoint"
     assert found.evidence == "text 'Vérifiez votre'"
+
+
+def test_logged_in_by_meaning_alone() -> None:
+    """No marker class or id on the page, but the navigation shows the member's own signs."""
+    page = PageFacts(
+        url=ORIGIN + "/feed/", found=frozenset(), texts=(), signed_in="the member's menu in the navigation"
+    )
+    assert classify(page) is None
+    assert page.logged_in()
+    # The signs of trouble still win over a navigation bar.
+    assert type(classify(PageFacts(ORIGIN + "/checkpoint/challenge/", frozenset(), (), "x"))) is Checkpoint
+    assert (
+        type(classify(PageFacts(ORIGIN + "/feed/", frozenset(), ("Let's do a quick security check",), "x")))
+        is Captcha
+    )
+    assert type(classify(PageFacts(ORIGIN + "/login", frozenset(), (), "x"))) is LoggedOut
+
+
+def test_the_member_menu_is_named_in_both_languages() -> None:
+    assert {"Me", "Vous"} <= set(load_markers().me_menu)

@@ -23,6 +23,7 @@ from linkpilot.engine.campaigns.runner import CampaignContext
 from linkpilot.engine.campaigns.sourcing import SourcingCampaign
 from linkpilot.engine.campaigns.summary import PlanItem, RunSummary
 from linkpilot.engine.pacing import FastPacing
+from linkpilot.engine.page_state import PageUnreadable
 from linkpilot.engine.quota.contract import Action
 from linkpilot.engine.runtime import Runtime, open_runtime
 from linkpilot.engine.selectors import SelectorEngine, SelectorScores
@@ -113,17 +114,34 @@ async def test_real_plan_stops_paging_when_the_search_budget_is_spent(
     assert snapshot.get(Action.SEARCH).month_used == 1
 
 
-async def test_a_failing_search_page_ends_the_plan_and_counts_against_the_breaker(
+async def test_a_first_search_page_that_fails_is_unreadable_not_nothing_to_do(
     rt: Runtime, browser: BrowserSession, sandbox: RunningSandbox
 ) -> None:
     ctx = context(rt, browser, await browser.page(), "sourcing", dry_run=True)
     sandbox.state.faults.http_500 = 1
-    assert await SourcingCampaign(rt).plan(ctx) == ([], [])
-    breaker = await rt.breaker.state()
-    assert breaker.failures == 1
-    assert "search page 1" in (breaker.reason or "")
+    with pytest.raises(PageUnreadable) as caught:
+        await SourcingCampaign(rt).plan(ctx)
+    assert caught.value.failure == "HTTP 500"
+    assert caught.value.page == "search results (page 1)"
+    assert caught.value.diagnostic is not None
+    assert caught.value.diagnostic.startswith(str(rt.settings.home / "diagnostics"))
     # A dry run searches for free.
     assert (await rt.ledger.snapshot()).get(Action.SEARCH).month_used == 0
+
+
+async def test_a_later_search_page_that_fails_ends_the_plan_and_counts_against_the_breaker(
+    rt: Runtime, browser: BrowserSession, sandbox: RunningSandbox
+) -> None:
+    ctx = context(rt, browser, await browser.page(), "sourcing", dry_run=True)
+    campaign = SourcingCampaign(rt)
+    first = await campaign._read_page(ctx, 1)
+    assert first is not None
+    assert first.results
+    sandbox.state.faults.http_500 = 1
+    assert await campaign._read_page(ctx, 2) is None
+    breaker = await rt.breaker.state()
+    assert breaker.failures == 1
+    assert "search page 2" in (breaker.reason or "")
 
 
 async def test_withdrawals_that_cannot_happen_spend_nothing(
@@ -150,10 +168,12 @@ async def test_withdrawals_that_cannot_happen_spend_nothing(
     ]
 
 
-async def test_an_unreadable_invitations_page_plans_nothing(
+async def test_an_invitations_page_that_fails_is_unreadable_not_nothing_to_do(
     rt: Runtime, browser: BrowserSession, sandbox: RunningSandbox
 ) -> None:
     ctx = context(rt, browser, await browser.page(), "invitations", dry_run=True)
     sandbox.state.faults.http_500 = 1
-    assert await InvitationsCampaign(rt).plan(ctx) == ([], [])
-    assert (await rt.breaker.state()).failures == 1
+    with pytest.raises(PageUnreadable) as caught:
+        await InvitationsCampaign(rt).plan(ctx)
+    assert caught.value.failure == "HTTP 500"
+    assert "could not be read (HTTP 500): nothing was done" in caught.value.message

@@ -12,7 +12,12 @@ from sqlalchemy import select
 from linkpilot.common.clock import FrozenClock
 from linkpilot.common.settings import load_settings
 from linkpilot.engine.actions.outcomes import SentInvitation, WithdrawOutcome, WithdrawStatus
-from linkpilot.engine.campaigns.invitations import InvitationsCampaign, invitation_age, select_stale
+from linkpilot.engine.campaigns.invitations import (
+    InvitationsCampaign,
+    invitation_age,
+    record_withdrawal,
+    select_stale,
+)
 from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.runtime import Runtime, open_runtime
 from linkpilot.storage.contacts import get_contact_by_url, upsert_contact
@@ -94,12 +99,11 @@ async def test_withdrawal_records_and_moves_an_invited_contact_back(rt: Runtime)
             session, url("visited-1"), name="Visited One", status="invited", last_visited_at=NOW
         )
         plain, _ = await upsert_contact(session, url("plain-1"), name="Plain One", status="invited")
-    campaign = InvitationsCampaign(rt)
     run_id = await new_run(rt)
     for slug in ("visited-1", "plain-1", "new-1"):
         item = PlanItem(slug, slug.title(), "withdraw", "sent 95 days ago")
-        await campaign._store(
-            item, WithdrawOutcome(WithdrawStatus.WITHDRAWN, slug, clicked_confirm=True), run_id
+        await record_withdrawal(
+            rt, item, WithdrawOutcome(WithdrawStatus.WITHDRAWN, slug, clicked_confirm=True), run_id
         )
     async with rt.db.session() as session:
         statuses = {
@@ -119,16 +123,21 @@ async def test_withdrawal_records_and_moves_an_invited_contact_back(rt: Runtime)
 
 
 async def test_unconfirmed_and_failed_withdrawals_leave_the_contact_invited(rt: Runtime) -> None:
-    campaign = InvitationsCampaign(rt)
     run_id = await new_run(rt)
     still = WithdrawOutcome(WithdrawStatus.STILL_PRESENT, "a-1", clicked_confirm=True, detail="still listed")
-    await campaign._store(PlanItem("a-1", "A One", "withdraw", "r"), still, run_id)
-    await campaign._store(
-        PlanItem("b-1", "B One", "withdraw", "r"), WithdrawOutcome(WithdrawStatus.NO_BUTTON, "b-1"), run_id
+    await record_withdrawal(rt, PlanItem("a-1", "A One", "withdraw", "r"), still, run_id)
+    await record_withdrawal(
+        rt,
+        PlanItem("b-1", "B One", "withdraw", "r"),
+        WithdrawOutcome(WithdrawStatus.NO_BUTTON, "b-1"),
+        run_id,
     )
     # Gone from the list since planning: nothing happened, nothing is recorded.
-    await campaign._store(
-        PlanItem("c-1", "C One", "withdraw", "r"), WithdrawOutcome(WithdrawStatus.NOT_FOUND, "c-1"), run_id
+    await record_withdrawal(
+        rt,
+        PlanItem("c-1", "C One", "withdraw", "r"),
+        WithdrawOutcome(WithdrawStatus.NOT_FOUND, "c-1"),
+        run_id,
     )
     async with rt.db.session() as session:
         a = await get_contact_by_url(session, url("a-1"))

@@ -24,7 +24,14 @@ from linkpilot.engine.actions.outcomes import (
     VisitOutcome,
     VisitStatus,
 )
-from linkpilot.engine.campaigns.sourcing import SourcingCampaign, Sweep, visited_recently
+from linkpilot.engine.campaigns.sourcing import (
+    SourcingCampaign,
+    Sweep,
+    screen_results,
+    store_failed_visit,
+    store_visit,
+    visited_recently,
+)
 from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.runtime import Runtime, open_runtime
 from linkpilot.storage.blacklist import add_entry
@@ -147,7 +154,6 @@ async def test_screen_skips_blacklisted_recent_and_repeated_people(rt: Runtime) 
         await upsert_contact(
             session, url("stale-1"), name="Stale One", last_visited_at=NOW - dt.timedelta(days=45)
         )
-    campaign = SourcingCampaign(rt)
     page = SearchPage(
         Navigation(NavStatus.OK, "http://x/"),
         2,
@@ -159,11 +165,8 @@ async def test_screen_skips_blacklisted_recent_and_repeated_people(rt: Runtime) 
             result("fresh-1", "Fresh One"),
         ),
     )
-    items: list[PlanItem] = []
-    skips: list[Skip] = []
     seen: set[str] = {"seen-before"}
-    new = await campaign._screen(page, items, skips, seen)
-    assert new == 2
+    items, skips = await screen_results(rt, page, seen)
     assert [(i.slug, i.reason) for i in items] == [
         ("stale-1", "search result on page 2"),
         ("fresh-1", "search result on page 2"),
@@ -173,14 +176,12 @@ async def test_screen_skips_blacklisted_recent_and_repeated_people(rt: Runtime) 
         Skip("recent-1", "Recent One", "visited_recently"),
     ]
     # The same people on a later page are neither new nor skipped twice.
-    assert await campaign._screen(page, items, skips, seen) == 0
-    assert len(skips) == 2
+    assert await screen_results(rt, page, seen) == ([], [])
+    assert seen == {"seen-before", "blocked-1", "recent-1", "stale-1", "fresh-1"}
 
 
 async def test_a_visit_stores_the_extracted_profile_with_its_score(rt: Runtime) -> None:
-    campaign = SourcingCampaign(rt)
-    item = PlanItem("ada-lovelace-1", "Ada Lovelace", "visit", "search result on page 1")
-    score = await campaign._store_visit(item, profile(), run_id=None)
+    score = await store_visit(rt, profile(), SourcingCampaign(rt).criteria, run_id=None)
     assert score.years == pytest.approx(11.9, abs=0.05)  # all of 2015-2019, then January 2020 to today
     async with rt.db.session() as session:
         contact = await get_contact_by_url(session, url("ada-lovelace-1"))
@@ -209,9 +210,8 @@ async def test_a_visit_stores_the_extracted_profile_with_its_score(rt: Runtime) 
 async def test_a_visit_keeps_a_contact_status_and_source_it_already_had(rt: Runtime) -> None:
     async with rt.db.transaction() as session:
         await upsert_contact(session, url("ada-lovelace-1"), name="Ada L.", status="connected", source="csv")
-    campaign = SourcingCampaign(rt)
-    item = PlanItem("ada-lovelace-1", "Ada Lovelace", "visit", "r")
-    score = await campaign._store_visit(item, profile(open_to_work=False, location="Paris"), run_id=None)
+    criteria = SourcingCampaign(rt).criteria
+    score = await store_visit(rt, profile(open_to_work=False, location="Paris"), criteria, run_id=None)
     assert score.total < 100
     async with rt.db.session() as session:
         contact = await get_contact_by_url(session, url("ada-lovelace-1"))
@@ -221,10 +221,9 @@ async def test_a_visit_keeps_a_contact_status_and_source_it_already_had(rt: Runt
 
 
 async def test_a_failed_visit_is_recorded_against_the_person_searched(rt: Runtime) -> None:
-    campaign = SourcingCampaign(rt)
     item = PlanItem("gone-1", "Gone Person", "visit", "r")
     outcome = VisitOutcome(VisitStatus.WRONG_PERSON, "gone-1", detail="name_mismatch: page shows 'Other'")
-    await campaign._store_failure(item, outcome, run_id=None)
+    await store_failed_visit(rt, item, outcome, run_id=None)
     async with rt.db.session() as session:
         contact = await get_contact_by_url(session, url("gone-1"))
         rows = (await session.execute(select(Interaction))).scalars().all()

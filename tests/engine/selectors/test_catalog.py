@@ -17,7 +17,7 @@ def test_shipped_catalog_is_consistent() -> None:
         "birthday.card", "birthday.card.name_link", "birthday.card.status", "birthday.card.message_button",
         "profile.top_card", "profile.name", "profile.message_button", "message.dialog", "message.recipient",
         "message.textbox", "message.send", "message.close", "message.thread_item", "search.result",
-        "search.result.link", "search.next", "invitation.card", "invitation.name", "invitation.age",
+        "search.result.link", "list.next", "invitation.card", "invitation.name", "invitation.age",
         "invitation.withdraw", "invitation.confirm",
     }  # fmt: skip
     assert must_have <= set(catalog)

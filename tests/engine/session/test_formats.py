@@ -69,6 +69,17 @@ def test_netscape_cookies_txt(tmp_path: Path) -> None:
     assert not cookies["JSESSIONID"].http_only
 
 
+def test_netscape_without_header_and_with_a_session_cookies_empty_expiry(tmp_path: Path) -> None:
+    # No "# Netscape HTTP Cookie File" line (a trimmed file); http.cookiejar writes a session
+    # cookie's expiry as an empty field.
+    text = netscape().replace("# Netscape HTTP Cookie File\n", "")
+    text = text.replace(f"\t{FUTURE}\tJSESSIONID", "\t\tJSESSIONID")
+    cookies = by_name(parse_cookie_export(write(tmp_path / "cookies.txt", text), LINKEDIN))
+    assert set(cookies) == {"li_at", "JSESSIONID"}
+    assert cookies["JSESSIONID"].expires is None
+    assert cookies["li_at"].expires == FUTURE
+
+
 def test_a_utf8_bom_and_crlf_are_fine(tmp_path: Path) -> None:
     path = tmp_path / "cookies.txt"
     path.write_bytes(b"\xef\xbb\xbf" + netscape().replace("\n", "\r\n").encode())

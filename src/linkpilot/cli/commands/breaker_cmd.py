@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from linkpilot.cli.common import echo_json, run_async, settings_from_env, with_database
+from linkpilot.cli.common import (
+    closing,
+    echo_json,
+    quick_or_full,
+    run_async,
+    settings_from_env,
+    with_database,
+)
 from linkpilot.common.errors import BadInput
-from linkpilot.engine.breaker import BreakerSnapshot, BreakerState, create_breaker
-from linkpilot.storage.database import Database
+from linkpilot.common.settings import Settings
+from linkpilot.engine import quick_status
+from linkpilot.engine.breaker_state import BreakerSnapshot, BreakerState
+
+if TYPE_CHECKING:
+    from linkpilot.storage.database import Database
 
 
 def describe(snap: BreakerSnapshot) -> str:
@@ -29,23 +41,24 @@ def describe(snap: BreakerSnapshot) -> str:
     return f"breaker: {state} since {since}: {snap.reason}; next try after {retry} (trip {snap.trips})"
 
 
-async def _state(db: Database) -> BreakerSnapshot:
-    breaker = create_breaker(settings_from_env(), db)
-    try:
-        return await breaker.state()
-    finally:
-        await breaker.close()
+def state(settings: Settings) -> BreakerSnapshot:
+    async def from_breaker(db: Database) -> BreakerSnapshot:
+        from linkpilot.engine.breaker import create_breaker
+
+        async with closing(create_breaker(settings, db)) as breaker:
+            return await breaker.state()
+
+    return quick_or_full(quick_status.breaker_snapshot(settings), settings, from_breaker)
 
 
 async def _reset(db: Database) -> BreakerSnapshot:
     """Reset and return what the breaker held before."""
-    breaker = create_breaker(settings_from_env(), db)
-    try:
+    from linkpilot.engine.breaker import create_breaker
+
+    async with closing(create_breaker(settings_from_env(), db)) as breaker:
         before = await breaker.state()
         await breaker.reset()
         return before
-    finally:
-        await breaker.close()
 
 
 @click.group()
@@ -55,10 +68,9 @@ def breaker() -> None:
 
 @breaker.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print the state as one JSON object.")
-@run_async
-async def status(as_json: bool) -> None:
+def status(as_json: bool) -> None:
     """Show whether campaigns may act, and if not, why and until when."""
-    snap = await with_database(settings_from_env(), _state)
+    snap = state(settings_from_env())
     if as_json:
         echo_json(snap.as_dict())
     else:

@@ -99,7 +99,8 @@ async def _secret_key(settings: Settings) -> str:
 
 async def _database(settings: Settings) -> str:
     from linkpilot.storage.database import is_sqlite, parse_url, sqlite_file
-    from linkpilot.storage.migrate import current_revision, head_revision
+    from linkpilot.storage.migrate import current_revision
+    from linkpilot.storage.schema_version import head_revision
 
     url = settings.effective_database_url
     path = sqlite_file(url)

@@ -11,6 +11,7 @@ import click
 from linkpilot.cli.common import run_async, settings_from_env, with_database
 from linkpilot.cli.tables import render_table
 from linkpilot.common.errors import BadInput, StorageError
+from linkpilot.common.text import escape_controls
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.storage.contacts import (
     MAX_PAGE,
@@ -145,7 +146,8 @@ async def forget(url: str, yes: bool) -> None:
             if not sys.stdin.isatty():
                 raise BadInput("contacts forget asks for confirmation: add --yes when not on a terminal")
             click.confirm(
-                f"Forget {contact.name} ({normalized}) and the texts sent to them? This cannot be undone",
+                f"Forget {escape_controls(contact.name)} ({normalized}) and the texts sent to them? "
+                "This cannot be undone",
                 abort=True,
             )
         async with db.transaction() as session:
@@ -155,7 +157,7 @@ async def forget(url: str, yes: bool) -> None:
     kept = "; still on the blacklist" if report.still_blacklisted else ""
     texts, runs = report.interactions_scrubbed, report.campaign_runs_scrubbed
     click.echo(
-        f"forgot {name} ({normalized}): {texts} interaction{'s' if texts != 1 else ''} erased, "
+        f"forgot {escape_controls(name)} ({normalized}): {texts} interaction{'s' if texts != 1 else ''} erased, "
         f"{runs} campaign run{'s' if runs != 1 else ''} cleaned{kept}"
     )
 

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from linkpilot.cli.common import echo_json, run_async, settings_from_env, with_database
-from linkpilot.engine.quota import QuotaSnapshot, create_ledger
-from linkpilot.storage.database import Database
+from linkpilot.cli.common import closing, echo_json, quick_or_full, settings_from_env
+from linkpilot.common.settings import Settings
+from linkpilot.engine import quick_status
+from linkpilot.engine.quota.contract import QuotaSnapshot
+
+if TYPE_CHECKING:
+    from linkpilot.storage.database import Database
 
 
-async def _snapshot(db: Database) -> QuotaSnapshot:
-    ledger = create_ledger(settings_from_env(), db)
-    try:
-        return await ledger.snapshot()
-    finally:
-        await ledger.close()
+def snapshot(settings: Settings) -> QuotaSnapshot:
+    async def from_ledger(db: Database) -> QuotaSnapshot:
+        from linkpilot.engine.quota.factory import create_ledger
+
+        async with closing(create_ledger(settings, db)) as ledger:
+            return await ledger.snapshot()
+
+    return quick_or_full(quick_status.quota_snapshot(settings), settings, from_ledger)
 
 
 def _gauge(used: int | None, limit: int | None) -> str:
@@ -47,10 +55,9 @@ def quota() -> None:
 
 @quota.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print the snapshot as one JSON object.")
-@run_async
-async def status(as_json: bool) -> None:
+def status(as_json: bool) -> None:
     """Units used (committed and live reservations) against each limit."""
-    snap = await with_database(settings_from_env(), _snapshot)
+    snap = snapshot(settings_from_env())
     if as_json:
         echo_json(snap.as_dict())
         return

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 
 import click
 
 from linkpilot.cli.common import prepare_home, settings_from_env
+from linkpilot.cli.stopping import STOP_SIGNALS, exit_at_once
 from linkpilot.engine.notify import check_channels
 from linkpilot.engine.service import serve as serve_engine
 
@@ -22,7 +22,7 @@ def serve() -> None:
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        for sig in STOP_SIGNALS:
             loop.add_signal_handler(sig, stop.set)
         click.echo(
             f"linkpilot serving; health on http://{settings.health_host}:{settings.health_port}/health"
@@ -31,3 +31,5 @@ def serve() -> None:
         click.echo("linkpilot stopped")
 
     asyncio.run(main())
+    # Only a stop signal ends serving: its campaign is stopped and its files are closed.
+    exit_at_once(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -17,6 +18,7 @@ from linkpilot.console.formatting import local
 from linkpilot.console.screens.base import MainScreen
 from linkpilot.console.state import ConsoleState
 from linkpilot.console.workers import run_guarded
+from linkpilot.engine.diagnostics import saved
 from linkpilot.storage.selector_stats import StatRecord
 
 if TYPE_CHECKING:
@@ -56,9 +58,10 @@ class SystemScreen(MainScreen):
     mode_name = "system"
 
     class StatsLoaded(Message):
-        def __init__(self, stats: list[StatRecord]) -> None:
+        def __init__(self, stats: list[StatRecord], diagnostics: list[str] | None = None) -> None:
             super().__init__()
             self.stats = stats
+            self.diagnostics = diagnostics or []
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="system-body"):
@@ -67,6 +70,7 @@ class SystemScreen(MainScreen):
                 table: DataTable[Text] = DataTable(id="selector-table", cursor_type="row", zebra_stripes=True)
                 table.add_columns("key", "candidate", "ok", "fail", "last success", "last failure")
                 yield table
+                yield Static("", id="diagnostics-note")
             with VerticalScroll(id="settings-view", classes="panel"):
                 yield Label("Notifications", classes="panel-title")
                 yield NotificationChannels(id="notify-text")
@@ -86,9 +90,13 @@ class SystemScreen(MainScreen):
 
     def reload(self) -> None:
         source = self.console.contacts
+        settings = self.console.settings
 
         async def load() -> None:
-            self.post_message(self.StatsLoaded(await source.selector_stats()))
+            # Pages a run or a check could not read leave a copy: point the operator to it.
+            found = await asyncio.to_thread(saved, settings.home) if settings is not None else []
+            copies = [str(d.html) for d in found]
+            self.post_message(self.StatsLoaded(await source.selector_stats(), copies))
 
         run_guarded(self, load, name="selector health", group="selector-health", exclusive=True)
 
@@ -119,3 +127,9 @@ class SystemScreen(MainScreen):
         if not message.stats:
             title += " (none used yet)"
         self.query_one("#selector-title", Label).update(Text(title))
+        note = "Unreadable pages: none saved"
+        if message.diagnostics:
+            note = f"Unreadable pages: {len(message.diagnostics)} copies; latest {message.diagnostics[0]}"
+        self.query_one("#diagnostics-note", Static).update(
+            Text(note, style="red" if message.diagnostics else "")
+        )

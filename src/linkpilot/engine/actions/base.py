@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Locator, Page
+from playwright.async_api import Locator, Page, Request
 
 from linkpilot.common.errors import BadInput
-from linkpilot.common.text import fold
+from linkpilot.common.text import fold, strip_controls
 from linkpilot.common.urls import profile_slug
 from linkpilot.engine.actions.outcomes import Navigation, NavStatus
 from linkpilot.engine.pacing import FastPacing, Pacing
@@ -23,6 +24,24 @@ INVITATIONS_PATH = "/mynetwork/invitation-manager/sent/"
 FEED_PATH = "/feed/"
 
 
+# The visible texts of an element in order, each with the element holding it. LinkedIn doubles
+# every text for screen readers (a visually hidden copy, a one-pixel box): those copies, and
+# the texts inside elements matching `skip` (buttons, scripts), are left out.
+VISIBLE_TEXTS_FN = """function visibleTexts(root, skip) {
+  const out = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    const text = node.textContent.replace(/\\s+/g, " ").trim();
+    if (!text || !parent || parent.closest(skip)) { continue; }
+    const box = parent.getBoundingClientRect();
+    if (box.width <= 1 && box.height <= 1) { continue; }
+    out.push({ text, parent });
+  }
+  return out;
+}"""
+
+
 @dataclass(frozen=True)
 class Timeouts:
     """Milliseconds the engine lets Playwright wait for the page, never sleeps of its own."""
@@ -34,6 +53,19 @@ class Timeouts:
     settle_ms: float = 3_000  # a dialog or a card to go away
 
 
+class RequestCounter:
+    """How many fetch/XHR requests the page has started: a list that loads more asks first."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.started = 0
+        page.on("request", self._on_request)
+
+    def _on_request(self, request: Request) -> None:
+        if request.resource_type in ("fetch", "xhr"):
+            self.started += 1
+
+
 @dataclass
 class ActionContext:
     page: Page
@@ -41,8 +73,20 @@ class ActionContext:
     origin: str
     pacing: Pacing = field(default_factory=FastPacing)
     timeouts: Timeouts = field(default_factory=Timeouts)
-    # CSS selectors of a thread item's parts, found once and reused while they keep working.
+    # The member's time zone: a time a page shows without one is local time there.
+    zone: tzinfo = UTC
+    # CSS selectors of a thread item's parts, found once and reused while they keep working;
+    # {} once they were found not to work: items are then read by meaning.
     thread_css: dict[str, str | None] | None = None
+    # The member's own name as the navigation shows it ("" once looked for and not found).
+    member_name: str | None = None
+    _requests: RequestCounter | None = field(default=None, repr=False)
+
+    def requests(self) -> RequestCounter:
+        """The fetch/XHR counter of the current page (a fresh page gets a fresh counter)."""
+        if self._requests is None or self._requests.page is not self.page:
+            self._requests = RequestCounter(self.page)
+        return self._requests
 
     def url_for(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
@@ -65,7 +109,9 @@ def slug_of(href: str | None) -> str | None:
 
 
 def clean(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """Page text as a fact: single-spaced, without control characters (anyone can put escape
+    sequences in a headline; they must never reach a terminal or the database)."""
+    return " ".join(strip_controls(text or "").split())
 
 
 def current_path(page: Page) -> str:

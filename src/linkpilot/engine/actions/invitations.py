@@ -1,4 +1,4 @@
-"""Sent invitations: read them, and withdraw one (find by slug, Withdraw, confirm, gone).
+"""Sent invitations: read them by meaning, and withdraw one (find by slug, Withdraw, confirm, gone).
 
 `withdraw_invitation` calls hooks between its steps so the caller can write the withdrawal's
 state before the confirm click, as `send_message` does for a message.
@@ -13,23 +13,20 @@ from playwright.async_api import Locator
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from linkpilot.common.text import fold
-from linkpilot.engine.actions.base import (
-    INVITATIONS_PATH,
-    ActionContext,
-    current_path,
-    goto,
-    slug_of,
-    text_of,
-)
+from linkpilot.engine.actions.base import INVITATIONS_PATH, ActionContext
+from linkpilot.engine.actions.batch import CardReading, identity_of
+from linkpilot.engine.actions.cards import DATETIME_JS, by_slug, card_identity, unread
+from linkpilot.engine.actions.lists import ItemReader, find_item, read_list
 from linkpilot.engine.actions.outcomes import (
     InvitationsPage,
     Navigation,
-    NavStatus,
     SentInvitation,
+    UnreadItem,
     WithdrawOutcome,
     WithdrawStatus,
 )
 from linkpilot.engine.pacing import Pause
+from linkpilot.engine.selectors.engine import evaluate_one
 
 StepHook = Callable[[str], Awaitable[None]]
 
@@ -52,79 +49,74 @@ class WithdrawHooks:
 NO_WITHDRAW_HOOKS = WithdrawHooks()
 
 
-async def invitation_cards(ctx: ActionContext) -> Locator | None:
-    main = await ctx.selectors.resolve("page.main", ctx.page)
-    if main is None:
-        return None
-    found = await ctx.selectors.resolve("invitation.card", main.locator, pick="all")
-    return found.locator if found is not None else None
-
-
-async def _name_and_slug(ctx: ActionContext, card: Locator) -> tuple[str, str | None]:
-    found = await ctx.selectors.resolve("invitation.name", card)
-    if found is None:
-        return "", None
-    element = found.locator
-    href = await element.get_attribute("href")
-    if href is None:
-        inner = element.locator("a[href*='/in/']")
-        href = await inner.first.get_attribute("href") if await inner.count() else None
-    return await text_of(element), slug_of(href)
-
-
-async def read_card(ctx: ActionContext, card: Locator) -> SentInvitation | None:
-    name, slug = await _name_and_slug(ctx, card)
-    if slug is None:
-        return None
+async def read_card(ctx: ActionContext, card: Locator) -> SentInvitation | UnreadItem:
+    """An invitation is read when its person, its age and its Withdraw button all resolve."""
+    identity = await card_identity(ctx, card, "invitation.name")
     age = await ctx.selectors.resolve("invitation.age", card)
-    age_text = await text_of(age.locator) if age is not None else ""
-    sent_on = await age.locator.get_attribute("datetime") if age is not None else None
-    return SentInvitation(name, slug, age_text, sent_on)
+    withdraw = await ctx.selectors.resolve("invitation.withdraw", card)
+    missing = [
+        key
+        for key, found in (
+            ("invitation.name", identity),
+            ("invitation.age", age),
+            ("invitation.withdraw", withdraw),
+        )
+        if found is None
+    ]
+    if identity is None or age is None or missing:
+        return await unread(card, identity, missing)
+    assert age.text is not None  # the age key has a text recogniser
+    sent_on = await evaluate_one(age.locator, DATETIME_JS)
+    return SentInvitation(identity.name, identity.slug, age.text, sent_on)
+
+
+def quick_card(reading: CardReading) -> SentInvitation | None:
+    who = identity_of(reading, "invitation.name")
+    age = reading["invitation.age"]
+    if who is None or age is None or reading["invitation.withdraw"] is None:
+        return None
+    return SentInvitation(who[1], who[0], age.text, age.datetime)
+
+
+CARDS = ItemReader(
+    ("invitation.name", "invitation.age", "invitation.withdraw"), quick_card, read_card, lambda inv: inv.slug
+)
 
 
 async def read_sent_invitations(ctx: ActionContext) -> InvitationsPage:
-    navigation = await goto(ctx, INVITATIONS_PATH)
-    if not navigation.ok:
-        return InvitationsPage(navigation)
-    cards = await invitation_cards(ctx)
-    found: list[SentInvitation] = []
-    if cards is not None:
-        for index in range(await cards.count()):
-            item = await read_card(ctx, cards.nth(index))
-            if item is not None:
-                found.append(item)
+    """Open the sent invitations, load every card (every page of them) and read them."""
+    listing = await read_list(ctx, INVITATIONS_PATH, "invitation.card", CARDS)
     await ctx.selectors.flush()
-    return InvitationsPage(navigation, tuple(found))
+    return InvitationsPage(listing.navigation, tuple(listing.items), tuple(listing.unread), listing.pages)
+
+
+async def find_card(ctx: ActionContext, slug: str) -> tuple[Navigation, Locator | None]:
+    return await find_item(ctx, INVITATIONS_PATH, "invitation.card", lambda cards: by_slug(ctx, cards, slug))
 
 
 async def withdraw_invitation(
     ctx: ActionContext, slug: str, name: str | None = None, hooks: WithdrawHooks = NO_WITHDRAW_HOOKS
 ) -> WithdrawOutcome:
     """Withdraw the invitation sent to /in/<slug>/; the card must be gone afterwards."""
-    if current_path(ctx.page) != INVITATIONS_PATH:
-        navigation = await goto(ctx, INVITATIONS_PATH)
-        if not navigation.ok:
-            return WithdrawOutcome(
-                WithdrawStatus.NAVIGATION_FAILED, slug, navigation=navigation, detail=navigation.detail
-            )
-    else:
-        navigation = Navigation(NavStatus.OK, ctx.page.url)
-    cards = await invitation_cards(ctx)
-    card = cards.filter(has=ctx.page.locator(f'a[href*="/in/{slug}/"]')) if cards is not None else None
-    if card is None or await card.count() != 1:
+    navigation, card = await find_card(ctx, slug)
+    if not navigation.ok:
+        return WithdrawOutcome(
+            WithdrawStatus.NAVIGATION_FAILED, slug, navigation=navigation, detail=navigation.detail
+        )
+    if card is None:
         return WithdrawOutcome(
             WithdrawStatus.NOT_FOUND,
             slug,
             navigation=navigation,
             detail=f"no sent invitation links to /in/{slug}/",
         )
-    _shown, shown_slug = await _name_and_slug(ctx, card)
-    if shown_slug != slug.lower():
+    identity = await card_identity(ctx, card, "invitation.name")
+    if identity is None or identity.slug != slug.lower():
         return WithdrawOutcome(
             WithdrawStatus.NOT_FOUND,
             slug,
             navigation=navigation,
-            detail=f"the card links to /in/{shown_slug}/",
+            detail=f"the card links to /in/{identity.slug if identity else '?'}/",
         )
     button = await ctx.selectors.resolve("invitation.withdraw", card)
     if button is None:

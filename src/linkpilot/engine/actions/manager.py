@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
+
 from playwright.async_api import Page
 
 from linkpilot.engine.actions import birthday, invitations, messaging, profile, search
@@ -37,8 +39,11 @@ class ActionManager:
         *,
         pacing: Pacing | None = None,
         timeouts: Timeouts | None = None,
+        zone: tzinfo = UTC,
     ) -> None:
-        self.ctx = ActionContext(page, selectors, origin, pacing or FastPacing(), timeouts or Timeouts())
+        self.ctx = ActionContext(
+            page, selectors, origin, pacing or FastPacing(), timeouts or Timeouts(), zone
+        )
 
     @property
     def page(self) -> Page:
@@ -71,8 +76,8 @@ class ActionManager:
     async def read_birthday_page(self) -> BirthdayPage:
         return await birthday.read_birthday_page(self.ctx)
 
-    async def read_search_page(self, url: str) -> SearchPage:
-        return await search.read_search_page(self.ctx, url)
+    async def read_search_page(self, url: str, *, enough: int | None = None) -> SearchPage:
+        return await search.read_search_page(self.ctx, url, enough=enough)
 
     async def read_sent_invitations(self) -> InvitationsPage:
         return await invitations.read_sent_invitations(self.ctx)

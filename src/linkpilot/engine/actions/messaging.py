@@ -7,17 +7,19 @@ interaction's state transitions (planned -> sending before the click, sent or un
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
+from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from linkpilot.engine.actions import birthday as birthday_page
-from linkpilot.engine.actions.base import ActionContext, clean, same_name, slug_of, text_of
+from linkpilot.engine.actions.base import VISIBLE_TEXTS_FN, ActionContext, clean, same_name, slug_of, text_of
 from linkpilot.engine.actions.outcomes import (
     DialogStatus,
     IdentityStatus,
@@ -28,6 +30,7 @@ from linkpilot.engine.actions.outcomes import (
 )
 from linkpilot.engine.actions.profile import open_profile
 from linkpilot.engine.pacing import Pause
+from linkpilot.engine.page_state import load_markers
 
 # Never more dialogs than this are closed before opening a new one: a page that keeps
 # producing dialogs is not one to act on.
@@ -147,17 +150,16 @@ async def click_to_open(ctx: ActionContext, button: Locator, target: MessageTarg
 
 
 async def open_from_birthday_card(ctx: ActionContext, target: MessageTarget) -> OpenDialog:
-    navigation, card = await birthday_page.find_card(ctx, target.slug)
+    navigation, card, identity = await birthday_page.find_card(ctx, target.slug)
     if not navigation.ok:
         return OpenDialog(DialogStatus.TARGET_NOT_FOUND, navigation=navigation, detail=navigation.detail)
-    if card is None:
+    if card is None or identity is None:
         return OpenDialog(
             DialogStatus.TARGET_NOT_FOUND,
             navigation=navigation,
             detail=f"no birthday card links to /in/{target.slug}/",
         )
-    link = await ctx.selectors.resolve("birthday.card.name_link", card)
-    shown = await text_of(link.locator) if link is not None else None
+    shown = identity.name
     if not same_name(shown, target.name):
         return OpenDialog(
             DialogStatus.WRONG_PERSON,
@@ -217,28 +219,21 @@ async def open_dialog(ctx: ActionContext, target: MessageTarget) -> OpenDialog:
 # --- Thread ----------------------------------------------------------------------------------
 
 
-def _parse_time(value: str | None) -> datetime | None:
+def _parse_time(value: str | None, zone: tzinfo = UTC) -> datetime | None:
+    """A `datetime` attribute or a shown "2026-11-26 08:10"; a time shown without its zone is
+    the member's local time (LinkedIn prints local clock times)."""
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value)
+        at = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
+    return at if at.tzinfo is not None else at.replace(tzinfo=zone)
 
 
 async def thread_items(ctx: ActionContext, dialog: Locator) -> Locator | None:
     found = await ctx.selectors.resolve("message.thread_item", dialog, pick="all")
     return found.locator if found is not None else None
-
-
-async def read_item(ctx: ActionContext, item: Locator, other_name: str) -> ThreadMessage:
-    sender_found = await ctx.selectors.resolve("message.thread_item.sender", item)
-    sender = await text_of(sender_found.locator) if sender_found is not None else ""
-    body = await ctx.selectors.resolve("message.thread_item.body", item, pick="last")
-    text = await text_of(body.locator) if body is not None else await text_of(item)
-    when = await ctx.selectors.resolve("message.thread_item.time", item)
-    at = _parse_time(await when.locator.get_attribute("datetime")) if when is not None else None
-    return ThreadMessage(sender, text, at, from_me=bool(sender) and not same_name(sender, other_name))
 
 
 # Reads every thread item in one round trip once the item parts' CSS selectors are known.
@@ -261,20 +256,37 @@ ITEM_PARTS = {
     "body": "message.thread_item.body",
     "time": "message.thread_item.time",
 }
+# Each item's visible texts in order, and which of them sit in a `time` element: what the
+# item says when its parts have no classes we know.
+ITEM_TEXTS_JS = (
+    "(items) => {"
+    + VISIBLE_TEXTS_FN
+    + """
+  return items.map((item) => visibleTexts(item, "button, script, style").map(({ text, parent }) => {
+    const time = parent.closest("time");
+    return { text, time: Boolean(time), datetime: time ? time.getAttribute("datetime") : null };
+  }));
+}"""
+)
+# A time as a thread prints it: "2026-11-26 08:10", "10:12 AM", "10 h 12".
+TIME_TEXT = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?|\d{1,2}[:h] ?\d{2}( ?[ap]\.? ?m\.?)?)$", re.IGNORECASE
+)
 
 
 async def _item_selectors(ctx: ActionContext, item: Locator) -> dict[str, str | None] | None:
-    """CSS selectors for the parts of a thread item, learned on `item`; None if one is not CSS."""
+    """CSS selectors for the parts of a thread item, found on `item`; None unless the sender and
+    the body are both found by a CSS candidate (else the items are read by meaning)."""
     found: dict[str, str | None] = {}
     for part, key in ITEM_PARTS.items():
         resolved = await ctx.selectors.resolve(key, item, pick="last" if part == "body" else "first")
-        if resolved is not None and resolved.candidate is None:
-            return None  # found by role and accessible name only: read item by item
         found[part] = resolved.candidate if resolved is not None else None
-    return found
+    return found if found["sender"] and found["body"] else None
 
 
-def _rows_to_messages(rows: list[dict[str, str | None]], other_name: str) -> list[ThreadMessage]:
+def _rows_to_messages(
+    rows: list[dict[str, str | None]], other_name: str, zone: tzinfo
+) -> list[ThreadMessage]:
     out = []
     for row in rows:
         sender = clean(row["sender"])
@@ -282,11 +294,40 @@ def _rows_to_messages(rows: list[dict[str, str | None]], other_name: str) -> lis
             ThreadMessage(
                 sender,
                 clean(row["body"]),
-                _parse_time(row["time"]),
+                _parse_time(row["time"], zone),
                 from_me=bool(sender) and not same_name(sender, other_name),
             )
         )
     return inherit_senders(out)
+
+
+def message_from_texts(
+    texts: list[dict[str, Any]], other_name: str, zone: tzinfo = UTC, member_name: str | None = None
+) -> ThreadMessage:
+    """One item read by meaning: a group's first item carries the sender's name and the time.
+
+    The sender is the text that is one of the two people's names (the other person's, or the
+    member's own, as the page's navigation shows it), wherever it sits in the item; failing
+    that, the text before the time, as LinkedIn prints it. The message is the rest. An item
+    without a time is inside a group: all of it is the message.
+    """
+    words = [clean(str(t["text"])) for t in texts]
+    at_time = next((i for i, t in enumerate(texts) if t["time"] or TIME_TEXT.match(words[i])), None)
+    if at_time is None:
+        return ThreadMessage("", clean(" ".join(words)), None, from_me=False)
+    at = _parse_time(texts[at_time]["datetime"], zone) or _parse_time(words[at_time], zone)
+    others = [(i, w) for i, w in enumerate(words) if i != at_time]
+    names = [name for name in (other_name, member_name) if name]
+    named = [i for i, w in others if any(same_name(w, name) for name in names)]
+    if named:
+        sender_at = named[0]
+    elif at_time > 0:
+        sender_at = at_time - 1
+    else:
+        return ThreadMessage("", clean(" ".join(w for _i, w in others)), at, from_me=False)
+    sender = words[sender_at]
+    body = " ".join(w for i, w in others if i != sender_at)
+    return ThreadMessage(sender, clean(body), at, from_me=not same_name(sender, other_name))
 
 
 def inherit_senders(messages: list[ThreadMessage]) -> list[ThreadMessage]:
@@ -306,31 +347,60 @@ def inherit_senders(messages: list[ThreadMessage]) -> list[ThreadMessage]:
     return out
 
 
+# The member's own name as the global navigation shows it: the picture of the "Me"/"Vous"
+# menu, else the member's profile link there.
+MEMBER_NAME_JS = """(me) => {
+  const tidy = (t) => (t || "").replace(/\\s+/g, " ").trim();
+  const mine = new Set(me.map((m) => m.toLowerCase()));
+  for (const land of document.querySelectorAll("header, nav, [role=banner], [role=navigation]")) {
+    for (const control of land.querySelectorAll("button, a, [role=button]")) {
+      const lines = (control.innerText || "").split("\\n").map((l) => tidy(l).toLowerCase());
+      const img = control.querySelector("img[alt]");
+      if (img && tidy(img.alt) && lines.some((line) => mine.has(line))) { return tidy(img.alt); }
+    }
+    const own = land.querySelector("a[href*='/in/']");
+    if (own && tidy(own.textContent)) { return tidy(own.textContent).split(/\\s+[\u00b7|•-]\\s+/)[0]; }
+  }
+  return null;
+}"""
+
+
+async def member_name(ctx: ActionContext) -> str | None:
+    """The member's own name (looked up once per page shown, then kept)."""
+    if ctx.member_name is None:
+        found = await ctx.page.evaluate(MEMBER_NAME_JS, list(load_markers().me_menu))
+        ctx.member_name = clean(found) if found else ""
+    return ctx.member_name or None
+
+
 async def read_items(
     ctx: ActionContext, items: Locator, other_name: str, start: int = 0
 ) -> list[ThreadMessage]:
-    """Thread items from index `start` on: one round trip when the parts' CSS is known.
+    """Thread items from index `start` on, in one round trip.
 
     The items before `start` are read too (in the same round trip): a grouped item's sender
-    is the one heading its group, which may sit before `start`.
+    is the one heading its group, which may sit before `start`. Items are read through the
+    CSS of their parts while the shipped (or learned) candidates find them, by meaning (the
+    texts in order, the time among them) otherwise.
     """
     count = await items.count()
     if count <= start:
         return []
     for attempt in range(2):
+        if ctx.thread_css == {}:
+            break  # this layout's items are read by meaning (found out earlier in the run)
         if ctx.thread_css is None or attempt:
-            ctx.thread_css = await _item_selectors(ctx, items.nth(0))
-        if ctx.thread_css is None:
+            ctx.thread_css = await _item_selectors(ctx, items.nth(0)) or {}
+        if not ctx.thread_css:
             break
         rows = await items.evaluate_all(READ_ITEMS_JS, ctx.thread_css)
         # Grouped messages may lack a sender line, but a thread where none has one is a miss.
-        senders_ok = not ctx.thread_css.get("sender") or any(row["sender"] for row in rows)
-        if senders_ok and all(row["ok"] for row in rows):
-            return _rows_to_messages(rows, other_name)[start:]
-    # The remembered selectors stopped matching and fresh ones do no better: item by item.
-    ctx.thread_css = None
-    read = [await read_item(ctx, items.nth(i), other_name) for i in range(count)]
-    return inherit_senders(read)[start:]
+        if any(row["sender"] for row in rows) and all(row["ok"] for row in rows):
+            return _rows_to_messages(rows, other_name, ctx.zone)[start:]
+    ctx.thread_css = {}
+    texts = await items.evaluate_all(ITEM_TEXTS_JS)
+    me = await member_name(ctx)
+    return inherit_senders([message_from_texts(t, other_name, ctx.zone, me) for t in texts])[start:]
 
 
 async def read_thread(ctx: ActionContext, dialog: Locator, other_name: str) -> tuple[ThreadMessage, ...]:

@@ -145,6 +145,15 @@ class VisitOutcome:
 
 
 @dataclass(frozen=True)
+class UnreadItem:
+    """An item a list page shows (a card with a profile link) whose facts did not all resolve."""
+
+    slug: str | None
+    name: str | None
+    missing: tuple[str, ...]  # the selector keys (or facts) that did not resolve
+
+
+@dataclass(frozen=True)
 class BirthdayCard:
     name: str
     slug: str
@@ -157,7 +166,9 @@ class BirthdayCard:
 class BirthdayPage:
     navigation: Navigation
     cards: tuple[BirthdayCard, ...] = ()
-    passes: int = 0
+    passes: int = 0  # scroll or "Show more" passes made to load the list
+    unread: tuple[UnreadItem, ...] = ()  # anything here: the page cannot be trusted
+    pages: int = 1  # numbered pages walked
 
 
 @dataclass(frozen=True)
@@ -174,6 +185,7 @@ class SearchPage:
     results: tuple[SearchResult, ...] = ()
     has_next: bool = False
     next_url: str | None = None
+    unread: tuple[UnreadItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,6 +200,8 @@ class SentInvitation:
 class InvitationsPage:
     navigation: Navigation
     invitations: tuple[SentInvitation, ...] = ()
+    unread: tuple[UnreadItem, ...] = ()
+    pages: int = 1
 
 
 class WithdrawStatus(StrEnum):

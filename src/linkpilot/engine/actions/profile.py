@@ -8,7 +8,15 @@ from playwright.async_api import Locator
 
 from linkpilot.common.text import fold
 from linkpilot.common.urls import normalize_profile_url
-from linkpilot.engine.actions.base import ActionContext, clean, goto, same_name, slug_of, text_of
+from linkpilot.engine.actions.base import (
+    VISIBLE_TEXTS_FN,
+    ActionContext,
+    clean,
+    goto,
+    same_name,
+    slug_of,
+    text_of,
+)
 from linkpilot.engine.actions.outcomes import (
     EducationItem,
     ExperienceItem,
@@ -19,6 +27,8 @@ from linkpilot.engine.actions.outcomes import (
     VisitStatus,
 )
 from linkpilot.engine.pacing import Pause
+from linkpilot.engine.selectors.engine import evaluate_one
+from linkpilot.engine.selectors.texts import is_degree
 
 # Section headings, folded, in English and French.
 SECTION_HEADINGS: dict[str, frozenset[str]] = {
@@ -30,9 +40,38 @@ SECTION_HEADINGS: dict[str, frozenset[str]] = {
     "certifications": frozenset({"licenses & certifications", "licences et certifications"}),
 }
 OPEN_TO_WORK = ("open to work", "#opentowork", "en recherche")
-DEGREE = re.compile(r"^\s*([123])")
+DEGREE = re.compile(r"[123]")
 # A line that carries dates: a year, or "Present" / "aujourd'hui".
 DATE_LINE = re.compile(r"\b(19|20)\d{2}\b|\bpresent\b|aujourd", re.IGNORECASE)
+
+
+# The texts a top card shows after the name, in order: the degree, the headline, the location,
+# badges. Buttons, links ("Contact info") and screen-reader copies are left out.
+TOP_CARD_TEXTS_JS = (
+    "(card) => {"
+    + VISIBLE_TEXTS_FN
+    + """
+  const name = card.querySelector("h1, [role=heading][aria-level='1']");
+  const follows = (el) => !name || (!name.contains(el) && (name.compareDocumentPosition(el) & 4) !== 0);
+  return visibleTexts(card, "button, a, script, style").filter((t) => follows(t.parent)).map((t) => t.text);
+}"""
+)
+
+
+def in_card_order(
+    texts: list[str], headline: str | None, location: str | None
+) -> tuple[str | None, str | None]:
+    """Headline and location by their place after the name, for those no candidate found."""
+    rest = [
+        clean(t)
+        for t in texts
+        if clean(t) not in {headline, location, "·", "•"} and not is_degree(t) and fold(t) not in OPEN_TO_WORK
+    ]
+    if headline is None and rest:
+        headline = rest.pop(0)
+    if location is None and rest:
+        location = rest.pop(0)
+    return headline, location
 
 
 def section_kind(heading: str) -> str | None:
@@ -82,10 +121,14 @@ async def _optional_text(ctx: ActionContext, key: str, scope: Locator) -> str | 
     return await text_of(found.locator) or None
 
 
-async def _item_lines(ctx: ActionContext, item: Locator) -> tuple[str, ...]:
-    texts = await ctx.selectors.resolve("profile.section.item.text", item, pick="all")
-    raw = await texts.locator.all_inner_texts() if texts is not None else [await item.inner_text()]
-    return tuple(line for line in (clean(t) for t in raw) if line)
+# Each item's visible texts in order, one line per text.
+ITEM_LINES_JS = (
+    "(items) => {"
+    + VISIBLE_TEXTS_FN
+    + """
+  return items.map((item) => visibleTexts(item, "button, script, style").map((t) => t.text));
+}"""
+)
 
 
 def _experience(lines: tuple[str, ...]) -> ExperienceItem:
@@ -123,13 +166,8 @@ async def read_sections(ctx: ActionContext) -> dict[str, list[tuple[str, ...]] |
                 out[kind] = about
             continue
         items = await ctx.selectors.resolve("profile.section.item", section, pick="all")
-        rows: list[tuple[str, ...]] = []
-        if items is not None:
-            for i in range(items.count):
-                lines = await _item_lines(ctx, items.locator.nth(i))
-                if lines:
-                    rows.append(lines)
-        out[kind] = rows
+        texts = await items.locator.evaluate_all(ITEM_LINES_JS) if items is not None else []
+        out[kind] = [tuple(clean(t) for t in lines) for lines in texts if lines]
     return out
 
 
@@ -140,8 +178,12 @@ async def extract_profile(ctx: ActionContext, slug: str, name: str) -> ProfileDa
         return None
     headline = await _optional_text(ctx, "profile.headline", card)
     location = await _optional_text(ctx, "profile.location", card)
+    if headline is None or location is None:
+        headline, location = in_card_order(
+            await evaluate_one(card, TOP_CARD_TEXTS_JS) or [], headline, location
+        )
     degree_text = await _optional_text(ctx, "profile.degree", card)
-    match = DEGREE.match(degree_text or "")
+    match = DEGREE.search(degree_text or "")
     badge = await ctx.selectors.resolve("profile.open_to_work", card)
     card_text = fold(await card.inner_text())
     open_to_work = badge is not None or any(marker in card_text for marker in OPEN_TO_WORK)
@@ -158,7 +200,7 @@ async def extract_profile(ctx: ActionContext, slug: str, name: str) -> ProfileDa
         name=name,
         headline=headline,
         location=location,
-        degree=int(match.group(1)) if match else None,
+        degree=int(match.group(0)) if match else None,
         open_to_work=open_to_work,
         about=about if isinstance(about, str) else None,
         experience=tuple(_experience(r) for r in rows("experience")),

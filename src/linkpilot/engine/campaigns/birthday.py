@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
+from linkpilot.common.clock import local_date
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.messaging import Entry, MessageTarget, SendHooks
@@ -23,10 +24,10 @@ from linkpilot.engine.campaigns.logic.templates import (
     load_templates,
     render,
 )
+from linkpilot.engine.campaigns.registry import BIRTHDAY
 from linkpilot.engine.campaigns.runner import ActResult, CampaignContext
 from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.pacing import Pause
-from linkpilot.engine.quota.contract import Action
 from linkpilot.engine.runtime import Runtime
 from linkpilot.storage.birthdays import occurrences_already_wished
 from linkpilot.storage.blacklist import is_blacklisted
@@ -100,7 +101,7 @@ def earlier_wish(thread: tuple[ThreadMessage, ...], occurrence: date, zone: tzin
         if message.at is None:
             unclear = "a message of ours in the thread has no readable time"
             continue
-        if message.at.astimezone(zone).date() >= occurrence:
+        if local_date(message.at, zone) >= occurrence:
             return ThreadVerdict(wish=message)
     return ThreadVerdict(unclear=unclear)
 
@@ -112,8 +113,8 @@ def card_birthday(card: BirthdayCard, today: date) -> BirthdayWhen | None:
 
 
 class BirthdayCampaign:
-    name = "birthday"
-    action = Action.MESSAGE
+    name = BIRTHDAY.name
+    action = BIRTHDAY.action
     pause = Pause.MESSAGE
 
     def __init__(self, rt: Runtime, library: TemplateLibrary | None = None) -> None:
@@ -125,9 +126,6 @@ class BirthdayCampaign:
     def run_limit(self, rt: Runtime) -> int:
         return rt.settings.limits.messages.per_run
 
-    def today(self) -> date:
-        return self.rt.clock().astimezone(self.rt.settings.zone).date()
-
     # Before planning: settle what a crash or an unconfirmed send left behind -----------------
 
     async def prepare(self, ctx: CampaignContext) -> None:
@@ -137,7 +135,7 @@ class BirthdayCampaign:
             pending = await unknown_birthdays(session)
         if abandoned:
             self.rt.bus.log("warning", f"{abandoned} wish(es) were cut off while sending", self.name)
-        oldest = self.today() - timedelta(days=self.rt.settings.birthday.late_days)
+        oldest = self.rt.today() - timedelta(days=self.rt.settings.birthday.late_days)
         for interaction, contact in pending:
             if (
                 contact.profile_url is None
@@ -183,8 +181,9 @@ class BirthdayCampaign:
     async def plan(self, ctx: CampaignContext) -> tuple[list[PlanItem], list[Skip]]:
         page = await ctx.actions.read_birthday_page()
         await ctx.check_page()
+        await ctx.readable("birthday", page.navigation, len(page.cards), page.unread)
         language = str(await ctx.actions.page.evaluate("document.documentElement.lang || 'en'"))
-        today = self.today()
+        today = self.rt.today()
         late_days = self.rt.settings.birthday.late_days
         items: list[PlanItem] = []
         skips: list[Skip] = []

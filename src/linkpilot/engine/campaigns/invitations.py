@@ -24,10 +24,10 @@ from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.invitations import WithdrawHooks
 from linkpilot.engine.actions.outcomes import SentInvitation, WithdrawOutcome, WithdrawStatus
 from linkpilot.engine.campaigns.logic.invitation_age import parse_invitation_age, should_withdraw
+from linkpilot.engine.campaigns.registry import INVITATIONS
 from linkpilot.engine.campaigns.runner import ActResult, CampaignContext
 from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.pacing import Pause
-from linkpilot.engine.quota.contract import Action
 from linkpilot.engine.runtime import Runtime
 from linkpilot.storage.contacts import get_contact_by_url, upsert_contact
 from linkpilot.storage.interactions import (
@@ -112,8 +112,8 @@ def select_stale(
 
 
 class InvitationsCampaign:
-    name = "invitations"
-    action = Action.INVITATION_WITHDRAWAL
+    name = INVITATIONS.name
+    action = INVITATIONS.action
     # Withdrawing is paced like visiting: a person clicks through the list, not a burst.
     pause = Pause.VISIT
 
@@ -122,9 +122,6 @@ class InvitationsCampaign:
 
     def run_limit(self, rt: Runtime) -> int:
         return min(rt.settings.invitations.max_per_run, rt.settings.limits.invitation_withdrawals.per_run)
-
-    def today(self) -> date:
-        return self.rt.clock().astimezone(self.rt.settings.zone).date()
 
     async def prepare(self, ctx: CampaignContext) -> None:
         """Settle withdrawals a crash (or an unconfirmed click) left open by reading the list."""
@@ -137,10 +134,8 @@ class InvitationsCampaign:
             return
         page = await ctx.actions.read_sent_invitations()
         await ctx.check_page()
-        if not page.navigation.ok:
-            detail = page.navigation.detail or page.navigation.status.value
-            self.rt.bus.log("warning", f"cannot check unsettled withdrawals yet: {detail}", self.name)
-            return
+        # Settling on a list read by halves would record as withdrawn a card merely unread.
+        await ctx.readable("sent invitations", page.navigation, len(page.invitations), page.unread)
         listed = {invitation.slug.lower() for invitation in page.invitations}
         async with self.rt.db.transaction() as session:
             for interaction, loaded in pending:
@@ -161,13 +156,9 @@ class InvitationsCampaign:
     async def plan(self, ctx: CampaignContext) -> tuple[list[PlanItem], list[Skip]]:
         page = await ctx.actions.read_sent_invitations()
         await ctx.check_page()
-        if not page.navigation.ok:
-            detail = page.navigation.detail or page.navigation.status.value
-            await self.rt.breaker.record_failure(f"{self.name}: sent invitations page: {detail}")
-            self.rt.bus.log("warning", f"cannot read sent invitations: {detail}", self.name)
-            return [], []
+        await ctx.readable("sent invitations", page.navigation, len(page.invitations), page.unread)
         stale, skips = select_stale(
-            page.invitations, self.today(), self.rt.settings.invitations.older_than_days
+            page.invitations, self.rt.today(), self.rt.settings.invitations.older_than_days
         )
         items = [
             PlanItem(
@@ -199,7 +190,7 @@ class InvitationsCampaign:
         if outcome.clicked_confirm:
             ctx.in_flight_spent = True
         await ctx.check_page()
-        await self._store(item, outcome, ctx.summary.run_id, flight)
+        await record_withdrawal(self.rt, item, outcome, ctx.summary.run_id, flight.interaction_id)
         detail = outcome.detail or outcome.status.value
         if outcome.status is WithdrawStatus.WITHDRAWN:
             return ActResult("sent", spent=True)
@@ -221,7 +212,7 @@ class InvitationsCampaign:
         async def on_before_confirm(_slug: str) -> None:
             # Committed before the click: after this a crash leaves `sending`, settled next run.
             async with self.rt.db.transaction() as session:
-                contact = await self._contact(session, item, ContactStatus.INVITED)
+                contact = await _contact(session, item, ContactStatus.INVITED)
                 row = await record_action(
                     session,
                     kind=InteractionKind.WITHDRAWAL,
@@ -242,43 +233,49 @@ class InvitationsCampaign:
             on_after_confirm=on_after_confirm,
         )
 
-    async def _contact(self, session: AsyncSession, item: PlanItem, status: ContactStatus) -> Contact:
-        url = normalize_profile_url(f"/in/{item.slug}/")
-        contact = await get_contact_by_url(session, url)
-        if contact is None:
-            contact, _ = await upsert_contact(
-                session, url, name=item.name or item.slug, source="invitations", status=status.value
-            )
-        return contact
 
-    async def _store(
-        self, item: PlanItem, outcome: WithdrawOutcome, run_id: int | None, flight: _Flight | None = None
-    ) -> None:
-        if outcome.status is WithdrawStatus.NOT_FOUND:
-            return
-        interaction_id = flight.interaction_id if flight is not None else None
-        withdrawn = outcome.status is WithdrawStatus.WITHDRAWN
-        error = None if withdrawn else f"{outcome.status.value}: {outcome.detail}"[:500]
-        async with self.rt.db.transaction() as session:
-            contact = await self._contact(
-                session, item, ContactStatus.NEW if withdrawn else ContactStatus.INVITED
+async def record_withdrawal(
+    rt: Runtime,
+    item: PlanItem,
+    outcome: WithdrawOutcome,
+    run_id: int | None,
+    interaction_id: int | None = None,
+) -> None:
+    """What a withdrawal's outcome leaves in storage. Nothing when the invitation was gone
+    already. Otherwise the person as a contact (made from the card if new), back from
+    `invited` to `visited` or `new` once withdrawn; and the withdrawal's interaction: the row
+    written before the confirm click (`interaction_id`) becomes `sent` if the card went, else
+    `unknown`; without one (confirm never clicked) a row is added saying why."""
+    if outcome.status is WithdrawStatus.NOT_FOUND:
+        return
+    withdrawn = outcome.status is WithdrawStatus.WITHDRAWN
+    error = None if withdrawn else f"{outcome.status.value}: {outcome.detail}"[:500]
+    async with rt.db.transaction() as session:
+        contact = await _contact(session, item, ContactStatus.NEW if withdrawn else ContactStatus.INVITED)
+        if withdrawn:
+            _uninvite(contact)
+        if interaction_id is None:
+            await record_action(
+                session,
+                kind=InteractionKind.WITHDRAWAL,
+                contact_id=contact.id,
+                state=STORED_STATE.get(outcome.status, InteractionState.FAILED),
+                run_id=run_id,
+                error=error,
+                at=rt.clock(),
             )
-            if withdrawn:
-                _uninvite(contact)
-            if interaction_id is None:
-                # Confirm was never clicked: a one-step row saying why.
-                await record_action(
-                    session,
-                    kind=InteractionKind.WITHDRAWAL,
-                    contact_id=contact.id,
-                    state=STORED_STATE.get(outcome.status, InteractionState.FAILED),
-                    run_id=run_id,
-                    error=error,
-                    at=self.rt.clock(),
-                )
-            else:
-                # Confirm was clicked: only seeing the card go makes it `sent`; anything else is unknown.
-                state = InteractionState.SENT if withdrawn else InteractionState.UNKNOWN
-                await move(session, interaction_id, state, error=error, at=self.rt.clock())
-            if withdrawn:
-                faultpoints.reach("before_withdrawal_commit")
+        else:
+            state = InteractionState.SENT if withdrawn else InteractionState.UNKNOWN
+            await move(session, interaction_id, state, error=error, at=rt.clock())
+        if withdrawn:
+            faultpoints.reach("before_withdrawal_commit")
+
+
+async def _contact(session: AsyncSession, item: PlanItem, status: ContactStatus) -> Contact:
+    url = normalize_profile_url(f"/in/{item.slug}/")
+    contact = await get_contact_by_url(session, url)
+    if contact is None:
+        contact, _ = await upsert_contact(
+            session, url, name=item.name or item.slug, source=INVITATIONS.name, status=status.value
+        )
+    return contact

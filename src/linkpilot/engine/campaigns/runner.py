@@ -10,21 +10,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 from linkpilot.engine.actions.base import FEED_PATH, Timeouts
 from linkpilot.engine.actions.manager import ActionManager
+from linkpilot.engine.actions.outcomes import Navigation, UnreadItem
 from linkpilot.engine.activity import publish_activity
 from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.browser.context import BrowserSession
 from linkpilot.engine.browser.errors import BrowserCrashed, BrowserError
 from linkpilot.engine.campaigns.summary import PlanItem, RunSummary, Skip, StopReason
 from linkpilot.engine.clock_guard import ClockReading, ClockSkew, check_clock
+from linkpilot.engine.diagnostics import save_diagnostic
 from linkpilot.engine.events import CampaignStarted, ClockChecked, Progress
 from linkpilot.engine.pacing import Pacing, Pause, make_pacing
-from linkpilot.engine.page_state import Authwall, LoggedOut, PageBlocked
+from linkpilot.engine.page_state import Authwall, LoggedOut, PageBlocked, PageUnreadable
 from linkpilot.engine.quota.contract import Action, QuotaRefused
 from linkpilot.engine.runtime import Runtime
 from linkpilot.engine.selectors import SelectorEngine
@@ -113,6 +116,35 @@ class CampaignContext:
         """After an action: still on the origin, no checkpoint, no login wall (raises if so)."""
         await self.browser.verify(self.actions.page)
 
+    async def readable(
+        self, page: str, navigation: Navigation, items: int, unread: Sequence[UnreadItem]
+    ) -> None:
+        """Raise PageUnreadable, with a diagnostic copy of the page as it is, unless the page
+        loaded and every item on it was read: a campaign never acts on a page read by halves,
+        and "nothing to do" is only ever said of a page read whole."""
+        if navigation.ok and not unread:
+            return
+        missing = dict(Counter(key for item in unread for key in item.missing))
+        failure = None if navigation.ok else navigation.detail or navigation.status.value
+        details = {
+            "failure": failure,
+            "missing": missing,
+            "items": items + len(unread),
+            "unread": [{"slug": item.slug, "missing": list(item.missing)} for item in unread],
+        }
+        copy = await save_diagnostic(
+            self.actions.page, self.rt.settings.home, page, details, now=self.rt.clock()
+        )
+        raise PageUnreadable(
+            page,
+            urlsplit(self.actions.page.url).path or "/",
+            missing=missing,
+            items=items + len(unread),
+            unread=len(unread),
+            failure=failure,
+            diagnostic=str(copy.html),
+        )
+
 
 class Campaign(Protocol):
     name: str
@@ -147,6 +179,10 @@ async def run_campaign(
         summary.stop, summary.stop_detail = StopReason.NO_SESSION, exc.message
     except PageBlocked as blocked:
         await _blocked(rt, summary, blocked)
+    except PageUnreadable as unreadable:
+        await rt.breaker.record_failure(f"page_unreadable: the {unreadable.page} page")
+        summary.stop, summary.stop_detail = StopReason.PAGE_UNREADABLE, unreadable.message
+        summary.unreadable = unreadable.as_json()
     except BrowserError as exc:
         await rt.breaker.record_failure(f"browser: {exc.message}")
         summary.stop, summary.stop_detail = StopReason.BROWSER_FAILED, exc.message
@@ -172,7 +208,12 @@ async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary, control: Ru
         scores = await SelectorScores.load(rt.db, rt.clock)
         pacing = make_pacing(rt.settings, rng=rt.rng, clock=rt.clock)
         actions = ActionManager(
-            page, SelectorEngine(scores), browser.origin.url, pacing=pacing, timeouts=_timeouts(rt)
+            page,
+            SelectorEngine(scores),
+            browser.origin.url,
+            pacing=pacing,
+            timeouts=_timeouts(rt),
+            zone=rt.settings.zone,
         )
         ctx = CampaignContext(rt, browser, actions, pacing, summary)
         try:

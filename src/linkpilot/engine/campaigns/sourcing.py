@@ -14,7 +14,7 @@ Opening a profile twice is harmless, and the quota counts both openings.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +26,6 @@ from linkpilot.engine.actions.outcomes import (
     NavStatus,
     ProfileData,
     SearchPage,
-    SearchResult,
     VisitOutcome,
     VisitStatus,
 )
@@ -38,6 +37,7 @@ from linkpilot.engine.campaigns.logic.fit_score import (
     fit_score,
 )
 from linkpilot.engine.campaigns.logic.search_url import build_search_url
+from linkpilot.engine.campaigns.registry import SOURCING
 from linkpilot.engine.campaigns.runner import ActResult, CampaignContext
 from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.pacing import Pause
@@ -128,8 +128,8 @@ def visited_recently(contact: Contact | None, now: datetime, revisit_after_days:
 
 
 class SourcingCampaign:
-    name = "sourcing"
-    action = Action.PROFILE_VISIT
+    name = SOURCING.name
+    action = SOURCING.action
     pause = Pause.VISIT
 
     def __init__(self, rt: Runtime) -> None:
@@ -145,9 +145,6 @@ class SourcingCampaign:
 
     def run_limit(self, rt: Runtime) -> int:
         return rt.settings.limits.profile_visits.per_run
-
-    def today(self) -> date:
-        return self.rt.clock().astimezone(self.rt.settings.zone).date()
 
     def _page_url(self, page: int) -> str:
         return build_search_url(
@@ -174,7 +171,10 @@ class SourcingCampaign:
             page = await self._read_page(ctx, number)
             if page is None:
                 break
-            new = await self._screen(page, items, skips, seen)
+            planned, skipped = await screen_results(self.rt, page, seen)
+            items += planned
+            skips += skipped
+            new = len(planned)
             sweep.record(new)
             if not sweep.next_page(page.has_next):
                 self.rt.bus.log(
@@ -209,42 +209,17 @@ class SourcingCampaign:
             else:
                 await self.rt.ledger.commit(reservation)
             await ctx.check_page()
-        if not page.navigation.ok:
-            detail = page.navigation.detail or page.navigation.status.value
-            await self.rt.breaker.record_failure(f"{self.name}: search page {number}: {detail}")
-            self.rt.bus.log("warning", f"search page {number} failed: {detail}", self.name)
-            return None
-        return page
-
-    async def _screen(
-        self, page: SearchPage, items: list[PlanItem], skips: list[Skip], seen: set[str]
-    ) -> int:
-        """Plan the page's people not seen yet, not visited lately, not blacklisted; count them."""
-        now = self.rt.clock()
-        new = 0
-        async with self.rt.db.session() as session:
-            for result in page.results:
-                if result.slug in seen:
-                    continue
-                seen.add(result.slug)
-                if await is_blacklisted(session, result.url, result.name):
-                    skips.append(Skip(result.slug, result.name, "blacklisted"))
-                    continue
-                contact = await get_contact_by_url(session, result.url)
-                if visited_recently(contact, now, self.settings.revisit_after_days):
-                    skips.append(Skip(result.slug, result.name, "visited_recently"))
-                    continue
-                items.append(self._item(result, page.page))
-                new += 1
-        return new
-
-    def _item(self, result: SearchResult, page: int) -> PlanItem:
-        return PlanItem(
-            slug=result.slug,
-            name=result.name,
-            action="visit",
-            reason=f"search result on page {page}",
-        )
+        if page.navigation.ok or number == 1:
+            # Results we cannot read stop the run; so does a first page that does not load.
+            await ctx.readable(
+                f"search results (page {number})", page.navigation, len(page.results), page.unread
+            )
+            return page
+        # A later page that fails ends the search; the people found so far are visited.
+        detail = page.navigation.detail or page.navigation.status.value
+        await self.rt.breaker.record_failure(f"{self.name}: search page {number}: {detail}")
+        self.rt.bus.log("warning", f"search page {number} failed: {detail}", self.name)
+        return None
 
     # Act on one person --------------------------------------------------------------------
 
@@ -257,9 +232,9 @@ class SourcingCampaign:
             faultpoints.reach("after_visit_loaded")
         await ctx.check_page()
         if outcome.status is VisitStatus.VISITED and outcome.profile is not None:
-            score = await self._store_visit(item, outcome.profile, ctx.summary.run_id)
+            score = await store_visit(self.rt, outcome.profile, self.criteria, ctx.summary.run_id)
             return ActResult("sent", spent=True, detail=f"fit {score.total}")
-        await self._store_failure(item, outcome, ctx.summary.run_id)
+        await store_failed_visit(self.rt, item, outcome, ctx.summary.run_id)
         navigation = outcome.navigation
         reached = navigation is not None and navigation.status is not NavStatus.NETWORK_ERROR
         return ActResult(
@@ -270,41 +245,71 @@ class SourcingCampaign:
             detail=f"{outcome.status.value}: {outcome.detail}" if outcome.detail else outcome.status.value,
         )
 
-    async def _store_visit(self, item: PlanItem, profile: ProfileData, run_id: int | None) -> FitScore:
-        now = self.rt.clock()
-        score = fit_score(profile_facts(profile), self.criteria, self.today())
-        url = profile.url
-        async with self.rt.db.transaction() as session:
-            existing = await get_contact_by_url(session, url)
-            fields = contact_fields(profile, score, now)
-            if existing is None:
-                fields |= {"source": SOURCE, "status": ContactStatus.VISITED.value}
-            elif existing.status == ContactStatus.NEW.value:
-                fields["status"] = ContactStatus.VISITED.value
-            contact, _ = await upsert_contact(session, url, **fields)
-            await self._record(session, contact.id, run_id, None)
-            faultpoints.reach("before_visit_commit")
-        return score
 
-    async def _store_failure(self, item: PlanItem, outcome: VisitOutcome, run_id: int | None) -> None:
-        url = normalize_profile_url(f"/in/{item.slug}/")
-        async with self.rt.db.transaction() as session:
-            contact = await get_contact_by_url(session, url)
-            if contact is None:
-                # Shown by the search even if its profile could not be read: keep whom we tried.
-                contact, _ = await upsert_contact(session, url, name=item.name or item.slug, source=SOURCE)
-            await self._record(session, contact.id, run_id, f"{outcome.status.value}: {outcome.detail}")
+async def screen_results(rt: Runtime, page: SearchPage, seen: set[str]) -> tuple[list[PlanItem], list[Skip]]:
+    """The page's people to visit, and those skipped with why: blacklisted, or visited in the
+    last `sourcing.revisit_after_days`. People already in `seen` (from earlier pages) are
+    neither; everyone on the page joins it."""
+    now = rt.clock()
+    planned: list[PlanItem] = []
+    skipped: list[Skip] = []
+    async with rt.db.session() as session:
+        for result in page.results:
+            if result.slug in seen:
+                continue
+            seen.add(result.slug)
+            if await is_blacklisted(session, result.url, result.name):
+                skipped.append(Skip(result.slug, result.name, "blacklisted"))
+                continue
+            contact = await get_contact_by_url(session, result.url)
+            if visited_recently(contact, now, rt.settings.sourcing.revisit_after_days):
+                skipped.append(Skip(result.slug, result.name, "visited_recently"))
+                continue
+            planned.append(PlanItem(result.slug, result.name, "visit", f"search result on page {page.page}"))
+    return planned, skipped
 
-    async def _record(
-        self, session: AsyncSession, contact_id: int, run_id: int | None, error: str | None
-    ) -> None:
-        """The visit's interaction: sent when the profile was read, failed with why otherwise."""
-        await record_action(
-            session,
-            kind=InteractionKind.VISIT,
-            contact_id=contact_id,
-            state=InteractionState.SENT if error is None else InteractionState.FAILED,
-            run_id=run_id,
-            error=None if error is None else error[:500],
-            at=self.rt.clock(),
-        )
+
+async def store_visit(
+    rt: Runtime, profile: ProfileData, criteria: FitCriteria, run_id: int | None
+) -> FitScore:
+    """What a read profile leaves in storage: the contact with the facts extracted and its fit
+    score (a new contact is `visited` from `sourcing`; a `new` one becomes `visited`; any
+    other status and source stay), and the visit's interaction, `sent`."""
+    now = rt.clock()
+    score = fit_score(profile_facts(profile), criteria, rt.today())
+    async with rt.db.transaction() as session:
+        existing = await get_contact_by_url(session, profile.url)
+        fields = contact_fields(profile, score, now)
+        if existing is None:
+            fields |= {"source": SOURCE, "status": ContactStatus.VISITED.value}
+        elif existing.status == ContactStatus.NEW.value:
+            fields["status"] = ContactStatus.VISITED.value
+        contact, _ = await upsert_contact(session, profile.url, **fields)
+        await _record_visit(rt, session, contact.id, run_id, None)
+        faultpoints.reach("before_visit_commit")
+    return score
+
+
+async def store_failed_visit(rt: Runtime, item: PlanItem, outcome: VisitOutcome, run_id: int | None) -> None:
+    """A visit that read no profile: its interaction, `failed` with why, against the person
+    searched, who is kept as a contact (`new`, never marked visited) if they were not one."""
+    url = normalize_profile_url(f"/in/{item.slug}/")
+    async with rt.db.transaction() as session:
+        contact = await get_contact_by_url(session, url)
+        if contact is None:
+            contact, _ = await upsert_contact(session, url, name=item.name or item.slug, source=SOURCE)
+        await _record_visit(rt, session, contact.id, run_id, f"{outcome.status.value}: {outcome.detail}")
+
+
+async def _record_visit(
+    rt: Runtime, session: AsyncSession, contact_id: int, run_id: int | None, error: str | None
+) -> None:
+    await record_action(
+        session,
+        kind=InteractionKind.VISIT,
+        contact_id=contact_id,
+        state=InteractionState.SENT if error is None else InteractionState.FAILED,
+        run_id=run_id,
+        error=None if error is None else error[:500],
+        at=rt.clock(),
+    )

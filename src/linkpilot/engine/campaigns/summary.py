@@ -19,6 +19,7 @@ class StopReason(StrEnum):
     OUTSIDE_WORKING_HOURS = "outside_working_hours"
     BREAKER_OPEN = "breaker_open"
     CHECKPOINT = "checkpoint"
+    PAGE_UNREADABLE = "page_unreadable"
     CLOCK_SKEW = "clock_skew"
     NO_SESSION = "no_session"
     BROWSER_FAILED = "browser_failed"
@@ -34,6 +35,8 @@ EXIT_CODES: dict[StopReason, ExitCode] = {
     StopReason.OUTSIDE_WORKING_HOURS: ExitCode.OK,
     StopReason.BREAKER_OPEN: ExitCode.BREAKER_OPEN,
     StopReason.CHECKPOINT: ExitCode.BREAKER_OPEN,
+    # Acting on a page read by halves could wish the wrong people: loud, like a checkpoint.
+    StopReason.PAGE_UNREADABLE: ExitCode.BREAKER_OPEN,
     # Acting on another day than LinkedIn's is as unsafe as acting past a checkpoint.
     StopReason.CLOCK_SKEW: ExitCode.BREAKER_OPEN,
     StopReason.NO_SESSION: ExitCode.NO_SESSION,
@@ -76,6 +79,8 @@ class RunSummary:
     stop_detail: str | None = None
     quota: dict[str, Any] = field(default_factory=dict)
     breaker: dict[str, Any] = field(default_factory=dict)
+    # What could not be read when the run stopped with page_unreadable (PageUnreadable.as_json).
+    unreadable: dict[str, Any] | None = None
 
     @property
     def exit_code(self) -> ExitCode:
@@ -114,8 +119,10 @@ class RunSummary:
                 "skipped": dict(sorted(Counter(s.reason for s in self.skipped).items())),
             },
             "plan": [{k: v for k, v in asdict(item).items() if v is not None} for item in self.planned],
+            "skipped": [asdict(skip) for skip in self.skipped],
             "quota": self.quota,
             "breaker": self.breaker,
             "stopped": {"reason": str(self.stop), "detail": self.stop_detail},
+            "unreadable": self.unreadable,
             "exit_code": int(self.exit_code),
         }

@@ -53,6 +53,9 @@ class HealthSidecar:
         self._checking: asyncio.Task[tuple[float, Readiness]] | None = None
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
+        # Read when /metrics is asked, never in between.
+        self.metrics.loop_lag_p99.set_function(lambda: self.lag.percentile(99))
+        self.metrics.uptime.set_function(lambda: time.monotonic() - self.started)
 
     def add_check(self, name: str, check: Check) -> None:
         self.checks[name] = check
@@ -107,14 +110,9 @@ class HealthSidecar:
             {"ready": ok, "age_s": round(age, 3), "checks": body}, status=200 if ok else 503, dumps=json.dumps
         )
 
-    async def _metrics(self, _request: web.Request) -> web.Response:
-        self.metrics.set(
-            "event_loop_lag_p99_seconds", "Event-loop lag, 99th percentile", self.lag.percentile(99)
-        )
-        self.metrics.set(
-            "uptime_seconds", "Seconds since the sidecar started", time.monotonic() - self.started
-        )
-        return web.Response(text=self.metrics.render(), content_type="text/plain", charset="utf-8")
+    async def _metrics(self, request: web.Request) -> web.Response:
+        body, content_type = self.metrics.render(request.headers.get("Accept", ""))
+        return web.Response(body=body, headers={"Content-Type": content_type})
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -126,11 +124,9 @@ class HealthSidecar:
     async def start(self, host: str = "127.0.0.1", port: int = 8765) -> int:
         self._runner = web.AppRunner(self.app(), access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
-        self.port = int(sockets[0].getsockname()[1]) if sockets else port
+        await web.TCPSite(self._runner, host, port).start()
+        # The port the system picked when asked for 0.
+        self.port = int(self._runner.addresses[0][1])
         self.lag.start()
         return self.port
 

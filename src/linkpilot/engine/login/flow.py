@@ -55,7 +55,6 @@ from linkpilot.engine.page_state import (
     RateLimited,
     Restricted,
     classify,
-    load_markers,
     probe,
 )
 from linkpilot.engine.page_state import Captcha as CaptchaPage
@@ -313,7 +312,7 @@ class LoginFlow:
         page = self._current_page()
         facts = await probe(page)
         trouble = classify(facts)
-        if isinstance(trouble, RateLimited) and facts.found.intersection(load_markers().logged_in):
+        if isinstance(trouble, RateLimited) and facts.logged_in():
             # A limit banner on a logged-in page: the campaigns' business, not the sign-in's.
             trouble = None
         if trouble is None:

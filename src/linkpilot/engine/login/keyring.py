@@ -11,10 +11,7 @@ Nothing here logs, prints or puts the password into an error message.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +20,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from linkpilot.common.errors import StorageError
 from linkpilot.common.settings import Settings
 from linkpilot.engine.session.crypto import load_key
+from linkpilot.engine.session.private_file import write_private
 
 KEYRING_FILE = "login.enc"
 
@@ -75,20 +73,7 @@ def save_login(settings: Settings, email: str, password: str) -> Path:
     assert key is not None
     token = Fernet(key).encrypt(json.dumps({"email": email.strip(), "password": password}).encode())
     path = keyring_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # mkstemp creates the file 0600 already; fchmod says so in case the umask had a say.
-    fd, temp = tempfile.mkstemp(prefix=".login-", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(token)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
+    write_private(path, token)
     return path
 
 

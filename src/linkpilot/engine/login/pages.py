@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from playwright.async_api import Page
 
+from linkpilot.common.text import strip_controls
 from linkpilot.engine.login.steps import FormField, MethodOption, PinChannel
 
 PIN_INPUTS = ("input[name=pin]", "#input__email_verification_pin", "#input__phone_verification_pin")
@@ -96,13 +97,15 @@ async def read_login_page(page: Page) -> LoginPage:
     raw = await page.evaluate(
         READ, [list(PIN_INPUTS), list(ANOTHER_WAY_TEXTS), list(ANOTHER_WAY_SELECTORS), ERRORS]
     )
+    # What the page asks is shown to the operator: never terminal control.
+    text = strip_controls
     return LoginPage(
-        heading=str(raw["heading"]),
-        paragraphs=tuple(str(p) for p in raw["paragraphs"]),
-        alerts=tuple(str(a) for a in raw["alerts"]),
+        heading=text(str(raw["heading"])),
+        paragraphs=tuple(text(str(p)) for p in raw["paragraphs"]),
+        alerts=tuple(text(str(a)) for a in raw["alerts"]),
         pin_id=None if raw["pinId"] is None else str(raw["pinId"]),
-        fields=tuple(FormField(f["name"], f["id"], f["type"], f["label"]) for f in raw["fields"]),
-        options=tuple(MethodOption(o["key"], o["label"]) for o in raw["radios"] if o["key"]),
+        fields=tuple(FormField(f["name"], f["id"], f["type"], text(str(f["label"]))) for f in raw["fields"]),
+        options=tuple(MethodOption(o["key"], text(str(o["label"]))) for o in raw["radios"] if o["key"]),
         another_way=bool(raw["another"]),
         login_form=bool(raw["loginForm"]),
     )

@@ -1,4 +1,8 @@
-"""The quota ledger: reserve a unit before acting, commit it after, release it if nothing happened."""
+"""The quota ledger: reserve a unit before acting, commit it after, release it if nothing happened.
+
+Only the contract is imported here: a ledger comes from `engine.quota.factory.create_ledger`,
+so reading the rules (`windows`) costs no database driver and no Redis client.
+"""
 
 from linkpilot.engine.quota.contract import (
     RESERVATION_TTL,
@@ -11,7 +15,6 @@ from linkpilot.engine.quota.contract import (
     RefusalReason,
     Reservation,
 )
-from linkpilot.engine.quota.factory import create_ledger
 
 __all__ = [
     "RESERVATION_TTL",
@@ -23,5 +26,4 @@ __all__ = [
     "QuotaSnapshot",
     "RefusalReason",
     "Reservation",
-    "create_ledger",
 ]

@@ -24,6 +24,11 @@ from linkpilot.common.errors import LinkPilotError
 # Long enough for the slowest single action (a paced message send takes a few minutes at most),
 # short enough that a crashed run gives its units back well within the same working day.
 RESERVATION_TTL = timedelta(minutes=15)
+# The stored states of a unit that counts against its windows: committed, and every
+# reservation not released (one whose process died may have reached the site).
+LIVE_STATES = ("committed", "reserved")
+# The backend name of the embedded ledger (the application's own database).
+EMBEDDED = "sqlite"
 
 
 class Action(StrEnum):

@@ -19,7 +19,6 @@ from redis.asyncio import Redis
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.engine.quota.contract import (
     Action,
-    ActionUsage,
     QuotaRefused,
     QuotaSnapshot,
     RefusalReason,
@@ -30,10 +29,16 @@ from linkpilot.engine.quota.sqlite_ledger import (
     events_since,
     settle,
     stored_first_use,
-    usage_of,
-    warmup_of,
 )
-from linkpilot.engine.quota.windows import RUN_SPAN, Counts, QuotaPolicy, Windows, retry_time, windows_at
+from linkpilot.engine.quota.windows import (
+    RUN_SPAN,
+    Counts,
+    QuotaPolicy,
+    Windows,
+    retry_time,
+    snapshot_of,
+    windows_at,
+)
 from linkpilot.storage.database import Database
 
 DEFAULT_PREFIX = "linkpilot:quota"
@@ -182,11 +187,8 @@ class RedisLedger:
         now = self.clock().astimezone(UTC)
         windows = windows_at(now, self.policy.zone)
         first = await self._first_use(await stored_first_use(self.db))
-        usage: list[ActionUsage] = []
-        for action in self.policy.actions:
-            counts = await self.counts(action, now, windows)
-            usage.append(usage_of(self.policy, action, counts, now, first))
-        return QuotaSnapshot(now, self.backend, tuple(usage), warmup_of(self.policy, now, first))
+        counts = {action: await self.counts(action, now, windows) for action in self.policy.actions}
+        return snapshot_of(self.policy, now, self.backend, counts, first)
 
     async def reconcile(self) -> int:
         """Make Redis hold the union of itself and this folder's storage; return events pushed.

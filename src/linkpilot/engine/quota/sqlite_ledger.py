@@ -18,9 +18,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.engine.quota.contract import (
+    EMBEDDED,
+    LIVE_STATES,
     RESERVATION_TTL,
     Action,
-    ActionUsage,
     QuotaError,
     QuotaRefused,
     QuotaSnapshot,
@@ -32,10 +33,9 @@ from linkpilot.engine.quota.windows import (
     QuotaPolicy,
     Windows,
     first_refusal,
-    in_working_hours,
     retry_time,
+    snapshot_of,
     used_and_limit,
-    warmup_day,
     windows_at,
 )
 from linkpilot.storage.database import Database
@@ -49,10 +49,8 @@ COL = EVENTS.c
 Gate = Callable[[Reservation, Windows, datetime | None], Awaitable[QuotaRefused | None]]
 
 
-def _live(now: datetime) -> ColumnElement[bool]:
-    """Committed units, and every reservation not released: one whose process died may have
-    reached the site (a crash right after Send), so it stays spent (see contract.py)."""
-    return COL.state.in_(("committed", "reserved"))
+def _live() -> ColumnElement[bool]:
+    return COL.state.in_(LIVE_STATES)
 
 
 def _since(start: datetime) -> ColumnElement[int]:
@@ -61,7 +59,7 @@ def _since(start: datetime) -> ColumnElement[int]:
 
 async def first_use(conn: AsyncConnection) -> datetime | None:
     """The first unit ever granted (released ones never were used): the warm-up's day zero."""
-    result = await conn.execute(select(func.min(COL.at)).where(COL.state != "released"))
+    result = await conn.execute(select(func.min(COL.at)).where(_live()))
     value: datetime | None = result.scalar()
     return value
 
@@ -72,7 +70,7 @@ async def count_usage(
     row = (
         await conn.execute(
             select(_since(windows.day_start), _since(windows.week_start), _since(windows.month_start)).where(
-                COL.action == action.value, _live(now), COL.at >= windows.horizon
+                COL.action == action.value, _live(), COL.at >= windows.horizon
             )
         )
     ).one()
@@ -81,7 +79,7 @@ async def count_usage(
         run = (
             await conn.execute(
                 select(func.count()).where(
-                    COL.action == action.value, COL.at >= now - RUN_SPAN, COL.run_id == run_id, _live(now)
+                    COL.action == action.value, COL.at >= now - RUN_SPAN, COL.run_id == run_id, _live()
                 )
             )
         ).scalar_one()
@@ -93,7 +91,7 @@ async def nth_oldest_in_week(
 ) -> datetime | None:
     result = await conn.execute(
         select(COL.at)
-        .where(COL.action == action.value, _live(now), COL.at >= windows.week_start)
+        .where(COL.action == action.value, _live(), COL.at >= windows.week_start)
         .order_by(COL.at)
         .offset(index)
         .limit(1)
@@ -175,7 +173,7 @@ def new_reservation(action: Action, now: datetime, run_id: int | None, backend: 
 
 
 def outside_hours(action: Action, now: datetime, policy: QuotaPolicy) -> QuotaRefused | None:
-    if in_working_hours(now, policy.working_hours, policy.zone):
+    if policy.working_time.contains(now):
         return None
     windows = windows_at(now, policy.zone)
     at = retry_time("outside_working_hours", now=now, windows=windows, week_oldest_needed=None, policy=policy)
@@ -185,7 +183,7 @@ def outside_hours(action: Action, now: datetime, policy: QuotaPolicy) -> QuotaRe
 class SqliteLedger:
     """The default ledger, for one data folder (any number of processes on it)."""
 
-    backend = "sqlite"
+    backend = EMBEDDED
 
     def __init__(self, db: Database, policy: QuotaPolicy, clock: Clock = utc_now) -> None:
         self.db = db
@@ -249,34 +247,8 @@ class SqliteLedger:
         async with self.db.session() as session:
             conn = await session.connection()
             use = await first_use(conn)
-            usage: list[ActionUsage] = []
-            for action in self.policy.actions:
-                counts = await count_usage(conn, action, now, windows, None)
-                usage.append(usage_of(self.policy, action, counts, now, use))
-        return QuotaSnapshot(now, self.backend, tuple(usage), warmup_of(self.policy, now, use))
+            counts = {a: await count_usage(conn, a, now, windows, None) for a in self.policy.actions}
+        return snapshot_of(self.policy, now, self.backend, counts, use)
 
     async def close(self) -> None:
         """The database belongs to the caller."""
-
-
-def usage_of(
-    policy: QuotaPolicy, action: Action, counts: Counts, now: datetime, use: datetime | None
-) -> ActionUsage:
-    limits = policy.effective(action, now=now, first_use=use, run_limit=None)
-    monthly = limits.month is not None
-    return ActionUsage(
-        action=action,
-        day_used=counts.day,
-        day_limit=limits.day,
-        week_used=counts.week,
-        week_limit=limits.week,
-        month_used=counts.month if monthly else None,
-        month_limit=limits.month,
-    )
-
-
-def warmup_of(policy: QuotaPolicy, now: datetime, use: datetime | None) -> int | None:
-    if not policy.warmup_days:
-        return None
-    day = warmup_day(now, use, policy.zone)
-    return day if day < policy.warmup_days else None

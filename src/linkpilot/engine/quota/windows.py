@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from linkpilot.common.clock import local_date
 from linkpilot.common.settings import ActionLimits, Settings, WorkingHours
-from linkpilot.engine.quota.contract import Action, RefusalReason
+from linkpilot.engine.quota.contract import Action, ActionUsage, QuotaSnapshot, RefusalReason
+from linkpilot.engine.quota.working_hours import WorkingTime
 
 # Day one of a warm-up allows this share of the full daily limit; the share grows linearly
 # to the full limit on day `warmup_days`.
@@ -77,7 +79,7 @@ def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
 
 
 def windows_at(now: datetime, zone: ZoneInfo) -> Windows:
-    today = now.astimezone(zone).date()
+    today = local_date(now, zone)
     first = today.replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     return Windows(
@@ -91,35 +93,15 @@ def windows_at(now: datetime, zone: ZoneInfo) -> Windows:
 
 def week_release_at(oldest_needed: datetime, zone: ZoneInfo) -> datetime:
     """When a unit spent at `oldest_needed` leaves the rolling week: seven local days later."""
-    day = oldest_needed.astimezone(zone).date()
+    day = local_date(oldest_needed, zone)
     return _local_midnight(day + timedelta(days=7), zone)
-
-
-def in_working_hours(now: datetime, hours: WorkingHours, zone: ZoneInfo) -> bool:
-    local = now.astimezone(zone)
-    return local.weekday() in hours.days and hours.contains(local.time())
-
-
-def next_working_time(at: datetime, hours: WorkingHours, zone: ZoneInfo) -> datetime | None:
-    """`at` itself if it lies in working hours, else the start of the next working period."""
-    local = at.astimezone(zone)
-    for offset in range(8):
-        day = local.date() + timedelta(days=offset)
-        if day.weekday() not in hours.days:
-            continue
-        start, end = hours.on(day, zone)
-        if start <= local < end:
-            return at
-        if local < start:
-            return start.astimezone(UTC)
-    return None  # no working day at all
 
 
 def warmup_day(now: datetime, first_use: datetime | None, zone: ZoneInfo) -> int:
     """0 on the day of first use (or before any use), counted in local calendar days."""
     if first_use is None:
         return 0
-    return max(0, (now.astimezone(zone).date() - first_use.astimezone(zone).date()).days)
+    return max(0, (local_date(now, zone) - local_date(first_use, zone)).days)
 
 
 def warmup_limit(full: int, day: int, warmup_days: int) -> int:
@@ -135,6 +117,10 @@ class QuotaPolicy:
     working_hours: WorkingHours
     warmup_days: int
     actions: Mapping[Action, ActionPolicy]
+
+    @property
+    def working_time(self) -> WorkingTime:
+        return WorkingTime(self.working_hours, self.zone)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QuotaPolicy:
@@ -209,7 +195,7 @@ def retry_time(
         at = now
     else:  # run_cap: a new run, not time, frees it
         return None
-    return next_working_time(at, policy.working_hours, policy.zone)
+    return policy.working_time.next_opening(at)
 
 
 def used_and_limit(reason: RefusalReason, counts: Counts, limits: EffectiveLimits) -> tuple[int, int]:
@@ -224,3 +210,34 @@ def used_and_limit(reason: RefusalReason, counts: Counts, limits: EffectiveLimit
     }
     used, limit = pairs[reason]
     return used, limit or 0
+
+
+def snapshot_of(
+    policy: QuotaPolicy,
+    now: datetime,
+    backend: str,
+    counts: Mapping[Action, Counts],
+    first_use: datetime | None,
+) -> QuotaSnapshot:
+    """What every ledger's `snapshot()` answers, from its counts of each action's windows."""
+    usage = []
+    for action in policy.actions:
+        limits = policy.effective(action, now=now, first_use=first_use, run_limit=None)
+        monthly = limits.month is not None
+        used = counts[action]
+        usage.append(
+            ActionUsage(
+                action=action,
+                day_used=used.day,
+                day_limit=limits.day,
+                week_used=used.week,
+                week_limit=limits.week,
+                month_used=used.month if monthly else None,
+                month_limit=limits.month,
+            )
+        )
+    warming = None
+    if policy.warmup_days:
+        day = warmup_day(now, first_use, policy.zone)
+        warming = day if day < policy.warmup_days else None
+    return QuotaSnapshot(now, backend, tuple(usage), warming)

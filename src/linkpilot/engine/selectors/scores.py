@@ -71,6 +71,13 @@ class SelectorScores:
         record.last_success_at = self.clock()
         return not known
 
+    def works(self, key: str, candidate: str) -> bool:
+        """Whether the candidate's latest outcome here is a success."""
+        record = self._records.get((key, candidate))
+        if record is None or record.last_success_at is None:
+            return False
+        return record.last_failure_at is None or record.last_success_at >= record.last_failure_at
+
     def learned(self, key: str) -> list[str]:
         return [r.candidate for (k, _c), r in self._records.items() if k == key and r.learned]
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from playwright._impl._api_structures import Cookie as PlaywrightCookie
-from playwright._impl._api_structures import SetCookieParam
-
 if TYPE_CHECKING:
+    # Types only: reading or saving a session must not import Playwright.
+    from playwright._impl._api_structures import Cookie as PlaywrightCookie
+    from playwright._impl._api_structures import SetCookieParam
+
     from linkpilot.engine.browser.origin import Origin
 
 SameSite = Literal["Strict", "Lax", "None"]

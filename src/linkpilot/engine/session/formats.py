@@ -181,10 +181,7 @@ def parse_cookie_export(path: Path, origin: Origin, now: datetime | None = None)
         if isinstance(data, dict) and "cookies" in data:
             raise BadInput(f"{where}: this is a Playwright storage state; import it with --storage-state")
         raise BadInput(f"{where}: expected a JSON list of cookies (EditThisCookie / Cookie-Editor export)")
-    if start == "[":
-        cookies = _extension_json(_json(text, where), where)
-    else:
-        cookies = _netscape(text.splitlines(), where)
+    cookies = _extension_json(_json(text, where), where) if start == "[" else netscape_cookies(text, where)
     return _site_session(cookies, origin, where, now)
 
 
@@ -217,9 +214,16 @@ def _extension_json(data: Any, where: str) -> list[Cookie]:
     return cookies
 
 
-def _netscape(lines: Iterable[str], where: str) -> list[Cookie]:
+def netscape_cookies(text: str, where: str) -> list[Cookie]:
+    """The cookies of a Netscape cookies.txt, every line checked.
+
+    Kept rather than `http.cookiejar.MozillaCookieJar`, which bench/cookies_txt.py measured
+    doing worse on files people have: it refuses a file without the header line, quotes the
+    whole bad line (the cookie's value with it) in its error and warns with a traceback, and
+    takes any flag but TRUE as FALSE. Like it, an empty expiry is a session cookie.
+    """
     cookies = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         text = line.rstrip("\r\n")
         http_only = False
         if text.startswith("#HttpOnly_"):
@@ -237,7 +241,8 @@ def _netscape(lines: Iterable[str], where: str) -> list[Cookie]:
         if subdomains.upper() not in ("TRUE", "FALSE") or secure.upper() not in ("TRUE", "FALSE"):
             raise BadInput(f"{at}: the 2nd and 4th fields must be TRUE or FALSE")
         try:
-            expiry = int(float(expires))
+            # Empty: a session cookie, as http.cookiejar writes one.
+            expiry = int(float(expires)) if expires.strip() else 0
         except (ValueError, OverflowError):  # "nan", "1e400"
             raise BadInput(f"{at}: the expiry (5th field) must be a number") from None
         if not name or not domain:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +16,7 @@ from linkpilot.common.errors import ExitCode, LinkPilotError, NotAFile, StorageE
 from linkpilot.common.settings import Settings
 from linkpilot.engine.session.cookies import LI_AT, Cookie
 from linkpilot.engine.session.crypto import create_key, key_path, load_key
+from linkpilot.engine.session.private_file import write_private
 
 SESSION_FILE = "session.enc"
 FORMAT_VERSION = 1
@@ -177,28 +175,12 @@ class SessionStore:
         try:
             if key is None:
                 key, made_key = create_key(key_path(self.settings))
-            self._write(Fernet(key).encrypt(json.dumps(session.to_json()).encode()))
+            write_private(self.path, Fernet(key).encrypt(json.dumps(session.to_json()).encode()))
         except BaseException as exc:
             if made_key:
                 key_path(self.settings).unlink(missing_ok=True)
             if isinstance(exc, OSError):
                 raise StorageError(f"cannot write the session file {self.path}: {exc.strerror}") from None
-            raise
-
-    def _write(self, token: bytes) -> None:
-        directory = self.path.parent
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temp = tempfile.mkstemp(prefix=".session-", suffix=".tmp", dir=directory)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(token)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
             raise
 
     def record_check(self, result: CheckResult, now: datetime | None = None) -> StoredSession:

@@ -1,9 +1,11 @@
 """Bringing one V1 snapshot into the LinkPilot database, inside the caller's transaction.
 
-Each V1 row ends in exactly one bucket of the report: imported, merged (it names a person,
-wish, visit or blacklist entry that is already there, or was imported before) or skipped
-with a reason. An ImportRecord remembers every imported or merged row by a content key
-(see mapping.row_key), so importing the same file, or a copy of it, again adds nothing.
+Each V1 row ends in exactly one bucket of the report: imported, merged (it is provably what
+is already there: a contact with the same profile URL, the same wish, a blacklist entry, a row
+imported before) or skipped with a reason (nothing in it to import: no name and no URL, a junk
+date). A contact row without a URL is a person of its own, never merged for a shared name. An
+ImportRecord remembers every imported or merged row by a content key (see mapping.row_key), so
+importing the same file, or a copy of it, again adds nothing.
 """
 
 from __future__ import annotations
@@ -48,7 +50,6 @@ MAX_DAYS_LATE = 365
 TABLE_PREFIX = "v1."
 
 ALREADY = "already imported"
-AMBIGUOUS = "ambiguous name (several contacts have it)"
 BAD_URL = "bad profile URL"
 DUPLICATE_WISH = "duplicate wish for the same person and birthday"
 FORGOTTEN = "its contact was imported before and has since been removed"
@@ -70,6 +71,9 @@ class _Run:
     done: dict[tuple[str, str], int | None] = field(default_factory=dict)
     v1_contacts: dict[int, Contact | None] = field(default_factory=dict)
     birthdays: dict[tuple[Contact, date], Target] = field(default_factory=dict)
+    # Wishes whose V1 contact is unknown, by what V1 recorded (folded name, time, text): V1
+    # could record one wish twice, and the copy must not make a second person.
+    unplaced_wishes: dict[tuple[str, datetime, str | None], Target] = field(default_factory=dict)
     blacklist_by_url: dict[str, Target] = field(default_factory=dict)
     blacklist_by_name: dict[str, Target] = field(default_factory=dict)
     # ImportRecords wait for the final flush, which gives new rows their ids.
@@ -212,25 +216,17 @@ async def import_snapshot(
 
 def _contacts(run: _Run) -> None:
     rows, t = run.start("contacts")
-    # Rows with a URL first: a name-only twin then lands on the contact its URL row made.
-    ordered = sorted(
-        rows, key=lambda r: (m.profile_url(r["linkedin_url"])[0] is None, m.whole_number(r["id"]) or 0)
-    )
-    for row, key in run.fresh("contacts", ordered, t):
+    for row, key in run.fresh("contacts", rows, t):
         url, bad_url = m.profile_url(row["linkedin_url"])
-        v1_id = m.whole_number(row["id"])
-        if bad_url:
-            t.skipped[BAD_URL] += 1
-            continue
         name = m.text(row["name"], 200)
-        if name is None and url is None:
-            t.skipped[MISSING_NAME] += 1
+        v1_id = m.whole_number(row["id"])
+        if url is None and name is None:
+            t.skipped[BAD_URL if bad_url else MISSING_NAME] += 1
             continue
-        found = run.people.find(url, name, adopt=True)
-        if found.ambiguous:
-            t.skipped[AMBIGUOUS] += 1
-            continue
-        contact = _merged(run, t, found, url)
+        if bad_url:
+            t.notes["bad profile URL, imported without it"] += 1
+        found = run.people.by_profile_url(url) if url is not None else Found(None)
+        contact = _merged(t, found)
         if contact is None:
             if name is None:
                 assert url is not None
@@ -253,23 +249,25 @@ def _contacts(run: _Run) -> None:
         run.record("contacts", key, contact)
 
 
-def _merged(run: _Run, t: TableReport, found: Found, url: str | None) -> Contact | None:
-    """Count a row that lands on an existing contact; a URL it brings is adopted."""
+def _merged(t: TableReport, found: Found) -> Contact | None:
+    """Count a row that lands on an existing contact (only ever by its profile URL)."""
     if found.match is not None:
         t.merged[found.match.value] += 1
-    return run.people.land(found, url)
+    return found.contact
 
 
 def _person_by_name(run: _Run, t: TableReport, name: str | None, why: str) -> Contact | str:
-    """The one contact with this name, or a new one; a skip reason when that cannot be told."""
+    """For a row whose person V1 did not record: the one contact with this name, else a contact of
+    its own (never one of several namesakes); a skip reason when it has no name either."""
     if name is None:
         return MISSING_NAME
-    found = run.people.find(None, name, adopt=False)
-    if found.ambiguous:
-        return AMBIGUOUS
-    if found.contact is not None:
-        return found.contact
-    t.notes[f"contact created from the {why}'s name"] += 1
+    only = run.people.only_one_named(name)
+    if only is not None:
+        return only
+    if run.people.named(name):
+        t.notes[f"several contacts have the {why}'s name: a contact of its own created"] += 1
+    else:
+        t.notes[f"contact created from the {why}'s name"] += 1
     return run.new_contact(Contact(name=name))
 
 
@@ -281,13 +279,21 @@ def _birthday_messages(run: _Run) -> None:
             t.skipped[f"{JUNK_DATE} (sent_at)"] += 1
             continue
         v1_id = m.whole_number(row["contact_id"])
+        text = m.text(row["message_text"])
         contact: Contact | str
+        unplaced: tuple[str, datetime, str | None] | None = None
         if v1_id is not None and v1_id in run.v1_contacts:
             by_id = run.v1_contacts[v1_id]
             contact = by_id if by_id is not None else FORGOTTEN
         else:
-            # contact_id NULL, dangling, or its contact row was skipped: V1's own way, by name.
-            contact = _person_by_name(run, t, m.text(row["contact_name"], 200), "message")
+            # contact_id NULL, dangling, or its contact row was skipped: placed by name, if at all.
+            name = m.text(row["contact_name"], 200)
+            unplaced = (fold(name), sent.at, text) if name is not None else None
+            if unplaced is not None and unplaced in run.unplaced_wishes:
+                t.merged[DUPLICATE_WISH] += 1
+                run.record("birthday_messages", key, run.unplaced_wishes[unplaced])
+                continue
+            contact = _person_by_name(run, t, name, "message")
         if isinstance(contact, str):
             t.skipped[contact] += 1
             continue
@@ -308,7 +314,7 @@ def _birthday_messages(run: _Run) -> None:
                 contact=contact,
                 kind=InteractionKind.BIRTHDAY,
                 state=InteractionState.SENT,
-                text=m.text(row["message_text"]),
+                text=text,
                 occurrence=occurrence,
                 days_late=days_late,
                 source=SOURCE,
@@ -318,6 +324,8 @@ def _birthday_messages(run: _Run) -> None:
             )
         )
         run.birthdays[(contact, occurrence)] = wish
+        if unplaced is not None:
+            run.unplaced_wishes[unplaced] = wish
         if contact.birthday_month is None and contact.birthday_day is None:
             # The occurrence is the birthday LinkedIn announced: the contact's birthday.
             contact.birthday_month, contact.birthday_day = occurrence.month, occurrence.day
@@ -334,23 +342,21 @@ def _profile_visits(run: _Run) -> None:
             t.skipped[f"{JUNK_DATE} (visited_at)"] += 1
             continue
         url, bad_url = m.profile_url(row["profile_url"])
-        if bad_url:
-            t.skipped[BAD_URL] += 1
-            continue
         name = m.text(row["profile_name"], 200)
         contact: Contact | str
         if url is not None:
-            found = run.people.find(url, name, adopt=True)
             # The visit itself is a new interaction whoever it lands on: nothing merged to count.
-            contact = run.people.land(found, url) or run.new_contact(
-                Contact(name=name or m.slug_name(url), profile_url=url)
-            )
-            if found.contact is None:
+            found = run.people.by_profile_url(url).contact
+            contact = found or run.new_contact(Contact(name=name or m.slug_name(url), profile_url=url))
+            if found is None:
                 t.notes["contact created from the visit"] += 1
         else:
+            if bad_url and name is not None:
+                t.notes["bad profile URL, placed by name"] += 1
             contact = _person_by_name(run, t, name, "visit")
         if isinstance(contact, str):
-            t.skipped[MISSING_TARGET if contact == MISSING_NAME else contact] += 1
+            # Only a visit with no name and no usable URL lands nowhere.
+            t.skipped[BAD_URL if bad_url else MISSING_TARGET] += 1
             continue
         success = m.flag(row["success"], default=True)
         visit = run.add(
@@ -438,8 +444,7 @@ def _scraped_profiles(run: _Run) -> None:
         if scraped is None:
             t.notes[f"{JUNK_DATE} (scraped_at), visit time left empty"] += 1
         # Sourcing profiles are strangers more often than not: matched by URL only, never by name.
-        found = run.people.find(url, None, adopt=False)
-        contact = _merged(run, t, found, url)
+        contact = _merged(t, run.people.by_profile_url(url))
         if contact is None:
             contact = run.new_contact(
                 Contact(name=_full_name(row) or m.slug_name(url), profile_url=url, **fields)

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from linkpilot.common.errors import BadInput
+from linkpilot.common.text import strip_controls
 from linkpilot.common.urls import normalize_profile_url
 
 # LinkedIn opened in 2003: an earlier date in a V1 row is junk, as is one in the future.
@@ -43,10 +44,10 @@ def _plain(value: Any) -> Any:
 
 
 def text(value: Any, limit: int | None = None) -> str | None:
-    """A stripped string, or None for NULL and blanks."""
+    """A stripped string without control characters (see common.text), or None for NULL and blanks."""
     if value is None:
         return None
-    out = str(value).strip()
+    out = strip_controls(str(value)).strip()
     if not out:
         return None
     return out[:limit] if limit is not None else out
@@ -146,6 +147,17 @@ def _json(value: Any) -> tuple[Any, bool]:
         return raw, True
 
 
+def _plain_json(value: Any) -> Any:
+    # JSON spells control characters as \u001b: decoded, they are removed like any other text.
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_plain_json(item) for item in value]
+    if isinstance(value, dict):
+        return {strip_controls(str(k)): _plain_json(v) for k, v in value.items()}
+    return value
+
+
 def string_list(value: Any) -> tuple[list[str], bool]:
     """Skills or languages: a JSON list (strings, or objects with a name); plain text is split on commas.
 
@@ -155,7 +167,7 @@ def string_list(value: Any) -> tuple[list[str], bool]:
         return [], False
     if not_json:
         return [part.strip() for part in str(data).split(",") if part.strip()], True
-    items = data if isinstance(data, list) else [data]
+    items = _plain_json(data if isinstance(data, list) else [data])
     out: list[str] = []
     for item in items:
         if isinstance(item, dict):
@@ -172,7 +184,7 @@ def record_list(value: Any, text_key: str) -> tuple[list[dict[str, Any]], bool]:
     data, not_json = _json(value)
     if data is None:
         return [], False
-    items = data if isinstance(data, list) else [data]
+    items = _plain_json(data if isinstance(data, list) else [data])
     out: list[dict[str, Any]] = []
     for item in items:
         if isinstance(item, dict):

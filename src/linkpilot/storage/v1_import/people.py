@@ -15,19 +15,21 @@ from linkpilot.storage.models import Contact
 
 class Match(StrEnum):
     URL = "same profile URL as another contact"
-    NAME_ADOPTS_URL = "same name as a contact that had no URL"
-    NAME = "same name as another contact"
 
 
 @dataclass(frozen=True)
 class Found:
     contact: Contact | None
     match: Match | None = None
-    ambiguous: bool = False
 
 
 class ContactIndex:
-    """Every contact of the target database, plus those this import creates, by URL and by name."""
+    """Every contact of the target database, plus those this import creates, by URL and by name.
+
+    Only a URL proves two rows are one person. A name only ever picks a contact for a row that
+    names nobody else (a wish or a visit whose V1 contact is unknown), and only when exactly one
+    contact has it: two people with one name are two people.
+    """
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -47,33 +49,17 @@ class ContactIndex:
             self.by_url[contact.profile_url] = contact
         self.by_name[fold(contact.name)].append(contact)
 
-    def find(self, url: str | None, name: str | None, *, adopt: bool) -> Found:
-        """The contact for (url, name): by URL when there is one, else by a name only one contact has.
+    def by_profile_url(self, url: str) -> Found:
+        hit = self.by_url.get(url)
+        return Found(hit, Match.URL) if hit is not None else Found(None)
 
-        With `adopt`, a row with a URL may also land on the one contact of that name that has no
-        URL yet (V1 created such contacts by name, then learned the URL later)."""
-        if url is not None:
-            hit = self.by_url.get(url)
-            if hit is not None:
-                return Found(hit, Match.URL)
-            if adopt and name is not None:
-                same = self.by_name.get(fold(name), [])
-                if len(same) == 1 and same[0].profile_url is None:
-                    return Found(same[0], Match.NAME_ADOPTS_URL)
-            return Found(None)
-        if name is None:
-            return Found(None)
+    def only_one_named(self, name: str) -> Contact | None:
+        """The contact whose name is `name` (folded), when exactly one has it."""
         same = self.by_name.get(fold(name), [])
-        if len(same) > 1:
-            return Found(None, ambiguous=True)
-        return Found(same[0], Match.NAME) if same else Found(None)
+        return same[0] if len(same) == 1 else None
 
-    def land(self, found: Found, url: str | None) -> Contact | None:
-        """The contact a row found, having taken the row's URL when it was matched by name for it."""
-        if found.contact is not None and found.match is Match.NAME_ADOPTS_URL and url is not None:
-            found.contact.profile_url = url
-            self.by_url[url] = found.contact
-        return found.contact
+    def named(self, name: str) -> int:
+        return len(self.by_name.get(fold(name), []))
 
     def create(self, contact: Contact) -> Contact:
         # No flush per row: one flush at the end inserts everything (a flush per row is quadratic).

@@ -116,6 +116,15 @@ def parse_birthday_status(text: str, today: dt.date) -> BirthdayWhen | None:
     return BirthdayWhen(occurrence=occurrence, days_late=(today - occurrence).days)
 
 
+# Whether a text is a status line does not depend on the day it is read: any day will do.
+_ANY_DAY: Final = dt.date(2000, 6, 15)
+
+
+def is_birthday_status(text: str) -> bool:
+    """Whether the text names a birthday (a status line), whatever day it is read on."""
+    return parse_birthday_status(text, _ANY_DAY) is not None
+
+
 def classify(when: BirthdayWhen | None, late_days: int = DEFAULT_LATE_DAYS) -> Category:
     """today (0 days), late (1..late_days), ignore (unknown, still ahead, or too old)."""
     if when is None or when.days_late < 0 or when.days_late > late_days:

@@ -78,6 +78,15 @@ def parse_invitation_age(text: str, today: dt.date) -> int | None:
     return None
 
 
+# Whether a text gives an age does not depend on the day it is read: any day will do.
+_ANY_DAY: Final = dt.date(2000, 6, 15)
+
+
+def is_invitation_age(text: str) -> bool:
+    """Whether the text gives an invitation's age ("Sent 3 months ago", a date)."""
+    return parse_invitation_age(text, _ANY_DAY) is not None
+
+
 def should_withdraw(age_days: int | None, threshold_days: int) -> bool:
     """Withdraw only an invitation known to be at least `threshold_days` old."""
     return age_days is not None and age_days >= threshold_days
