@@ -43,10 +43,11 @@ from contacts_paging import build
 from linkpilot.common.settings import load_settings
 from linkpilot.common.text import search_words
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.screens.contacts import ContactsScreen
-from linkpilot.console.standby import StandbyFacade
 from linkpilot.console.widgets.page_table import PageTable
+from linkpilot.engine.runtime import open_runtime
+from linkpilot.engine.service import EngineService
+from linkpilot.storage.contact_book import ContactBook
 from linkpilot.storage.database import Database
 from linkpilot.storage.models import Contact
 
@@ -114,9 +115,17 @@ CPU: dict[str, list[float]] = {"paint": [], "search": []}  # ours: process CPU t
 async def ours(path: Path) -> tuple[float, list[float], dict[str, list[str]]]:
     url = f"sqlite+aiosqlite:///{path}"
     settings = load_settings(home=path.parent, database_url=url)
-    db = Database(url)
-    facade = await StandbyFacade.open(settings, db)
-    app = ConsoleApp(facade, ContactsSource(db, owns_db=False), page_size=PAGE, search_debounce=0.0)
+    async with open_runtime(settings) as rt:
+        # The engine as the console runs it, without a schedule (nothing here is due).
+        facade = EngineService(rt, scheduled=False)
+        await facade.refresh()
+        app = ConsoleApp(facade, ContactBook(rt.db, owns_db=False), page_size=PAGE, search_debounce=0.0)
+        paint, searches, firsts = await time_ours(app)
+        await facade.close()
+    return paint, searches, firsts
+
+
+async def time_ours(app: ConsoleApp) -> tuple[float, list[float], dict[str, list[str]]]:
     searches: list[float] = []
     firsts: dict[str, list[str]] = {}
     start, cpu = time.perf_counter(), time.process_time()
@@ -140,8 +149,6 @@ async def ours(path: Path) -> tuple[float, list[float], dict[str, list[str]]]:
             COUNTS.append((time.perf_counter() - began) * 1000)
             page = screen.query_one(PageTable)
             firsts[query] = [str(page.get_row_at(n)[0]) for n in range(min(10, page.row_count))]
-    await facade.close()
-    await db.dispose()
     return paint, searches, firsts
 
 

@@ -3,7 +3,7 @@
 Sets up what `linkpilot demo` sets up (linkpilot.console.demo: the practice site in this
 process, a throw-away data folder with its 3,000 sample contacts, a session for the site, the
 log in the data folder), but in fast pacing, then runs the real console (ConsoleApp on the
-LiveFacade, headless at 120x40) and samples the loop's lag with the engine's own LagMonitor (a
+EngineService, headless at 120x40) and samples the loop's lag with the engine's own LagMonitor (a
 call_later tick every --interval; lag = how late each tick ran), in phases, on the same loop,
 in the same run:
 
@@ -40,14 +40,14 @@ from textual.widgets import Button
 from linkpilot.cli.common import configure_logging
 from linkpilot.common.settings import ActionLimits
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.demo import demo_settings, prepare_folder, sandbox_config, seed_contacts, store_session
-from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.screens.dialogs import ConfirmCampaignScreen
 from linkpilot.engine.events import CampaignFinished, Event
 from linkpilot.engine.heap import freeze_startup_objects
 from linkpilot.engine.runtime import open_runtime
+from linkpilot.engine.service import EngineService
 from linkpilot.sandbox import start_sandbox
+from linkpilot.storage.contact_book import ContactBook
 from loop_lag import AttributedLag, Lateness, ms
 
 SIZE = (120, 40)
@@ -117,7 +117,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> bool:
         store_session(settings, site.state.config.li_at)
         async with open_runtime(settings) as rt:
             seeded = await seed_contacts(rt.db, site.state.world)
-            facade = LiveFacade(rt)
+            facade = EngineService(rt, scheduled=False)
             await facade.refresh()
             freeze_startup_objects()  # as `linkpilot console` and `demo` do before the app starts
             finished: list[CampaignFinished] = []
@@ -127,11 +127,11 @@ async def measure(args: argparse.Namespace, folder: Path) -> bool:
                     finished.append(event)
 
             rt.bus.subscribe(on_event)
-            app = ConsoleApp(facade, ContactsSource(rt.db, owns_db=False), settings=settings)
+            app = ConsoleApp(facade, ContactBook(rt.db, owns_db=False), settings=settings)
             try:
                 async with app.run_test(size=SIZE) as pilot:
                     # The dashboard's own start (today's plan) is not what is measured.
-                    await until(pilot, lambda: app.birthday_plan is not None, 120)
+                    await until(pilot, lambda: app.birthday_plan.plan is not None, 120)
                     await pilot.pause(0.5)
                     lag = AttributedLag(args.interval)
                     lag.start()
@@ -157,7 +157,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> bool:
                     after = await idle_phase(args.idle, lag)
                     lag.stop()
             finally:
-                await facade.shutdown()
+                await facade.close()
         landed = len(site.state.record.messages)
     finally:
         await site.stop()

@@ -11,7 +11,7 @@ import pytest
 
 from linkpilot.common.clock import FrozenClock
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.contacts_source import ContactsSource
+from linkpilot.storage.contact_book import ContactBook
 from linkpilot.storage.database import Database
 from tests.console.fakes import NOW, FakeFacade
 from tests.console.seed import seed_file
@@ -36,8 +36,8 @@ def make_app(db_url: str, facade: FakeFacade) -> AppFactory:
         options.setdefault("search_debounce", 0.05)
         return ConsoleApp(
             options.pop("facade", facade),
-            ContactsSource(Database(db_url)),
-            clock=FrozenClock(NOW),
+            ContactBook(Database(db_url)),
+            clock=options.pop("clock", FrozenClock(NOW)),
             zone=ZoneInfo("Europe/Paris"),
             **options,
         )

@@ -9,19 +9,26 @@ import asyncio
 import io
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 
-from linkpilot.console.facade import BreakerView, EngineSnapshot, ScheduledRun, SessionView
+from linkpilot.common.clock import FrozenClock
 from linkpilot.engine.campaigns.summary import PlanItem, RunSummary, Skip
 from linkpilot.engine.events import (
+    ActivityChanged,
     BreakerChanged,
-    CampaignFinished,
     CampaignStarted,
+    Event,
     EventBus,
     LogLine,
     Progress,
     QuotaChanged,
+    RunPaused,
+    ScheduleChanged,
+    ScheduledRun,
+    SessionChanged,
+    Tick,
 )
 from linkpilot.engine.login.keyring import SavedLogin
 from linkpilot.engine.login.steps import (
@@ -34,6 +41,7 @@ from linkpilot.engine.login.steps import (
 )
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+ZONE = ZoneInfo("Europe/Paris")
 
 GAUGES = {
     "message": {"day_used": 3, "day_limit": 15, "week_used": 41, "week_limit": 100},
@@ -67,17 +75,31 @@ def birthday_plan() -> RunSummary:
     )
 
 
-def idle_snapshot() -> EngineSnapshot:
-    return EngineSnapshot(
-        gauges=GAUGES,
-        breaker=BreakerView(),
-        session=SessionView("valid", NOW + timedelta(days=41)),
-        activity=[(n * 7) % 11 for n in range(30)],
-        next_runs=[
-            ScheduledRun("birthday", NOW + timedelta(hours=1)),
-            ScheduledRun("sourcing", NOW + timedelta(hours=5)),
-        ],
+ACTIVITY = tuple((n * 7) % 11 for n in range(30))
+
+
+def next_runs(at: datetime) -> tuple[ScheduledRun, ...]:
+    """The schedule as the service plans it at `at`: birthday in an hour, sourcing in five."""
+    return (
+        ScheduledRun("birthday", at + timedelta(hours=1)),
+        ScheduledRun("sourcing", at + timedelta(hours=5)),
     )
+
+
+def tick(at: datetime, *, working_hours: bool = True) -> Tick:
+    return Tick(today=at.astimezone(ZONE).date(), working_hours=working_hours, next_runs=next_runs(at), at=at)
+
+
+def idle_facts(at: datetime = NOW, *, working_hours: bool = True) -> list[Event]:
+    """What the engine service publishes when it starts, as `current()` hands it over."""
+    return [
+        QuotaChanged(gauges=GAUGES, at=at),
+        BreakerChanged(state="closed", reason=None, hard=False, at=at),
+        SessionChanged(status="valid", expires_at=NOW + timedelta(days=41), checked_at=at, at=at),
+        ActivityChanged(per_day=ACTIVITY, at=at),
+        ScheduleChanged(next_runs=next_runs(at), at=at),
+        tick(at, working_hours=working_hours),
+    ]
 
 
 def page_png() -> bytes:
@@ -142,12 +164,18 @@ class FakeLogin:
 
 
 class FakeFacade:
-    """Records what the console asked for; `start` publishes a run and waits for `release`."""
+    """Records what the console asked for; `start` publishes a run and waits for `release`.
 
-    def __init__(self, snapshot: EngineSnapshot | None = None) -> None:
+    Its clock is the tests' injected clock: `tick()` publishes what the engine service's minute
+    tick publishes, at whatever time the test moved the clock to."""
+
+    def __init__(self, facts: list[Event] | None = None, clock: FrozenClock | None = None) -> None:
         self.bus = EventBus()
-        self._snapshot = snapshot or idle_snapshot()
+        self.clock = clock or FrozenClock(NOW)
+        self.facts = facts if facts is not None else idle_facts(self.clock())
         self.calls: list[tuple[str, object]] = []
+        self.published: list[Event] = []
+        self.bus.subscribe(self.published.append)
         self.plans: dict[str, RunSummary] = {"birthday": birthday_plan()}
         self.release = asyncio.Event()
         self.progress_steps = 1
@@ -156,8 +184,14 @@ class FakeFacade:
         self.login_steps: list[Step] = [pin_step()]
         self.logins: list[FakeLogin] = []
 
-    def snapshot(self) -> EngineSnapshot:
-        return self._snapshot
+    def current(self) -> list[Event]:
+        return list(self.facts)
+
+    def tick(self, *read: Event) -> None:
+        """The minute tick at the clock's time, after the facts the service read with it."""
+        for event in read:
+            self.bus.publish(event)
+        self.bus.publish(tick(self.clock()))
 
     async def plan(self, campaign: str) -> RunSummary:
         self.calls.append(("plan", campaign))
@@ -177,18 +211,32 @@ class FakeFacade:
             self.bus.publish(
                 Progress(campaign=campaign, run_id=7, done=done, total=total, current=item.name, at=NOW)
             )
-        gauges = {**GAUGES, "message": {**GAUGES["message"], "day_used": 4}}
-        self.bus.publish(QuotaChanged(gauges=gauges, at=NOW))
+        # One message spent, on top of what the engine last said.
+        told = [*self.facts, *self.published]
+        last = next((e.gauges for e in reversed(told) if isinstance(e, QuotaChanged)), GAUGES)
+        message = last["message"]
+        spent = {"day_used": message["day_used"] + 1, "week_used": message["week_used"] + 1}
+        self.bus.publish(QuotaChanged(gauges={**last, "message": {**message, **spent}}, at=self.clock()))
         await self.release.wait()
         summary = RunSummary(campaign=campaign, dry_run=dry_run, run_id=7, planned=list(plan.planned))
         summary.count("sent")
-        self.bus.publish(CampaignFinished(campaign=campaign, run_id=7, summary=summary.to_json(), at=NOW))
+        self.bus.publish(summary.finished(NOW))
 
     def pause(self) -> None:
         self.calls.append(("pause", None))
+        self._paused(True)
 
     def resume(self) -> None:
         self.calls.append(("resume", None))
+        self._paused(False)
+
+    def _paused(self, paused: bool) -> None:
+        # As the service: RunPaused for the run under way, whoever started it.
+        started = next((e for e in reversed(self.published) if isinstance(e, CampaignStarted)), None)
+        if started is not None:
+            self.bus.publish(
+                RunPaused(campaign=started.campaign, run_id=started.run_id, paused=paused, at=NOW)
+            )
 
     def stop(self) -> None:
         self.calls.append(("stop", None))
@@ -221,5 +269,9 @@ class FakeFacade:
 
 def breaker_open_event() -> BreakerChanged:
     return BreakerChanged(
-        state="open", reason="checkpoint page after send", hard=True, at=NOW - timedelta(minutes=42)
+        state="open",
+        reason="checkpoint page after send",
+        hard=True,
+        since=NOW - timedelta(minutes=42),
+        at=NOW - timedelta(minutes=42),
     )

@@ -5,12 +5,17 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from rich.console import Console
+from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 
 from linkpilot.console.app import ConsoleApp
 from linkpilot.console.screens.contacts import ContactsScreen
+
+M = TypeVar("M", bound=Message)
 
 
 async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], within: float = 5.0) -> None:
@@ -47,3 +52,23 @@ def screen_text(app: ConsoleApp) -> str:
     console = Console(width=width, height=height, record=True, file=io.StringIO(), legacy_windows=False)
     console.print(app.screen._compositor.render_update(full=True))
     return console.export_text()
+
+
+class Messages:
+    """Every message the app's pumps handle, in order: pass as `run_test(message_hook=...)`."""
+
+    def __init__(self) -> None:
+        self.seen: list[Message] = []
+
+    def __call__(self, message: Message) -> None:
+        self.seen.append(message)
+
+    def of(self, kind: type[M]) -> list[M]:
+        return [m for m in self.seen if isinstance(m, kind)]
+
+    def notices(self) -> list[Notification]:
+        """The notifications the operator was shown."""
+        return [m.notification for m in self.of(Notify)]
+
+    def noticed(self, text: str) -> bool:
+        return any(text in n.message for n in self.notices())

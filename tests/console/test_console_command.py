@@ -16,15 +16,14 @@ from linkpilot.cli.common import prepare_home
 from linkpilot.common.clock import FrozenClock
 from linkpilot.common.settings import load_settings
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.contacts_source import ContactsSource
-from linkpilot.console.standby import NOT_WIRED, StandbyFacade
-from linkpilot.engine.breaker import create_breaker
+from linkpilot.console.state import fold_all
 from linkpilot.engine.events import BreakerChanged, Event
-from linkpilot.storage.database import Database
-from linkpilot.storage.migrate import upgrade
+from linkpilot.engine.runtime import open_runtime
+from linkpilot.engine.service import EngineService
+from linkpilot.storage.contact_book import ContactBook
 from tests.conftest import CliResult
 from tests.console.fakes import NOW
-from tests.console.helpers import idle, screen_text, wait_until
+from tests.console.helpers import Messages, idle, screen_text, wait_until
 from tests.console.seed import seed_contacts
 
 
@@ -42,48 +41,51 @@ def test_bare_linkpilot_opens_the_console(cli: Callable[..., CliResult]) -> None
     assert "the console needs a terminal" in result.err
 
 
-async def test_standby_facade_shows_the_real_breaker_and_resets_it(home: Path) -> None:
+async def test_the_engine_service_shows_the_real_breaker_and_resets_it(home: Path) -> None:
     settings = load_settings(home=home)
     prepare_home(settings)
-    upgrade(settings.effective_database_url)
-    db = Database(settings.effective_database_url)
     clock = FrozenClock(NOW)
-    try:
-        breaker = create_breaker(settings, db, clock)
-        await breaker.trip_hard("checkpoint")
-        facade = await StandbyFacade.open(settings, db, clock)
-        snap = facade.snapshot()
-        assert snap.breaker.state == "open"
-        assert snap.breaker.hard
-        assert snap.breaker.reason == "checkpoint"
-        assert set(snap.gauges) >= {"message", "profile_visit", "invitation_withdrawal"}
-        assert snap.gauges["message"]["day_limit"] == settings.limits.messages.per_day
+    async with open_runtime(settings, clock=clock) as rt:
+        await rt.breaker.trip_hard("checkpoint")
+        service = EngineService(rt, scheduled=False)
+        await service.refresh()
+        state = fold_all(service.current())
+        assert (state.breaker.state, state.breaker.hard, state.breaker.reason) == ("open", True, "checkpoint")
+        assert state.breaker.since == NOW
+        assert set(state.gauges) >= {"message", "profile_visit", "invitation_withdrawal"}
+        assert state.gauges["message"]["day_limit"] == settings.limits.messages.per_day
+        assert state.session.status == "missing"
+        assert state.today == NOW.astimezone(settings.zone).date()
 
         seen: list[Event] = []
-        facade.bus.subscribe(seen.append)
-        await facade.reset_breaker()
+        service.bus.subscribe(seen.append)
+        await service.reset_breaker()
         assert [type(e) for e in seen] == [BreakerChanged]
-        assert (await breaker.state()).state.value == "closed"
-        await facade.close()
-    finally:
-        await db.dispose()
+        assert (await rt.breaker.state()).state.value == "closed"
+        assert fold_all(service.current()).breaker.state == "closed"
+        await service.close()
 
 
-async def test_console_on_standby_reports_that_campaigns_cannot_start(home: Path) -> None:
+async def test_without_a_session_the_console_says_why_there_is_no_plan(home: Path) -> None:
     settings = load_settings(home=home)
     prepare_home(settings)
     await seed_contacts(settings.effective_database_url, 30)
-    db = Database(settings.effective_database_url)
-    facade = await StandbyFacade.open(settings, db, FrozenClock(NOW))
-    app = ConsoleApp(facade, ContactsSource(db), clock=FrozenClock(NOW), zone=settings.zone)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await idle(pilot)
-        assert "Today's birthdays: not available" in screen_text(app)  # the plan needs the runner
-        assert not app._notifications  # a missing plan is shown in its panel, not shouted
-        await pilot.press("b")
-        await wait_until(pilot, lambda: any(NOT_WIRED in n.message for n in app._notifications))
-        assert app.is_running
-    await facade.close()
+    clock = FrozenClock(NOW)
+    async with open_runtime(settings, clock=clock) as rt:
+        service = EngineService(rt, scheduled=False)
+        await service.refresh()
+        app = ConsoleApp(service, ContactBook(rt.db, owns_db=False), clock=clock, zone=settings.zone)
+        messages = Messages()
+        async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
+            await idle(pilot)
+            assert "Today's birthdays: not available (no session" in screen_text(app)
+            assert not messages.notices()  # a missing plan is shown in its panel, not shouted
+            assert "Session missing" in screen_text(app)
+            await pilot.press("b")
+            await wait_until(pilot, lambda: messages.noticed("no session"))
+            assert app.is_running
+            assert app.busy is None
+        await service.close()
 
 
 # -- a real terminal -------------------------------------------------------------------------

@@ -7,15 +7,15 @@ from pathlib import Path
 from textual.widgets import Button, Input, Select
 
 from linkpilot.common.text import fold
-from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.screens.contacts import ContactsScreen
 from linkpilot.console.screens.dialogs import ConfirmScreen
 from linkpilot.console.widgets.page_table import PageTable
 from linkpilot.storage.blacklist import is_blacklisted
+from linkpilot.storage.contact_book import ContactBook
 from linkpilot.storage.contacts import count_contacts
 from linkpilot.storage.database import Database
 from tests.console.conftest import AppFactory
-from tests.console.helpers import screen_text, settle, wait_until
+from tests.console.helpers import Messages, screen_text, settle, wait_until
 
 SIZE = (120, 40)
 
@@ -41,7 +41,7 @@ async def test_pages_forward_and_back_one_page_at_a_time(make_app: AppFactory) -
             await pilot.press("pagedown")
             screen = await settle(pilot)
             assert screen.query_one(PageTable).row_count == 20
-            assert screen.page_index == page - 1
+            assert screen.pager.page_index == page - 1
             seen.extend(names(screen))
         assert "page 6 · rows 101–120 of 120 · by name · last page" in screen_text(app)
         assert len(seen) == 120
@@ -50,12 +50,12 @@ async def test_pages_forward_and_back_one_page_at_a_time(make_app: AppFactory) -
 
         await pilot.press("pagedown")  # already on the last page: nothing to fetch
         screen = await settle(pilot)
-        assert screen.page_index == 5
+        assert screen.pager.page_index == 5
 
         for _ in range(5):
             await pilot.press("pageup")
             screen = await settle(pilot)
-        assert screen.page_index == 0
+        assert screen.pager.page_index == 0
         assert names(screen) == first
 
 
@@ -89,11 +89,11 @@ async def test_filters_combine_and_reset_to_the_first_page(make_app: AppFactory)
         screen = await settle(pilot)
         await pilot.press("pagedown")
         screen = await settle(pilot)
-        assert screen.page_index == 1
+        assert screen.pager.page_index == 1
 
         screen.query_one("#filter-status", Select).value = "connected"
         screen = await settle(pilot)
-        assert screen.page_index == 0
+        assert screen.pager.page_index == 0
         assert "of 30 ·" in screen_text(app)
         table = screen.query_one(PageTable)
         assert {str(table.get_row_at(n)[2]) for n in range(table.row_count)} == {"connected"}
@@ -218,12 +218,13 @@ async def test_a_broken_database_is_reported_not_fatal(make_app: AppFactory, tmp
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"this is not a database" * 100)
     app = make_app()
-    app.contacts = ContactsSource(Database(f"sqlite+aiosqlite:///{broken}"))
-    async with app.run_test(size=SIZE) as pilot:
+    app.contacts = ContactBook(Database(f"sqlite+aiosqlite:///{broken}"))
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         await pilot.press("2")
-        await wait_until(pilot, lambda: any("contacts page" in (n.title or "") for n in app._notifications))
+        await wait_until(pilot, lambda: any("contacts page" in (n.title or "") for n in messages.notices()))
         assert app.is_running
-        assert any(line.level == "error" for line in app.log_lines)
+        assert any(line.level == "error" for line in app.log_book)
 
 
 async def test_typing_a_search_repaints_the_box_without_laying_out_the_screen(make_app: AppFactory) -> None:

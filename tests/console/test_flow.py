@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from textual.widgets import Button, Switch
 
 from linkpilot.common.errors import LinkPilotError
-from linkpilot.console.app import ConsoleApp
+from linkpilot.console.app import ConsoleApp, PlanLoaded
 from linkpilot.console.screens.dialogs import ConfirmCampaignScreen, ConfirmScreen, HelpScreen
 from linkpilot.engine.events import BreakerChanged, CampaignStarted, Progress, QuotaChanged, SessionChanged
 from tests.console.conftest import AppFactory
-from tests.console.fakes import GAUGES, NOW, FakeFacade, breaker_open_event, idle_snapshot
-from tests.console.helpers import idle, screen_text, wait_until
+from tests.console.fakes import GAUGES, NOW, FakeFacade, breaker_open_event, idle_facts
+from tests.console.helpers import Messages, idle, screen_text, wait_until
 
 SIZE = (120, 40)
 
@@ -79,7 +78,8 @@ async def test_confirmed_dry_run_starts_and_keys_wait_for_the_end(
     make_app: AppFactory, facade: FakeFacade
 ) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         await idle(pilot)
         await pilot.press("b")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmCampaignScreen))
@@ -105,7 +105,7 @@ async def test_confirmed_dry_run_starts_and_keys_wait_for_the_end(
         await wait_until(pilot, lambda: app.state.running is None and app.busy is None)
         await idle(pilot)
         assert enabled(app, "b") is True
-        assert any("birthday: 1 sent" in n.message for n in app._notifications)
+        assert messages.noticed("birthday: 1 sent")
 
 
 async def test_pause_resume_and_confirmed_stop(make_app: AppFactory, facade: FakeFacade) -> None:
@@ -163,7 +163,9 @@ async def test_breaker_open_disables_campaigns_until_a_confirmed_reset(
         assert "checkpoint page after send" in screen_text(app)
         await pilot.press("shift+tab", "enter")
         await wait_until(pilot, lambda: app.state.breaker.state == "closed")
-        assert facade.calls == [("reset_breaker", None)]
+        # Then today's plan is made again: the one made while the breaker was open said why not.
+        await wait_until(pilot, lambda: len(facade.calls) == 2)
+        assert facade.calls == [("reset_breaker", None), ("plan", "birthday")]
         assert enabled(app, "b") is True
 
 
@@ -185,21 +187,22 @@ async def test_engine_errors_become_notifications_not_crashes(
     make_app: AppFactory, facade: FakeFacade
 ) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
         await idle(pilot)
         facade.plan_error = LinkPilotError("no valid session: import one with linkpilot session import")
         await pilot.press("b")
-        await wait_until(pilot, lambda: any("no valid session" in n.message for n in app._notifications))
+        await wait_until(pilot, lambda: messages.noticed("no valid session"))
         assert app.is_running
         assert app.busy is None
-        assert any(line.level == "error" and "no valid session" in line.message for line in app.log_lines)
+        assert any(line.level == "error" and "no valid session" in line.message for line in app.log_book)
 
         facade.plan_error = None
         facade.start_error = RuntimeError("browser crashed")
         await pilot.press("b")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmCampaignScreen))
         app.screen.query_one("#yes", Button).press()
-        await wait_until(pilot, lambda: any("browser crashed" in n.message for n in app._notifications))
+        await wait_until(pilot, lambda: messages.noticed("browser crashed"))
         assert app.is_running
         assert app.busy is None
         assert enabled(app, "b") is True
@@ -252,7 +255,7 @@ async def test_a_signal_stops_the_campaign_and_leaves(make_app: AppFactory, faca
 
 
 async def test_outside_working_hours_the_campaign_keys_are_off(make_app: AppFactory) -> None:
-    facade = FakeFacade(replace(idle_snapshot(), working_hours=False))
+    facade = FakeFacade(idle_facts(working_hours=False))
     app = make_app(facade=facade)
     async with app.run_test(size=SIZE) as pilot:
         await idle(pilot)
@@ -260,3 +263,24 @@ async def test_outside_working_hours_the_campaign_keys_are_off(make_app: AppFact
         text = screen_text(app)
         assert "Campaign keys off: outside working hours" in text
         assert "outside working hours" in text.split("Session", 1)[1]
+
+
+async def test_today_s_plan_reloads_on_its_key_and_by_the_keymap(
+    make_app: AppFactory, facade: FakeFacade
+) -> None:
+    app = make_app(keymap={"dashboard.reload_plan": "ctrl+l"})
+    messages = Messages()
+    async with app.run_test(size=SIZE, message_hook=messages) as pilot:
+        await idle(pilot)
+        assert facade.calls.count(("plan", "birthday")) == 1  # at start
+        loaded = len(messages.of(PlanLoaded))
+        await pilot.press("ctrl+r")  # moved by the keymap: does nothing now
+        await idle(pilot)
+        assert facade.calls.count(("plan", "birthday")) == 1
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: len(messages.of(PlanLoaded)) == loaded + 1)
+        assert facade.calls.count(("plan", "birthday")) == 2
+        assert app.birthday_plan.plan is not None
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "Reload today's plan" in screen_text(app)

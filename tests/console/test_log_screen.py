@@ -58,8 +58,8 @@ async def test_memory_is_bounded(make_app: AppFactory, facade: FakeFacade) -> No
         tail = pane.query_one(TailLog)
         await wait_until(pilot, lambda: tail.line_count > 0 and "step 349" in tail.lines[-1])
         assert pane.query_one(TailLog).line_count == 100
-        assert len(app.log_lines) == 100
-        assert app.log_lines[0].message == "step 250"
+        assert len(app.log_book) == 100
+        assert next(iter(app.log_book)).message == "step 250"
 
 
 async def test_follow_pauses_when_scrolled_up_and_counts_waiting_lines(

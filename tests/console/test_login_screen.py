@@ -23,16 +23,16 @@ from textual.widgets import Input
 from linkpilot.common.clock import utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.contacts_source import ContactsSource
-from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.screens.login import LoginScreen
 from linkpilot.console.widgets.page_picture import PagePicture
 from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.login import LoginTimeouts
 from linkpilot.engine.login.keyring import keyring_path, load_saved_login
 from linkpilot.engine.runtime import Runtime, open_runtime
+from linkpilot.engine.service import EngineService
 from linkpilot.engine.session.store import SessionStore, StoredSession
 from linkpilot.sandbox import RunningSandbox
+from linkpilot.storage.contact_book import ContactBook
 from tests.console.helpers import screen_text, wait_until
 from tests.engine.conftest import engine_settings, sandbox_cookie
 from tests.engine.login.site_admin import admin, expected_pin
@@ -135,15 +135,16 @@ async def console(
     async with open_runtime(settings) as rt:
         if trip:
             await rt.breaker.trip_hard("checkpoint")
-        facade = LiveFacade(rt, login_timeouts=timeouts)
-        await facade.refresh()
-        app = ConsoleApp(facade, ContactsSource(rt.db, owns_db=False), settings=settings)
+        service = EngineService(rt, scheduled=False, login_timeouts=timeouts)
+        await service.refresh()
+        app = ConsoleApp(service, ContactBook(rt.db, owns_db=False), settings=settings)
         async with app.run_test(size=SIZE) as pilot:
             yield Console(app, pilot, rt, settings)
             # Leave through the screen, as an operator would: the sign-in's browser closes.
             if isinstance(app.screen, LoginScreen):
                 await pilot.press("escape")
             await app.workers.wait_for_complete()
+        await service.close()
 
 
 async def test_pin_by_email_signs_in_and_the_picture_shows_the_page(
@@ -328,6 +329,9 @@ async def test_checkpoint_met_while_acting_answered_with_the_stored_session(
     assert stored.check_result == "valid"
 
 
+# Four browser round trips: two sign-ins, and two session checks (the second console's check
+# waits for the campaigns' browser, which reads today's birthday plan at start).
+@pytest.mark.timeout(300)
 async def test_a_kept_password_is_used_by_the_next_sign_in(settings: Settings, site: RunningSandbox) -> None:
     async with console(settings) as c:
         await c.sign_in(save=True)
@@ -338,6 +342,9 @@ async def test_a_kept_password_is_used_by_the_next_sign_in(settings: Settings, s
     assert (saved.email, saved.password) == (EMAIL, PASSWORD)
     assert PASSWORD.encode() not in keyring_path(settings).read_bytes()
     async with console(settings) as c:
+        # With the session the first console saved, the dashboard's plan opens the campaigns'
+        # browser; the sign-in's check takes it after, one browser at a time.
+        await wait_until(c.pilot, lambda: c.app.birthday_plan.plan is not None, STEP_S)
         await c.pilot.press(c.app.key_for("login.open"))
         await wait_until(c.pilot, lambda: isinstance(c.app.screen, LoginScreen))
         assert c.screen.query_one("#email", Input).value == EMAIL

@@ -15,7 +15,7 @@ from linkpilot.engine.notify.status import ChannelStatus, NotifyStatus
 from linkpilot.storage.database import Database
 from linkpilot.storage.selector_stats import StatRecord, save_stats
 from tests.console.conftest import AppFactory
-from tests.console.fakes import NOW, FakeFacade, idle_snapshot
+from tests.console.fakes import NOW, FakeFacade, idle_facts
 from tests.console.helpers import idle, screen_text, wait_until
 
 SIZE = (120, 40)
@@ -72,7 +72,7 @@ async def test_selector_health_and_masked_settings(make_app: AppFactory, db_url:
 async def test_notification_channels_and_their_last_delivery(make_app: AppFactory) -> None:
     ntfy = ChannelStatus("#1 ntfy://ntfy.sh/…", NOW - timedelta(minutes=5), True, "LinkPilot: test message")
     mail = ChannelStatus("#2 mailtos://me:****@smtp.example.com/…")
-    facade = FakeFacade(replace(idle_snapshot(), notifications=(ntfy, mail)))
+    facade = FakeFacade([*idle_facts(), NotifyStatus(channels=(ntfy, mail), at=NOW)])
     app = make_app(facade=facade)
     async with app.run_test(size=SIZE) as pilot:
         await idle(pilot)
@@ -85,7 +85,7 @@ async def test_notification_channels_and_their_last_delivery(make_app: AppFactor
         await wait_until(pilot, lambda: "#1 ntfy://ntfy.sh/…" in panel())
         assert "delivered: LinkPilot: test message" in panel()
         assert "#2 mailtos://me:****@smtp.example.com/…\n  nothing sent yet" in panel()
-        # A failed delivery arrives as the engine's event: the screen follows the snapshot.
+        # A failed delivery arrives as the engine's event: the screen follows the state.
         failed = replace(
             mail,
             last_at=NOW,
@@ -94,7 +94,6 @@ async def test_notification_channels_and_their_last_delivery(make_app: AppFactor
             error="A Connection error occurred",
             pending=1,
         )
-        facade._snapshot = replace(facade._snapshot, notifications=(ntfy, failed))
         facade.bus.publish(NotifyStatus(channels=(ntfy, failed)))
         await wait_until(pilot, lambda: "FAILED (A Connection error occurred)" in panel())
         assert "LinkPilot: the circuit breaker is open; 1 waiting" in panel()

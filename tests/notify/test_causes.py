@@ -13,7 +13,7 @@ from typing import Any
 from linkpilot.common.clock import Clock, FrozenClock, utc_now
 from linkpilot.common.settings import Settings, load_settings
 from linkpilot.engine.campaigns.summary import RunSummary, StopReason
-from linkpilot.engine.events import CampaignFinished, EventBus, SessionChanged
+from linkpilot.engine.events import CampaignFinished, EventBus, RunCounts, SessionChanged
 from linkpilot.engine.notify import Notifier, create_notifier
 from linkpilot.engine.runtime import Runtime, open_runtime
 from linkpilot.engine.session.cookies import Cookie
@@ -77,7 +77,10 @@ def finished(
     data = summary.to_json()
     data["stopped"] = {"reason": str(stop), "detail": detail}
     data.update(extra)
-    return CampaignFinished(campaign=campaign, run_id=1, summary=data)
+    sent = int(data.get("counts", {}).get("sent", 0))
+    return CampaignFinished(
+        campaign=campaign, run_id=1, counts=RunCounts(sent=sent), stopped=str(stop), summary=data
+    )
 
 
 async def test_breaker_opened_once_until_reset_then_resolved(

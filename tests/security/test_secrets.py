@@ -16,7 +16,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from linkpilot.common.settings import load_settings
-from linkpilot.engine.events import CampaignFinished
+from linkpilot.engine.events import CampaignFinished, RunCounts
 from linkpilot.engine.health.server import HealthSidecar
 from linkpilot.engine.runtime import open_runtime
 from linkpilot.engine.service import metrics_from_events, readiness_checks
@@ -152,6 +152,8 @@ async def test_ready_and_metrics(
             CampaignFinished(
                 campaign="birthday",
                 run_id=1,
+                counts=RunCounts(sent=1, skipped=2),
+                stopped="completed",
                 summary={"counts": {"sent": 1, "skipped": {"blacklisted": 2}}, "stopped": {"reason": "done"}},
             )
         )

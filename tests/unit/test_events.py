@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from linkpilot.engine.events import Event, EventBus, LogLine, Progress
@@ -17,6 +19,15 @@ def test_subscribers_receive_events_in_order_and_can_unsubscribe() -> None:
     first = seen[0]
     assert isinstance(first, LogLine)
     assert (first.message, first.campaign, first.at.tzinfo is not None) == ("one", "birthday", True)
+
+
+def test_lines_are_stamped_by_the_bus_clock() -> None:
+    moved = datetime(2031, 1, 1, 12, 0, tzinfo=UTC)
+    bus = EventBus(clock=lambda: moved)
+    seen: list[Event] = []
+    bus.subscribe(seen.append)
+    bus.log("info", "at the engine's time")
+    assert [event.at for event in seen] == [moved]
 
 
 def test_a_failing_subscriber_does_not_stop_the_others(caplog: pytest.LogCaptureFixture) -> None:

@@ -1,40 +1,43 @@
-"""The operator console: a Textual app over the engine's events and a small engine facade.
+"""The operator console: a Textual app over the engine's events and its service.
 
-The app folds every engine event into one immutable `EngineSnapshot`, redraws the screens
-from it, and decides from it which keys can act. Everything that calls the engine runs in a
-worker that never takes the app down: a failure becomes a notification and a log line.
+The app folds every engine event into one immutable `ConsoleState` (`console.state.fold`) and
+holds it in a reactive attribute; each screen and widget watches what it draws, and the keys
+decide from it what can act. Everything that calls the engine runs in a worker that never
+takes the app down: a failure becomes a notification and a log line.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.errors import LinkPilotError
 from linkpilot.common.settings import Settings
-from linkpilot.console.contacts_source import ContactsSource
-from linkpilot.console.facade import CAMPAIGNS, CampaignPlan, EngineFacade, EngineSnapshot
+from linkpilot.console.facade import CampaignPlan, EngineFacade, why_no_plan
+from linkpilot.console.log_book import LogBook
 from linkpilot.console.screens.contacts import ContactsScreen
 from linkpilot.console.screens.dashboard import DashboardScreen
 from linkpilot.console.screens.dialogs import CampaignChoice, ConfirmCampaignScreen, ConfirmScreen, HelpScreen
 from linkpilot.console.screens.log import LogScreen
 from linkpilot.console.screens.login import LoginScreen
 from linkpilot.console.screens.system import SystemScreen
-from linkpilot.console.state import apply_event, campaign_blocked
-from linkpilot.console.workers import run_guarded
-from linkpilot.engine.events import BreakerChanged, CampaignFinished, Event, LogLine
+from linkpilot.console.state import CAMPAIGNS, Busy, ConsoleState, campaign_blocked, fold, fold_all
+from linkpilot.console.workers import WorkFailed, run_guarded
+from linkpilot.engine.events import CampaignFinished, Event, LogLine
+from linkpilot.storage.contact_book import ContactBook
 
 # Binding ids, for the keymap: {"campaign.birthday": "B"} moves the birthday campaign to B.
 DEFAULT_KEYS: Mapping[str, str] = {
@@ -55,7 +58,16 @@ DEFAULT_KEYS: Mapping[str, str] = {
 }
 
 
-BINDING_GROUPS = frozenset({"screen", "campaign", "breaker", "login", "app", "contacts", "log"})
+BINDING_GROUPS = frozenset({"screen", "campaign", "breaker", "login", "app", "dashboard", "contacts", "log"})
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    """Today's birthday plan as the dashboard shows it: loading, loaded, or why not."""
+
+    day: date | None = None
+    plan: CampaignPlan | None = None
+    error: str | None = None
 
 
 class EngineEvent(Message):
@@ -64,6 +76,12 @@ class EngineEvent(Message):
     def __init__(self, event: Event) -> None:
         super().__init__()
         self.event = event
+
+
+class PlanLoaded(Message):
+    def __init__(self, view: PlanView) -> None:
+        super().__init__()
+        self.view = view
 
 
 def _binding(binding_id: str, action: str, description: str, *, show: bool = True) -> Binding:
@@ -97,10 +115,18 @@ class ConsoleApp(App[None]):
         _binding("app.quit", "quit_console", "Quit"),
     ]
 
+    # What the engine last told, folded; every screen watches it.
+    state: reactive[ConsoleState] = reactive(ConsoleState, init=False)
+    # The campaign being planned or run from this console (its keys wait until it ends).
+    busy: reactive[Busy | None] = reactive(None, init=False)
+    birthday_plan: reactive[PlanView] = reactive(PlanView, init=False)
+    # Lines ever added to the log book: the log screen watches it to take the new ones.
+    log_count: reactive[int] = reactive(0, init=False)
+
     def __init__(
         self,
         facade: EngineFacade,
-        contacts: ContactsSource,
+        contacts: ContactBook,
         *,
         clock: Clock = utc_now,
         zone: ZoneInfo | None = None,
@@ -119,36 +145,27 @@ class ConsoleApp(App[None]):
         self.settings = settings
         self.page_size = page_size
         self.search_debounce = search_debounce
-        self.log_capacity = log_capacity
         self.animations = animations
         # Slow links and snapshots: nothing moves unless it has to.
         self.animation_level = "full" if animations else "none"
         self.keymap = dict(keymap or {})
         if keymap:
             self.set_keymap(dict(keymap))
-        self.state = EngineSnapshot()
-        self.log_lines: deque[LogLine] = deque(maxlen=log_capacity)
-        self._pending_lines: list[LogLine] = []
-        self.busy: str | None = None  # the campaign being planned or run from this console
-        self.birthday_plan: CampaignPlan | None = None
-        self.birthday_plan_error: str | None = None
-        self.dashboard: DashboardScreen | None = None
-        self.log_screen: LogScreen | None = None
+        self.log_book = LogBook(log_capacity)
+        self._log_pending = False
         self._unsubscribe: Callable[[], None] | None = None
         self._thread = threading.get_ident()
 
-    # Engine -> UI ------------------------------------------------------------------
+    # Engine -> state ---------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._thread = threading.get_ident()
         try:
-            self.state = self.facade.snapshot()
+            self.state = fold_all(self.facade.current())
         except Exception as exc:
             self.report_error("reading the engine state", exc)
-        self._thread = threading.get_ident()
         self._unsubscribe = self.facade.bus.subscribe(self._from_bus)
-        self.state_changed()
         self.load_birthday_plan()
-        self.offer_sign_in()
 
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -163,22 +180,30 @@ class ConsoleApp(App[None]):
         else:
             self.call_from_thread(self.post_message, EngineEvent(event))
 
-    def on_engine_event(self, message: EngineEvent) -> None:
+    @on(EngineEvent)
+    def engine_event(self, message: EngineEvent) -> None:
         event = message.event
         if isinstance(event, LogLine):
-            self._queue_log(event)
+            self.add_log(event)
             return
-        was_open = self.state.breaker.is_open
         try:
-            self.state = apply_event(self.state, event)
+            self.state = fold(self.state, event)
         except Exception as exc:  # a malformed event must not take the console down
             self.report_error(f"showing {type(event).__name__}", exc)
             return
         if isinstance(event, CampaignFinished):
             self._finished(event)
-        self.state_changed()
-        if isinstance(event, BreakerChanged) and not was_open:
+
+    def watch_state(self, old: ConsoleState, new: ConsoleState) -> None:
+        self.refresh_bindings()
+        if new.breaker.is_open and not old.breaker.is_open:
             self.offer_sign_in()
+        if old.today is not None and new.today != old.today:
+            # Local midnight: yesterday's plan is no one's birthday any more.
+            self.load_birthday_plan()
+
+    def watch_busy(self) -> None:
+        self.refresh_bindings()
 
     def at_checkpoint(self) -> bool:
         """The breaker is open because LinkedIn showed a checkpoint: a sign-in step can clear it."""
@@ -192,36 +217,24 @@ class ConsoleApp(App[None]):
     def key_for(self, binding_id: str) -> str:
         return self.keymap.get(binding_id, DEFAULT_KEYS[binding_id]).split(",")[0]
 
-    def state_changed(self) -> None:
-        self.refresh_bindings()
-        if self.dashboard is not None and self.dashboard.is_mounted:
-            self.dashboard.show_state(self.state)
-        screen = self.screen
-        if hasattr(screen, "show_chrome"):
-            screen.show_chrome()
+    def add_log(self, line: LogLine) -> None:
+        self.log_book.add(line)
+        # Coalesced: a burst of lines reaches the log screen once, after the next refresh.
+        if not self._log_pending:
+            self._log_pending = True
+            self.call_after_refresh(self._publish_log)
 
-    def _queue_log(self, line: LogLine) -> None:
-        self.log_lines.append(line)
-        # Coalesced: a burst of lines is written to the log widget once, after the next refresh.
-        if not self._pending_lines:
-            self.call_after_refresh(self._flush_log)
-        self._pending_lines.append(line)
-
-    def _flush_log(self) -> None:
-        lines, self._pending_lines = self._pending_lines, []
-        if self.log_screen is not None and self.log_screen.is_mounted:
-            self.log_screen.append(lines)
+    def _publish_log(self) -> None:
+        self._log_pending = False
+        self.log_count = self.log_book.total
 
     def _finished(self, event: CampaignFinished) -> None:
-        summary = event.summary
-        counts = summary.get("counts", {})
-        stopped = summary.get("stopped", {}).get("reason", "finished")
-        skipped = sum(counts.get("skipped", {}).values()) if isinstance(counts.get("skipped"), dict) else 0
+        counts = event.counts
         self.notify(
-            f"{event.campaign}: {counts.get('sent', 0)} sent, {counts.get('failed', 0)} failed, "
-            f"{skipped} skipped ({stopped})",
+            f"{event.campaign}: {counts.sent} sent, {counts.failed} failed, {counts.skipped} skipped "
+            f"({event.stopped})",
             title="Campaign finished",
-            severity="information" if stopped in ("completed", "nothing_to_do") else "warning",
+            severity="information" if event.stopped in ("completed", "nothing_to_do") else "warning",
         )
         self.load_birthday_plan()
 
@@ -231,17 +244,11 @@ class ConsoleApp(App[None]):
         """The one place engine failures surface: a notification and a line in the log."""
         detail = exc.message if isinstance(exc, LinkPilotError) else f"{type(exc).__name__}: {exc}"
         self.notify(detail, title=f"Error {what}", severity="error", timeout=10)
-        self._queue_log(LogLine(level="error", message=f"{what}: {detail}", at=self.clock()))
+        self.add_log(LogLine(level="error", message=f"{what}: {detail}", at=self.clock()))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.worker_changed(event)
-
-    def worker_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker's end, the app's and the screens' (the message does not bubble)."""
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.report_error(event.worker.name or "in the background", event.worker.error)
-        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
-            self.refresh_bindings()
+    @on(WorkFailed)
+    def work_failed(self, message: WorkFailed) -> None:
+        self.report_error(message.what, message.error)
 
     # Keys --------------------------------------------------------------------------
 
@@ -249,9 +256,7 @@ class ConsoleApp(App[None]):
         running = self.state.running
         if action == "campaign":
             # None: shown dimmed in the footer, the key-status line says why.
-            return (
-                None if campaign_blocked(self.state, str(parameters[0]), busy=self.busy is not None) else True
-            )
+            return None if campaign_blocked(self.state, str(parameters[0]), busy=self.busy) else True
         if action == "pause":
             return running is not None and not running.paused
         if action == "resume":
@@ -263,18 +268,19 @@ class ConsoleApp(App[None]):
         return True
 
     def blocked_summary(self) -> str:
-        reasons = {c: campaign_blocked(self.state, c, busy=self.busy is not None) for c in CAMPAIGNS}
+        reasons = {c: campaign_blocked(self.state, c, busy=self.busy) for c in CAMPAIGNS}
         blocked = {c: r for c, r in reasons.items() if r}
         if not blocked:
             return ""
         distinct = set(blocked.values())
         if len(blocked) == len(CAMPAIGNS) and len(distinct) == 1:
             reason = distinct.pop()
-            hint = " (r: reset after checking the account)" if self.state.breaker.is_open else ""
+            reset = self.key_for("breaker.reset")
+            hint = f" ({reset}: reset after checking the account)" if self.state.breaker.is_open else ""
             if self.at_checkpoint():
                 hint = (
                     f" ({self.key_for('login.open')}: answer the checkpoint · "
-                    f"{self.key_for('breaker.reset')}: reset after checking the account)"
+                    f"{reset}: reset after checking the account)"
                 )
             return f"Campaign keys off: {reason}{hint}"
         return "Off: " + "; ".join(f"{c} ({r})" for c, r in blocked.items())
@@ -283,8 +289,7 @@ class ConsoleApp(App[None]):
         self.switch_mode(mode)
 
     def action_campaign(self, campaign: str) -> None:
-        self.busy = campaign
-        self.refresh_bindings()
+        self.busy = Busy(campaign, "planning")
         run_guarded(
             self, partial(self._campaign_flow, campaign), name=f"planning {campaign}", group="campaign"
         )
@@ -292,32 +297,33 @@ class ConsoleApp(App[None]):
     async def _campaign_flow(self, campaign: str) -> None:
         try:
             plan = await self.facade.plan(campaign)
+            why = why_no_plan(plan)
+            if why is not None:
+                self.notify(why, title=f"No {campaign} plan", severity="warning", timeout=10)
+                return
             choice: CampaignChoice | None = await self.push_screen_wait(ConfirmCampaignScreen(plan))
             if choice is None:
                 return
             self.notify(
                 f"{campaign}: {'dry run' if choice.dry_run else 'live run'} starting", title="Campaign"
             )
+            self.busy = Busy(campaign, "starting")
             await self.facade.start(choice.campaign, dry_run=choice.dry_run)
         finally:
             self.busy = None
-            self.state_changed()
 
     def action_pause(self) -> None:
-        self._call("pausing", self.facade.pause, paused=True)
+        # The engine answers with RunPaused: the state changes when it says so, not before.
+        self._call("pausing", self.facade.pause)
 
     def action_resume(self) -> None:
-        self._call("resuming", self.facade.resume, paused=False)
+        self._call("resuming", self.facade.resume)
 
-    def _call(self, what: str, call: Callable[[], None], *, paused: bool) -> None:
+    def _call(self, what: str, call: Callable[[], None]) -> None:
         try:
             call()
         except Exception as exc:
             self.report_error(what, exc)
-            return
-        if self.state.running is not None:
-            self.state = replace(self.state, running=replace(self.state.running, paused=paused))
-        self.state_changed()
 
     def action_stop(self) -> None:
         run_guarded(self, self._stop_flow, name="stopping", group="stop", exclusive=True)
@@ -338,6 +344,8 @@ class ConsoleApp(App[None]):
         detail = f"It opened because: {breaker.reason or 'unknown'}.\nCheck the account in a browser first."
         if await self.push_screen_wait(ConfirmScreen("Reset the circuit breaker?", detail, yes="Reset")):
             await self.facade.reset_breaker()
+            # A plan made while the breaker was open said "not available": make it again.
+            self.load_birthday_plan()
 
     def action_sign_in(self) -> None:
         if not isinstance(self.screen, LoginScreen):
@@ -376,7 +384,7 @@ class ConsoleApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette offers what can be done now, worded from the current state."""
         for campaign in CAMPAIGNS:
-            reason = campaign_blocked(self.state, campaign, busy=self.busy is not None)
+            reason = campaign_blocked(self.state, campaign, busy=self.busy)
             if reason is None:
                 yield SystemCommand(
                     f"Run the {campaign} campaign",
@@ -415,20 +423,32 @@ class ConsoleApp(App[None]):
     # Background loads ----------------------------------------------------------------
 
     def load_birthday_plan(self) -> None:
+        """Read today's birthday plan again (at start, at local midnight, after a run or a reset)."""
+        day = self.state.today
+        self.birthday_plan = PlanView(day)
         run_guarded(
-            self, self._load_plan, name="planning today's birthdays", group="birthday-plan", exclusive=True
+            self,
+            partial(self._load_plan, day),
+            name="planning today's birthdays",
+            group="birthday-plan",
+            exclusive=True,
         )
 
-    async def _load_plan(self) -> None:
+    async def _load_plan(self, day: date | None) -> None:
         # Shown in its panel rather than notified: the dashboard must open quietly even when
-        # today's plan cannot be made (no session yet, runner not connected).
+        # today's plan cannot be made (no session yet, the breaker open).
         try:
-            self.birthday_plan, self.birthday_plan_error = await self.facade.plan("birthday"), None
+            plan = await self.facade.plan("birthday")
+            why = why_no_plan(plan)
         except Exception as exc:
-            detail = exc.message if isinstance(exc, LinkPilotError) else type(exc).__name__
-            self.birthday_plan, self.birthday_plan_error = None, "not available"
-            self._queue_log(
-                LogLine(level="warning", message=f"today's birthday plan: {detail}", at=self.clock())
-            )
-        if self.dashboard is not None and self.dashboard.is_mounted:
-            self.dashboard.show_plan()
+            why = exc.message if isinstance(exc, LinkPilotError) else type(exc).__name__
+        if why is None:
+            view = PlanView(day, plan)
+        else:
+            view = PlanView(day, error=f"not available ({why})")
+            self.add_log(LogLine(level="warning", message=f"today's birthday plan: {why}", at=self.clock()))
+        self.post_message(PlanLoaded(view))
+
+    @on(PlanLoaded)
+    def plan_loaded(self, message: PlanLoaded) -> None:
+        self.birthday_plan = message.view

@@ -6,17 +6,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from linkpilot.common.clock import utc_now
 from linkpilot.common.errors import BadInput
 from linkpilot.common.settings import Settings, load_settings
-from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine.session.formats import li_at_cookie
 from linkpilot.engine.session.store import SessionStore, StoredSession
 from linkpilot.sandbox import SandboxConfig, World
+from linkpilot.storage.contacts import add_new_contacts
 from linkpilot.storage.database import Database
-from linkpilot.storage.models import Contact
 
 DEMO_PEOPLE = 3000
 MARKER = ".linkpilot-demo"
@@ -59,24 +56,25 @@ def store_session(settings: Settings, li_at: str) -> None:
 
 
 async def seed_contacts(db: Database, world: World) -> int:
-    async with db.transaction() as session:
-        if (await session.execute(select(func.count()).select_from(Contact))).scalar_one():
-            return 0
-        session.add_all(
-            Contact(
-                profile_url=normalize_profile_url(f"/in/{person.slug}/"),
-                name=person.full_name,
-                first_name=person.first_name,
-                headline=person.headline,
-                location=person.location,
-                degree=person.degree,
-                birthday_month=person.birth_month,
-                birthday_day=person.birth_day,
-                open_to_work=person.open_to_work,
-                skills=list(person.skills),
-                languages=list(person.languages),
-                source="demo",
-            )
-            for person in world.people
+    """The practice site's people as contacts, once: a second call on the same folder adds none."""
+    people = (
+        (
+            f"/in/{person.slug}/",
+            {
+                "name": person.full_name,
+                "first_name": person.first_name,
+                "headline": person.headline,
+                "location": person.location,
+                "degree": person.degree,
+                "birthday_month": person.birth_month,
+                "birthday_day": person.birth_day,
+                "open_to_work": person.open_to_work,
+                "skills": list(person.skills),
+                "languages": list(person.languages),
+                "source": "demo",
+            },
         )
-    return len(world.people)
+        for person in world.people
+    )
+    async with db.transaction() as session:
+        return await add_new_contacts(session, people)

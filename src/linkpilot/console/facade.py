@@ -1,87 +1,30 @@
 """What the console needs from the engine, and nothing more: the edge the UI is tested at.
 
-The console never reaches into the ledger, the breaker or the runner. It reads one immutable
-`EngineSnapshot` when it starts, then follows the engine's events on the `EventBus`; it acts
-only through the few coroutines of `EngineFacade`. Tests drive the UI with a fake facade that
-publishes the same events the real one does.
+`linkpilot.engine.service.EngineService` satisfies `EngineFacade`; tests drive the UI with a
+fake that publishes the same events. The console never reaches into the ledger, the breaker
+or the runner: it folds `current()` once when it starts, then every event on the bus
+(`console.state.fold`), and acts only through the few coroutines below.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Protocol
 
-from linkpilot.engine.campaigns.registry import CAMPAIGN_NAMES, campaign
-from linkpilot.engine.campaigns.summary import PlanItem, Skip
-from linkpilot.engine.events import EventBus
+from linkpilot.engine.campaigns.summary import PlanItem, Skip, StopReason
+from linkpilot.engine.events import Event, EventBus
 from linkpilot.engine.login.keyring import SavedLogin
 from linkpilot.engine.login.steps import Answer, Done, Step, WaitingForApproval
-from linkpilot.engine.notify.status import ChannelStatus
 
-CAMPAIGNS: tuple[str, ...] = CAMPAIGN_NAMES
-
-# The quota gauge each campaign spends; a spent gauge disables the campaign's key.
-CAMPAIGN_ACTION: Mapping[str, str] = {name: campaign(name).action.value for name in CAMPAIGN_NAMES}
+PLAN_WHOLE = frozenset({StopReason.COMPLETED, StopReason.NOTHING_TO_DO})
 
 
-@dataclass(frozen=True, slots=True)
-class BreakerView:
-    state: str = "closed"  # closed | open | half_open
-    reason: str | None = None
-    hard: bool = False
-    since: datetime | None = None
-    retry_at: datetime | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == "open"
-
-
-@dataclass(frozen=True, slots=True)
-class SessionView:
-    status: str = "unknown"  # valid | missing | expired | checkpoint | unknown ...
-    expires_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RunningView:
-    campaign: str
-    run_id: int | None
-    dry_run: bool
-    done: int = 0
-    total: int = 0
-    current: str | None = None
-    paused: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduledRun:
-    campaign: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class EngineSnapshot:
-    """Everything the dashboard shows, as the engine sees it right now."""
-
-    # action -> {"day_used", "day_limit", "week_used", "week_limit"} (QuotaChanged.gauges)
-    gauges: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
-    breaker: BreakerView = BreakerView()
-    session: SessionView = SessionView()
-    running: RunningView | None = None
-    # Actions done per day, oldest first, the last entry being today (30 entries).
-    activity: Sequence[int] = ()
-    next_runs: Sequence[ScheduledRun] = ()
-    # False outside the configured working hours: campaigns cannot act then.
-    working_hours: bool = True
-    # The clock guard's latest reading: this box's clock minus the site's, and whether it passed.
-    clock_skew_s: float | None = None
-    clock_ok: bool = True
-    # The notification channels, masked, each with its last delivery (NotifyStatus).
-    notifications: Sequence[ChannelStatus] = ()
+def why_no_plan(plan: CampaignPlan) -> str | None:
+    """Why the plan could not be made (no session, the breaker open...), or None when it was."""
+    if plan.stop in PLAN_WHOLE:
+        return None
+    return f"{plan.stop.replace('_', ' ')}" + (f": {plan.stop_detail}" if plan.stop_detail else "")
 
 
 class CampaignPlan(Protocol):
@@ -95,6 +38,14 @@ class CampaignPlan(Protocol):
 
     @property
     def skipped(self) -> Sequence[Skip]: ...
+
+    @property
+    def stop(self) -> StopReason:
+        """Why planning ended: anything but completed or nothing_to_do means the plan is not whole."""
+        ...
+
+    @property
+    def stop_detail(self) -> str | None: ...
 
 
 class LoginSession(Protocol):
@@ -125,7 +76,9 @@ class EngineFacade(Protocol):
     @property
     def bus(self) -> EventBus: ...
 
-    def snapshot(self) -> EngineSnapshot: ...
+    def current(self) -> Sequence[Event]:
+        """The latest fact of each kind, and the run under way: what a late subscriber folds first."""
+        ...
 
     async def plan(self, campaign: str) -> CampaignPlan:
         """Who the campaign would act on and why, with the exact texts. Acts on nothing."""
@@ -137,10 +90,12 @@ class EngineFacade(Protocol):
         ...
 
     def pause(self) -> None:
-        """Finish the current step, then wait (the runner publishes a LogLine saying so)."""
+        """Finish the current step, then wait (RunPaused follows, and a LogLine saying so)."""
         ...
 
-    def resume(self) -> None: ...
+    def resume(self) -> None:
+        """Go on with the next person (RunPaused follows)."""
+        ...
 
     def stop(self) -> None:
         """Finish or abandon the current step safely, then end the run (CampaignFinished follows)."""

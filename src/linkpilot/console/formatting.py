@@ -31,6 +31,12 @@ def relative(at: datetime, now: datetime) -> str:
     return f"in {span(delta)}" if delta.total_seconds() > 0 else f"{span(delta)} ago"
 
 
+def ago(at: datetime, now: datetime) -> str:
+    """How long ago something happened. `now` is the engine's last tick, so a fact that came
+    after it (a session checked a few seconds ago) is "just now", never "in 29s"."""
+    return "just now" if at >= now else f"{span(now - at)} ago"
+
+
 def bar(used: int, limit: int | None, width: int = 20) -> str:
     if not limit:
         return "·" * width
@@ -46,5 +52,11 @@ ACTION_LABELS = {
 }
 
 
-def action_label(action: str) -> str:
+# Where a panel is narrow (an 80-column terminal).
+SHORT_LABELS = {"profile_visit": "visits"}
+
+
+def action_label(action: str, *, short: bool = False) -> str:
+    if short and action in SHORT_LABELS:
+        return SHORT_LABELS[action]
     return ACTION_LABELS.get(action, action.replace("_", " "))

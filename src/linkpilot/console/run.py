@@ -18,9 +18,9 @@ from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.errors import LinkPilotError
 from linkpilot.common.settings import Settings
 from linkpilot.console.app import ConsoleApp
-from linkpilot.console.contacts_source import ContactsSource
 from linkpilot.console.facade import EngineFacade
 from linkpilot.console.terminal import console_driver
+from linkpilot.storage.contact_book import ContactBook
 from linkpilot.storage.database import Database
 
 SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -72,7 +72,7 @@ async def run_console(
     The engine behind `facade` runs on this same loop. A database given by the caller stays
     open (the engine may still be using it); one opened here is closed here. Only one console
     runs per data folder. On SIGTERM, SIGHUP or the terminal's loss the running campaign is told
-    to stop and the app exits; the caller then ends the engine (LiveFacade.shutdown).
+    to stop and the app exits; the caller then ends the engine (EngineService.shutdown).
     """
     require_terminal()
     with console_lock(settings.home):
@@ -82,14 +82,14 @@ async def run_console(
         try:
             app = ConsoleApp(
                 facade,
-                ContactsSource(database, owns_db=False),
+                ContactBook(database, owns_db=False),
                 clock=clock,
                 settings=settings,
                 keymap=keymap,
             )
             # SIGTERM (docker stop, systemd), SIGHUP (the SSH session dropped, tmux killed) and
             # a terminal that reads as closed or refuses output: the campaign is stopped between
-            # two people (or cut off after a grace, see LiveFacade.shutdown), then the app leaves.
+            # two people (or cut off after a grace, see EngineService.shutdown), then the app leaves.
             for sig in SIGNALS:
                 loop.add_signal_handler(sig, app.shut_down, sig.name)
             app.driver_class = console_driver(partial(_from_thread, loop, app.shut_down, "terminal lost"))

@@ -1,21 +1,22 @@
-"""The console's picture of the engine: a snapshot folded over the engine's events.
+"""The console's one state, and the one pure fold that turns the engine's events into it.
 
-Pure functions, so the message flow can be tested without a terminal and every screen reads
-one immutable value.
+The engine publishes every fact a screen shows (quota, breaker, session, activity, schedule,
+runs, and once a minute the local date and working hours). `fold` is the only place those
+events become state: `ConsoleApp.state` holds its result and each screen and widget watches
+what it draws. Facts other engineers' events bring (a clock skew, a page that could not be
+read, a notification delivered) belong here as fields of their own, folded the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Literal
 
-from linkpilot.console.facade import (
-    CAMPAIGN_ACTION,
-    BreakerView,
-    EngineSnapshot,
-    RunningView,
-    SessionView,
-)
+from linkpilot.engine.campaigns.registry import CAMPAIGN_NAMES, campaign
 from linkpilot.engine.events import (
+    ActivityChanged,
     BreakerChanged,
     CampaignFinished,
     CampaignStarted,
@@ -23,32 +24,124 @@ from linkpilot.engine.events import (
     Event,
     Progress,
     QuotaChanged,
+    RunPaused,
+    ScheduleChanged,
+    ScheduledRun,
     SessionChanged,
+    Tick,
 )
+from linkpilot.engine.notify.status import ChannelStatus, NotifyStatus
+
+CAMPAIGNS: tuple[str, ...] = CAMPAIGN_NAMES
 
 
-def apply_event(state: EngineSnapshot, event: Event) -> EngineSnapshot:
-    """The snapshot after `event`. Log lines change nothing here: the log screen keeps them."""
+def _action(name: str) -> str:
+    """The quota gauge a campaign spends (its key is disabled while the gauge is spent)."""
+    return campaign(name).action.value if name in CAMPAIGNS else ""
+
+
+@dataclass(frozen=True, slots=True)
+class BreakerView:
+    state: str = "closed"  # closed | open | half_open
+    reason: str | None = None
+    hard: bool = False
+    since: datetime | None = None
+    retry_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    status: str = "unknown"  # valid | missing | expired | checkpoint | unknown ...
+    expires_at: datetime | None = None
+    checked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunningView:
+    campaign: str
+    run_id: int | None
+    dry_run: bool
+    done: int = 0
+    total: int = 0
+    current: str | None = None
+    paused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleState:
+    """Everything the screens show, as the engine last told it."""
+
+    # action -> {"day_used", "day_limit", "week_used", "week_limit"[, "month_used", "month_limit"]}
+    gauges: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    breaker: BreakerView = BreakerView()
+    session: SessionView = SessionView()
+    running: RunningView | None = None
+    # Actions done per local day, oldest first, the last entry being today.
+    activity: tuple[int, ...] = ()
+    next_runs: tuple[ScheduledRun, ...] = ()
+    # False outside the configured working hours: campaigns cannot act then.
+    working_hours: bool = True
+    # The engine's clock and local date at its last tick: relative times and the title read these.
+    today: date | None = None
+    now: datetime | None = None
+    # The clock guard's latest reading: this box's clock minus the site's, and whether it passed.
+    clock_skew_s: float | None = None
+    clock_ok: bool = True
+    # The notification channels, masked, each with its last delivery.
+    notifications: tuple[ChannelStatus, ...] = ()
+
+
+def fold(state: ConsoleState, event: Event) -> ConsoleState:
+    """The state after `event`. Pure: the same events in the same order give the same state."""
     if isinstance(event, QuotaChanged):
-        return replace(state, gauges={k: dict(v) for k, v in event.gauges.items()})
+        return replace(state, gauges=event.gauges)
     if isinstance(event, BreakerChanged):
-        keep_since = state.breaker.since if state.breaker.state == event.state else None
-        since = None if event.state == "closed" else (keep_since or event.at)
-        view = BreakerView(event.state, event.reason, event.hard, since, event.retry_at)
-        return replace(state, breaker=view)
+        breaker = BreakerView(
+            event.state,
+            event.reason,
+            event.hard,
+            None if event.state == "closed" else event.since,
+            event.retry_at,
+        )
+        return replace(state, breaker=breaker)
     if isinstance(event, ClockChecked):
         return replace(state, clock_skew_s=event.skew_s, clock_ok=event.ok)
+    if isinstance(event, NotifyStatus):
+        return replace(state, notifications=event.channels)
     if isinstance(event, SessionChanged):
-        return replace(state, session=SessionView(event.status, event.expires_at))
+        return replace(state, session=SessionView(event.status, event.expires_at, event.checked_at))
+    if isinstance(event, ActivityChanged):
+        return replace(state, activity=event.per_day)
+    if isinstance(event, ScheduleChanged):
+        return replace(state, next_runs=event.next_runs)
+    if isinstance(event, Tick):
+        return replace(
+            state,
+            today=event.today,
+            now=event.at,
+            working_hours=event.working_hours,
+            next_runs=event.next_runs,
+        )
     if isinstance(event, CampaignStarted):
-        running = RunningView(event.campaign, event.run_id, event.dry_run, 0, event.planned)
-        return replace(state, running=running)
+        return replace(
+            state, running=RunningView(event.campaign, event.run_id, event.dry_run, 0, event.planned)
+        )
     if isinstance(event, Progress):
-        base = state.running
-        if base is None or base.campaign != event.campaign:
-            base = RunningView(event.campaign, event.run_id, False)
-        running = replace(base, done=event.done, total=event.total, current=event.current)
-        return replace(state, running=running)
+        running = state.running
+        if running is None or running.campaign != event.campaign:
+            # The console opened while a scheduled run was under way: show it all the same.
+            running = RunningView(event.campaign, event.run_id, dry_run=False)
+        return replace(
+            state, running=replace(running, done=event.done, total=event.total, current=event.current)
+        )
+    if isinstance(event, RunPaused):
+        if state.running is None or state.running.campaign != event.campaign:
+            return state
+        return replace(state, running=replace(state.running, paused=event.paused))
     if isinstance(event, CampaignFinished):
         if state.running is not None and state.running.campaign == event.campaign:
             return replace(state, running=None)
@@ -56,8 +149,14 @@ def apply_event(state: EngineSnapshot, event: Event) -> EngineSnapshot:
     return state
 
 
-def quota_spent(state: EngineSnapshot, campaign: str) -> bool:
-    gauge = state.gauges.get(CAMPAIGN_ACTION.get(campaign, ""))
+def fold_all(events: Iterable[Event], state: ConsoleState | None = None) -> ConsoleState:
+    for event in events:
+        state = fold(state or ConsoleState(), event)
+    return state or ConsoleState()
+
+
+def quota_spent(state: ConsoleState, campaign: str) -> bool:
+    gauge = state.gauges.get(_action(campaign))
     if not gauge:
         return False
     day_spent = gauge.get("day_limit") is not None and gauge.get("day_used", 0) >= gauge["day_limit"]
@@ -65,14 +164,30 @@ def quota_spent(state: EngineSnapshot, campaign: str) -> bool:
     return day_spent or week_spent
 
 
-def campaign_blocked(state: EngineSnapshot, campaign: str, *, busy: bool) -> str | None:
+@dataclass(frozen=True, slots=True)
+class Busy:
+    """A campaign this console is planning (reading the site) or starting: its keys wait."""
+
+    campaign: str
+    step: Literal["planning", "starting"]
+
+    @property
+    def why(self) -> str:
+        return (
+            f"reading the {self.campaign} plan" if self.step == "planning" else f"{self.campaign} is starting"
+        )
+
+
+def campaign_blocked(state: ConsoleState, campaign: str, *, busy: Busy | None = None) -> str | None:
     """Why the campaign's key cannot act now (shown beside the footer), or None when it can."""
-    if busy or state.running is not None:
+    if state.running is not None:
         return "a campaign is running"
+    if busy is not None:
+        return busy.why
     if state.breaker.is_open:
         return "the breaker is open"
     if not state.working_hours:
         return "outside working hours"
     if quota_spent(state, campaign):
-        return f"the {CAMPAIGN_ACTION[campaign].replace('_', ' ')} quota is spent"
+        return f"the {_action(campaign).replace('_', ' ')} quota is spent"
     return None

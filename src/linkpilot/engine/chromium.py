@@ -16,6 +16,36 @@ from linkpilot.common.errors import BadInput
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
+# What Playwright 1.65 switches off itself (its chromiumSwitches.ts), kept when ours are added;
+# tests/engine/browser/test_context.py checks the launched browser still has every one of them.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+)
+OWN_DISABLED_FEATURES = (
+    "AutofillServerCommunication",
+    "OptimizationHintsFetching",
+    "OptimizationGuideModelDownloading",
+    "Translate",
+    "DialMediaRouteProvider",
+    "InterestFeedContentSuggestions",
+    "CertificateTransparencyComponentUpdater",
+)
+
 # Offline- and root-safe: no background traffic, no updates, and every host name but the
 # configured site's resolves to nothing, so a stray request cannot leave the machine.
 BASE_ARGS = (
@@ -28,6 +58,15 @@ BASE_ARGS = (
     "--disable-extensions",
     "--mute-audio",
     "--disable-dev-shm-usage",
+    # Chromium reads only the last --disable-features it is given, and Playwright gives its own
+    # first: repeating Playwright's list keeps its fixes, then ours switch off Chromium's own
+    # calls home that the flags above leave on (autofill field types from
+    # content-autofill.googleapis.com, page hints, translation, the media router): each would
+    # be refused by the origin guard anyway, so they are never made.
+    "--disable-features=" + ",".join((*PLAYWRIGHT_DISABLED_FEATURES, *OWN_DISABLED_FEATURES)),
+    "--disable-client-side-phishing-detection",
+    "--disable-domain-reliability",
+    "--no-pings",
 )
 
 

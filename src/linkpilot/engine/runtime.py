@@ -7,7 +7,7 @@ import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 from linkpilot.common.clock import Clock, local_date, utc_now
 from linkpilot.common.settings import Settings
@@ -62,24 +62,28 @@ class Runtime:
 
     def quiet(self) -> Runtime:
         """The same engine with a private event bus: for plans the operator only looks at."""
-        return replace(self, bus=EventBus(record=False))
+        return replace(self, bus=EventBus(record=False, clock=self.clock))
 
     async def publish_quota(self) -> dict[str, object]:
         snapshot = await self.ledger.snapshot()
-        self.bus.publish(QuotaChanged(gauges=snapshot.gauges()))
+        self.bus.publish(QuotaChanged(gauges=snapshot.gauges(), at=self.clock()))
         return snapshot.as_dict()
+
+
+def breaker_changed(snapshot: BreakerSnapshot, at: datetime) -> BreakerChanged:
+    return BreakerChanged(
+        at=at,
+        state=snapshot.state.value,
+        reason=snapshot.reason,
+        hard=snapshot.hard,
+        retry_at=snapshot.retry_at,
+        since=snapshot.since,
+    )
 
 
 def _breaker_event(bus: EventBus) -> Callable[[BreakerSnapshot], None]:
     def changed(snapshot: BreakerSnapshot) -> None:
-        bus.publish(
-            BreakerChanged(
-                state=snapshot.state.value,
-                reason=snapshot.reason,
-                hard=snapshot.hard,
-                retry_at=snapshot.retry_at,
-            )
-        )
+        bus.publish(breaker_changed(snapshot, bus.clock()))
 
     return changed
 
@@ -95,7 +99,7 @@ async def open_runtime(
     settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)
     ensure_schema(settings.effective_database_url)
     db = Database(settings.effective_database_url)
-    events = bus or EventBus()
+    events = bus or EventBus(clock=clock)
     redis = redis_client(settings.redis_url) if settings.redis_url else None
     breaker = CircuitBreaker(db, settings.breaker, clock, redis=redis, on_change=_breaker_event(events))
     ledger = create_ledger(settings, db, clock)

@@ -1,38 +1,316 @@
-"""The long-running engine: health sidecar, metrics and the daily schedule in one process.
+"""The long-running engine: one service that `linkpilot serve` runs headless and the console
+runs beside its screens.
 
-`linkpilot serve` runs it headless; the console runs the same pieces beside its screens.
+It owns the runtime, the daily schedule, the health sidecar and a once-a-minute tick, runs
+one campaign at a time under the operator's hand (pause, resume, stop), and publishes every
+fact a screen shows as an event on the bus: quota, breaker, session, activity, schedule,
+runs, and what time alone changes (the local date, working hours). A subscriber that joins
+late folds `current()` first: the latest event of each kind, so it starts where the others are.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any, Literal
 
 from sqlalchemy import text
 
+from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Settings
+from linkpilot.engine.activity import publish_activity
 from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.campaigns.registry import CAMPAIGNS, create_campaign
 from linkpilot.engine.campaigns.runner import RunControl, run_campaign
-from linkpilot.engine.campaigns.summary import RunSummary
-from linkpilot.engine.events import BreakerChanged, CampaignFinished, Event, EventBus, QuotaChanged
+from linkpilot.engine.campaigns.summary import RunSummary, StopReason
+from linkpilot.engine.events import (
+    ActivityChanged,
+    BreakerChanged,
+    CampaignFinished,
+    CampaignStarted,
+    ClockChecked,
+    Event,
+    EventBus,
+    Progress,
+    QuotaChanged,
+    RunPaused,
+    ScheduleChanged,
+    ScheduledRun,
+    SessionChanged,
+    Tick,
+)
 from linkpilot.engine.health.metrics import Metrics
 from linkpilot.engine.health.server import CheckResult, HealthSidecar
 from linkpilot.engine.heap import freeze_startup_objects
-from linkpilot.engine.notify import notifying
-from linkpilot.engine.runtime import Runtime, open_runtime
+from linkpilot.engine.login import Done, LoginFlow, LoginTimeouts, close_breaker_after_login
+from linkpilot.engine.login.keyring import SavedLogin, load_saved_login, save_login
+from linkpilot.engine.notify import Notifier, NotifyStatus, notifying
+from linkpilot.engine.pacing import wait_until
+from linkpilot.engine.quota.working_hours import WorkingTime
+from linkpilot.engine.runtime import Runtime, breaker_changed, open_runtime
 from linkpilot.engine.schedule import Scheduler
+from linkpilot.engine.session.check import check_session
 from linkpilot.engine.session.store import NoSession, SessionStore
 
 log = logging.getLogger(__name__)
 
+# Facts a late subscriber needs, one (the latest) of each kind.
+FACTS = (
+    QuotaChanged,
+    BreakerChanged,
+    SessionChanged,
+    ActivityChanged,
+    ScheduleChanged,
+    Tick,
+    ClockChecked,
+    NotifyStatus,
+)
+# The run under way, if any: dropped when it finishes.
+RUN_EVENTS = (CampaignStarted, Progress, RunPaused)
 # On SIGTERM, SIGHUP or a lost terminal a campaign is told to stop between two people and given
 # this long to get there; a person still in progress is then cut off, which the interaction
 # records make safe (a `sending` wish is settled from the thread by the next run). The rest of
 # the 2 s a process may take to end goes to closing Chromium and the database.
 STOP_GRACE_S = 0.5
+# A plan that got this far read the site with the stored session: the session works.
+SESSION_PROVEN = frozenset(
+    {StopReason.COMPLETED, StopReason.NOTHING_TO_DO, StopReason.QUOTA, StopReason.OUTSIDE_WORKING_HOURS}
+)
+
+
+class EngineService:
+    """The engine as its two front ends drive it. Every coroutine may raise; callers report it."""
+
+    def __init__(
+        self,
+        rt: Runtime,
+        *,
+        scheduled: bool = True,
+        login_timeouts: LoginTimeouts | None = None,
+        notifier: Notifier | None = None,
+    ) -> None:
+        self.rt = rt
+        self.login_timeouts = login_timeouts
+        # Tells the owner when a run stops or raises (None: no channel configured).
+        self.notifier = notifier
+        self.scheduler = (
+            Scheduler(rt.settings, rt.db, self._scheduled, rt.clock, rt.rng) if scheduled else None
+        )
+        self._facts: dict[type[Event], Event] = {}
+        self._run: list[Event] = []
+        self._control: RunControl | None = None
+        self._task: asyncio.Task[RunSummary] | None = None
+        self._stop = asyncio.Event()
+        self._background: list[asyncio.Task[None]] = []
+        rt.bus.subscribe(self._remember)
+
+    @property
+    def bus(self) -> EventBus:
+        return self.rt.bus
+
+    @property
+    def settings(self) -> Settings:
+        return self.rt.settings
+
+    # What every screen shows ---------------------------------------------------------------
+
+    def current(self) -> tuple[Event, ...]:
+        """The latest fact of each kind, then the run under way: fold these to catch up."""
+        return (*self._facts.values(), *self._run)
+
+    def _remember(self, event: Event) -> None:
+        if isinstance(event, FACTS):
+            self._facts[type(event)] = event
+        elif isinstance(event, CampaignStarted):
+            self._run = [event]
+        elif isinstance(event, RUN_EVENTS):
+            self._run = [*(e for e in self._run if type(e) is not type(event)), event]
+        elif isinstance(event, CampaignFinished):
+            self._run = []
+
+    async def refresh(self) -> None:
+        """Publish every fact anew from storage (at start, and whenever the console asks)."""
+        await self.rt.publish_quota()
+        self.bus.publish(breaker_changed(await self.rt.breaker.state(), self.rt.clock()))
+        self.bus.publish(self._stored_session())
+        if self.notifier is not None:
+            await self.notifier.publish_status()
+        await self.tick()
+
+    async def tick(self) -> None:
+        """What time changes: today's date, working hours, the next runs, and with the date the
+        daily gauges and the activity (read again each minute: another process may have acted)."""
+        now = self.rt.clock()
+        next_runs: tuple[ScheduledRun, ...] = ()
+        if self.scheduler is not None:
+            next_runs = tuple(ScheduledRun(s.campaign, s.at) for s in await self.scheduler.plan())
+        last = self._facts.get(ScheduleChanged)
+        if not isinstance(last, ScheduleChanged) or last.next_runs != next_runs:
+            self.bus.publish(ScheduleChanged(next_runs=next_runs, at=now))
+        await self.rt.publish_quota()
+        await publish_activity(self.rt)
+        self.bus.publish(
+            Tick(
+                today=self.rt.today(),
+                working_hours=WorkingTime.of(self.settings).contains(now),
+                next_runs=next_runs,
+                at=now,
+            )
+        )
+
+    def _stored_session(self) -> SessionChanged:
+        try:
+            status = SessionStore(self.settings).load().status(self.rt.clock())
+        except NoSession:
+            return SessionChanged(status="missing", at=self.rt.clock())
+        return SessionChanged(
+            status=status.state,
+            expires_at=status.expires_at,
+            checked_at=status.checked_at,
+            at=self.rt.clock(),
+        )
+
+    # Campaigns ---------------------------------------------------------------------------
+
+    async def plan(self, campaign: str) -> RunSummary:
+        """Who the campaign would act on and why, with the exact texts. Acts on nothing, spends
+        nothing, and keeps its own lines off the bus (a plan is a dry run nobody watches)."""
+        quiet = self.rt.quiet()
+        summary = await run_campaign(quiet, create_campaign(campaign, quiet), dry_run=True)
+        if summary.stop in SESSION_PROVEN:
+            # The plan read the site with the stored session: say the session works, and since when.
+            stored = self._stored_session()
+            self.bus.publish(replace(stored, status="valid", checked_at=self.rt.clock()))
+        elif summary.stop is StopReason.NO_SESSION:
+            self.bus.publish(self._stored_session())
+        return summary
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def start(self, campaign: str, *, dry_run: bool) -> None:
+        """Run the campaign to its end (CampaignStarted ... CampaignFinished on the bus)."""
+        if self.running:
+            raise RuntimeError("a campaign is already running")
+        self._control = RunControl()
+        self._task = asyncio.create_task(
+            run_campaign(self.rt, create_campaign(campaign, self.rt), dry_run=dry_run, control=self._control)
+        )
+        try:
+            await self._task
+        finally:
+            self._control = None
+            await self.tick()
+
+    async def _scheduled(self, campaign: str, dry_run: bool) -> None:
+        log.info("scheduled %s run starting%s", campaign, " (dry run)" if dry_run else "")
+        try:
+            await self.start(campaign, dry_run=dry_run)
+        except Exception as exc:
+            # Raised before it could report how it stopped: the owner hears of it all the same.
+            if self.notifier is not None:
+                await self.notifier.run_raised(campaign, exc)
+            raise
+
+    def pause(self) -> None:
+        """Finish the current person, then wait (RunPaused follows)."""
+        self._set_paused(True)
+
+    def resume(self) -> None:
+        self._set_paused(False)
+
+    def _set_paused(self, paused: bool) -> None:
+        control = self._control
+        started = next((e for e in self._run if isinstance(e, CampaignStarted)), None)
+        if control is None or started is None:
+            return
+        if paused:
+            control.pause()
+        else:
+            control.resume()
+        self.bus.publish(
+            RunPaused(campaign=started.campaign, run_id=started.run_id, paused=paused, at=self.rt.clock())
+        )
+
+    def stop(self) -> None:
+        """End the run after the current person (CampaignFinished follows)."""
+        if self._control is not None:
+            self._control.stop()
+
+    async def reset_breaker(self) -> None:
+        # The breaker's own on_change publishes BreakerChanged.
+        await self.rt.breaker.reset()
+
+    # Signing in ----------------------------------------------------------------------------
+
+    def open_login(self) -> LoginFlow:
+        # Its own browser profile: a sign-in does not wait for a campaign's browser.
+        return LoginFlow(self.settings, timeouts=self.login_timeouts)
+
+    def saved_login(self) -> SavedLogin | None:
+        return load_saved_login(self.settings)
+
+    def save_login(self, email: str, password: str) -> None:
+        save_login(self.settings, email, password)
+
+    async def check_login(self, done: Done) -> Done:
+        # The campaigns' profile: the same check as `session status --check`, one browser at a time.
+        async with self.rt.browser_lock:
+            status = await check_session(self.settings)
+        self.bus.publish(
+            SessionChanged(
+                status=status.state,
+                expires_at=status.expires_at,
+                checked_at=self.rt.clock(),
+                at=self.rt.clock(),
+            )
+        )
+        return replace(done, status=status)
+
+    async def close_breaker_after_login(self, done: Done) -> bool:
+        # The breaker's own on_change publishes BreakerChanged.
+        return await close_breaker_after_login(self.rt.breaker, done) is not None
+
+    # Running -------------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Start the schedule and the minute tick on this loop."""
+        self._background.append(asyncio.create_task(self._ticking()))
+        if self.scheduler is not None:
+            self._background.append(asyncio.create_task(self.scheduler.run()))
+        if self.notifier is not None:
+            self._background.append(asyncio.create_task(self.notifier.watch(self._stop)))
+
+    async def _ticking(self) -> None:
+        while not self._stop.is_set():
+            now = self.rt.clock()
+            next_minute = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+            if not await wait_until(next_minute, self.rt.clock, self._stop, step_s=60.0):
+                return
+            try:
+                await self.tick()
+            except Exception:
+                # A locked database for a minute must not end the ticks of the weeks after it.
+                log.exception("the minute tick failed")
+
+    async def close(self, grace_s: float = STOP_GRACE_S) -> None:
+        """Stop the schedule and the ticks; the run under way ends after its current person
+        (cancelled after `grace_s`: the runner records how far it got)."""
+        self._stop.set()
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        self.stop()
+        if self._task is not None:
+            await finish_within(self._task, grace_s)
+        for background in self._background:
+            background.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        self._background.clear()
 
 
 def metrics_from_events(metrics: Metrics) -> Callable[[Event], None]:
@@ -123,45 +401,58 @@ async def finish_within(task: asyncio.Future[Any], seconds: float = STOP_GRACE_S
     await asyncio.gather(task, return_exceptions=True)
 
 
-async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None = None) -> None:
-    events = bus or EventBus()
+Health = Literal["required", "optional", "off"]
+
+
+@asynccontextmanager
+async def open_service(
+    settings: Settings,
+    *,
+    bus: EventBus | None = None,
+    health: Health = "required",
+    clock: Clock = utc_now,
+    login_timeouts: LoginTimeouts | None = None,
+    stop_grace_s: float = STOP_GRACE_S,
+) -> AsyncIterator[EngineService]:
+    """The engine running: runtime, health sidecar, schedule and ticks, every fact published.
+
+    health="optional" (the console): a port already taken (a `serve` on the same box) is
+    logged and the engine runs without its sidecar; "required" (`serve`) lets the error out.
+    """
+    events = bus or EventBus(clock=clock)
     sidecar = HealthSidecar()
     events.subscribe(metrics_from_events(sidecar.metrics))
-    async with (
-        open_runtime(settings, bus=events) as rt,
-        notifying(rt) as notifier,
-    ):
-        readiness_checks(rt, sidecar)
-        port = await sidecar.start(settings.health_host, settings.health_port)
-        log.info("health sidecar on %s:%s", settings.health_host, port)
-        await rt.publish_quota()
-        log.info("start-up objects frozen: %d", freeze_startup_objects())
-
-        control = RunControl()
-
-        async def start(name: str, dry_run: bool) -> RunSummary:
-            nonlocal control
-            control = RunControl()
+    async with open_runtime(settings, bus=events, clock=clock) as rt, notifying(rt) as notifier:
+        started = False
+        if health != "off":
+            readiness_checks(rt, sidecar)
             try:
-                return await run_campaign(rt, create_campaign(name, rt), dry_run=dry_run, control=control)
-            except Exception as exc:
-                if notifier is not None:
-                    await notifier.run_raised(name, exc)
-                raise
-
-        scheduler = Scheduler(settings, rt.db, start, rt.clock, rt.rng)
-        task = asyncio.create_task(scheduler.run())
-        watch = asyncio.create_task(notifier.watch(stop)) if notifier is not None else None
+                port = await sidecar.start(settings.health_host, settings.health_port)
+                started = True
+                log.info("health sidecar on %s:%s", settings.health_host, port)
+            except OSError as exc:
+                if health == "required":
+                    raise
+                log.warning(
+                    "health sidecar not started on %s:%s: %s", settings.health_host, settings.health_port, exc
+                )
+        service = EngineService(rt, login_timeouts=login_timeouts, notifier=notifier)
         try:
-            await stop.wait()
+            await service.refresh()
+            log.info("start-up objects frozen: %d", freeze_startup_objects())
+            service.begin()
+            yield service
         finally:
-            scheduler.stop()
-            control.stop()
-            if watch is not None:
-                watch.cancel()
-            # A campaign still in the middle of a person after the grace is cancelled: the runner
-            # records how far it got.
-            await finish_within(task)
-            if watch is not None:
-                await asyncio.gather(watch, return_exceptions=True)
-            await sidecar.stop()
+            await service.close(stop_grace_s)
+            if started:
+                await sidecar.stop()
+
+
+async def serve(settings: Settings, stop: asyncio.Event, *, bus: EventBus | None = None) -> None:
+    """`linkpilot serve`: the schedule and the health sidecar, headless, until `stop` is set.
+
+    A campaign in the middle of a person when `stop` comes is told to stop between two people
+    and cut off after the grace (a container gets a few seconds after SIGTERM): the runner
+    records how far it got."""
+    async with open_service(settings, bus=bus):
+        await stop.wait()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -147,6 +147,18 @@ async def upsert_contact(session: AsyncSession, profile_url: str, **fields: Any)
         update_contact(contact, fields)
     await session.flush()
     return contact, created
+
+
+async def add_new_contacts(session: AsyncSession, people: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
+    """Insert (profile URL, fields) for each person into an empty contacts table (sample data).
+
+    Nothing is written when the table already holds contacts: a second seeding is a no-op.
+    """
+    if (await session.execute(select(func.count()).select_from(Contact))).scalar_one():
+        return 0
+    contacts = [new_contact(normalize_profile_url(url), fields) for url, fields in people]
+    session.add_all(contacts)
+    return len(contacts)
 
 
 def new_contact(normalized_url: str, fields: Mapping[str, Any]) -> Contact:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from linkpilot.storage.models import BlacklistEntry, Contact, Interaction
+from linkpilot.storage.models import BlacklistEntry, Contact, Interaction, InteractionState
 
 
 @dataclass(frozen=True)
@@ -56,3 +59,16 @@ async def contact_summary(session: AsyncSession) -> ContactSummary:
         by_status=by_status,
         interactions_by_kind_state=interactions,
     )
+
+
+async def sent_per_day(session: AsyncSession, *, today: date, zone: ZoneInfo, days: int) -> tuple[int, ...]:
+    """Actions that reached the site per local day, oldest first, the last entry being `today`."""
+    first = today - timedelta(days=days - 1)
+    since = datetime.combine(first, time(0), tzinfo=zone)
+    rows = await session.execute(
+        select(Interaction.sent_at).where(
+            Interaction.state == InteractionState.SENT.value, Interaction.sent_at >= since
+        )
+    )
+    per_day = Counter(sent_at.astimezone(zone).date() for (sent_at,) in rows if sent_at is not None)
+    return tuple(per_day.get(first + timedelta(days=n), 0) for n in range(days))

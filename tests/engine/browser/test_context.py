@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 from pathlib import Path
@@ -154,3 +155,28 @@ async def test_fresh_page_replaces_the_main_page_and_keeps_the_session(
     page = await browser.goto("/feed/")
     assert page is fresh
     assert await page.locator("#global-nav").count() == 1
+
+
+async def test_chromium_keeps_playwright_s_switches_and_asks_for_no_autofill_types(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    settings = engine_settings(tmp_path / "home", sandbox.url)
+    async with BrowserSession(settings) as browser:
+        page = await browser.goto("/login", check=False)
+        await page.fill("#username", sandbox.state.config.login_email)
+        await page.fill("#password", sandbox.state.config.login_password)
+        async with page.expect_navigation(url="**/feed/"):
+            await page.click("button[type=submit]")
+        await browser.verify(page)
+        pid = browser_pid(browser.user_data_dir)
+        assert pid is not None
+        args = (await asyncio.to_thread(Path(f"/proc/{pid}/cmdline").read_bytes)).decode().split("\0")
+    # Chromium obeys only the last --disable-features: it must hold Playwright's list and ours.
+    lists = [set(arg.split("=", 1)[1].split(",")) for arg in args if arg.startswith("--disable-features=")]
+    assert len(lists) == 2
+    assert lists[0] <= lists[-1]
+    assert "AutofillServerCommunication" in lists[-1]
+    # A filled form: no request for its fields' autofill types. (What is left, the updater,
+    # account and password-leak checks, is refused by the proxy and logged at debug only.)
+    asked = [r.url for r in browser.guard.refusals]
+    assert not [url for url in asked if "content-autofill" in url], asked

@@ -48,3 +48,14 @@ def test_guard_verdicts_and_redacted_log(caplog: pytest.LogCaptureFixture) -> No
 def test_the_profile_lives_in_the_data_folder(tmp_path: Path) -> None:
     session = BrowserSession(engine_settings(tmp_path / "home", "http://127.0.0.1:9"))
     assert session.user_data_dir == tmp_path / "home" / "browser"
+
+
+def test_what_only_the_proxy_refuses_is_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
+    guard = OriginGuard("http://127.0.0.1:8080")
+    caplog.set_level("DEBUG", logger="linkpilot.engine.browser")
+    # Chromium's own background call: routine, for -v only.
+    guard.refuse("https://update.googleapis.com:443/", "off-origin", "proxy")
+    # A request a page made, refused by the route handler: the operator should hear of it.
+    guard.refuse("https://evil.test/pixel.gif", "off-origin", "route")
+    levels = {record.getMessage().rsplit(" ", 1)[-1]: record.levelname for record in caplog.records}
+    assert levels == {"https://update.googleapis.com:443/": "DEBUG", "https://evil.test/pixel.gif": "WARNING"}

@@ -12,12 +12,8 @@ import click
 
 from linkpilot.cli.common import configure_logging, run_async
 from linkpilot.console.demo import demo_settings, prepare_folder, sandbox_config, seed_contacts, store_session
-from linkpilot.console.live_facade import LiveFacade
 from linkpilot.console.run import require_terminal, run_console
-from linkpilot.engine.campaigns.registry import create_campaign
-from linkpilot.engine.campaigns.runner import run_campaign
-from linkpilot.engine.heap import freeze_startup_objects
-from linkpilot.engine.runtime import open_runtime
+from linkpilot.engine.service import open_service
 from linkpilot.sandbox import start_sandbox
 from linkpilot.storage.stats import contact_summary
 
@@ -50,25 +46,21 @@ async def demo(home: Path | None, check: bool) -> None:
             # Visible pacing is for someone watching the console; --check has no one to show it to.
             settings = settings.model_copy(update={"pacing": "fast"})
         store_session(settings, site.state.config.li_at)
-        async with open_runtime(settings) as rt:
-            seeded = await seed_contacts(rt.db, site.state.world)
+        # No health sidecar: the demo is not watched by a container, and a real LinkPilot on
+        # this box may hold the port.
+        async with open_service(settings, health="off") as service:
+            seeded = await seed_contacts(service.rt.db, site.state.world)
             if check:
-                async with rt.db.session() as session:
+                async with service.rt.db.session() as session:
                     summary = await contact_summary(session)
                 click.echo(
                     f"demo ready in {folder}: {summary.contacts} contacts ({seeded} seeded), practice site {site.url}"
                 )
-                plan = await run_campaign(rt, create_campaign("birthday", rt), dry_run=True)
+                plan = await service.plan("birthday")
                 click.echo(
                     f"birthday plan: {len(plan.planned)} to wish, {len(plan.skipped)} skipped ({plan.stop})"
                 )
                 return
-            facade = LiveFacade(rt)
-            await facade.refresh()
-            freeze_startup_objects()
-            try:
-                await run_console(settings, facade, db=rt.db)
-            finally:
-                await facade.shutdown()
+            await run_console(settings, service, db=service.rt.db)
     finally:
         await site.stop()

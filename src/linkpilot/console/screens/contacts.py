@@ -1,8 +1,8 @@
 """The contacts screen: one page from SQL at a time, keyset paging, search as you type, filters.
 
-The table never holds more than one page. PageDown asks storage for the rows after the last
-one shown; PageUp goes back through the keys of the pages already seen. Loads run in an
-exclusive worker, so a newer query always wins over an older one still under way.
+The table never holds more than one page (`KeysetPager` knows where it is in the list). Loads
+run in an exclusive worker, so a newer query always wins over an older one still under way.
+Under 100 columns the table keeps its figures and drops the headline, and the filters shrink.
 """
 
 from __future__ import annotations
@@ -11,36 +11,44 @@ from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
-from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.geometry import Size
+from textual.containers import Horizontal
 from textual.message import Message
-from textual.reactive import Reactive
 from textual.timer import Timer
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Select
 
-from linkpilot.console.contacts_source import ContactDetail, ContactRow, PageResult
-from linkpilot.console.formatting import local
+from linkpilot.console.keyset_pager import KeysetPager
 from linkpilot.console.screens.base import MainScreen
 from linkpilot.console.screens.dialogs import ConfirmScreen
+from linkpilot.console.textual_overrides import RepaintingInput
+from linkpilot.console.widgets.contact_detail import ContactDetailPane
 from linkpilot.console.widgets.page_table import Column, PageTable
 from linkpilot.console.workers import run_guarded
+from linkpilot.storage.contact_book import CONTACT_STATUSES, ContactDetail, ContactRow, PageResult
 from linkpilot.storage.contacts import ContactFilters, ContactSort, PageKey
-from linkpilot.storage.models import ContactStatus
 
 ANY = "any"
 DETAIL_DELAY = 0.1  # seconds
+# Under NARROW columns the headline gives way (it is in the detail pane) and the name shrinks.
+NARROW = 100
 COLUMNS = (
-    Column("name", 22),
-    Column("headline", 24),
+    Column("name", 22, narrow_width=18),
+    Column("headline", 24, narrow_width=0),
     Column("status", 9),
     Column("deg", 3),
     Column("otw", 3),
     Column("fit", 4),
 )
+SEARCH_PROMPT = "search name or headline ( / )"
+# Each filter's prompt while nothing is chosen, wide and narrow.
+PROMPTS = {
+    "filter-status": ("status: any", "status"),
+    "filter-degree": ("degree: any", "degree"),
+    "filter-otw": ("open to work: any", "to work"),
+    "filter-blacklisted": ("blacklist: any", "listed"),
+}
 
 
 def cells(row: ContactRow) -> tuple[str, ...]:
@@ -54,17 +62,8 @@ def cells(row: ContactRow) -> tuple[str, ...]:
     )
 
 
-class SearchInput(Input):
-    """The search box: a keystroke repaints the box instead of laying out the whole screen.
-
-    Textual's `Input` sets its virtual (scrollable) width to the length of its value on every
-    change, and `Widget.virtual_size` asks for a layout when it changes, which reflows every
-    widget of the screen (5-28 ms of CPU per search on the contacts screen, bench/console.py).
-    This box has a fixed size (console.tcss), and a scroll view keeps its own virtual size
-    through a layout, so a repaint is enough: the text still scrolls under the cursor.
-    """
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+class SearchInput(RepaintingInput):
+    """The search box (see RepaintingInput: a keystroke repaints it alone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +113,7 @@ class ContactsScreen(MainScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        # keys[n] is the `after` that fetches page n; keys[0] is None (the first page).
-        self.keys: list[PageKey | None] = [None]
-        self.page_index = 0
-        self.next_after: PageKey | None = None
+        self.pager = KeysetPager()
         self.total: int | None = None
         self.count_generation = -1  # the query generation the total answers
         self.shown_rows = (0, 0)
@@ -126,15 +122,14 @@ class ContactsScreen(MainScreen):
         self.query_generation = 0  # the generation that started the current query (page 1)
         self.loaded_generation = -1
         self.detail_id: int | None = None
-        self.detail: ContactDetail | None = None
         self.sort = ContactSort.NAME
         self._debounce: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="contact-filters"):
-            yield SearchInput(placeholder="search name or headline ( / )", id="search")
+            yield SearchInput(placeholder=SEARCH_PROMPT, id="search")
             yield Select(
-                [(f"status: {s.value}", s.value) for s in ContactStatus],
+                [(f"status: {status}", status) for status in CONTACT_STATUSES],
                 prompt="status: any",
                 id="filter-status",
                 compact=True,
@@ -159,12 +154,22 @@ class ContactsScreen(MainScreen):
             )
         with Horizontal(id="contacts-body"):
             yield PageTable(COLUMNS, id="contacts-table")
-            with VerticalScroll(id="contact-detail"):
-                yield Static("Select a contact to see its timeline.", id="detail-text")
+            yield ContactDetailPane(self.console.zone, id="contact-detail")
         yield Label("", id="page-status")
 
+    @property
+    def detail(self) -> ContactDetail | None:
+        return self.query_one(ContactDetailPane).detail
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        self.query_one(PageTable).set_narrow(narrow)
+        self.query_one("#search", Input).placeholder = "search ( / )" if narrow else SEARCH_PROMPT
+        for select_id, (wide, short) in PROMPTS.items():
+            self.query_one(f"#{select_id}", Select).prompt = short if narrow else wide
+
     def on_mount(self) -> None:
-        super().on_mount()
         search = self.query_one("#search", Input)
         search.cursor_blink = self.console.animations
         self.query_one(PageTable).focus()
@@ -201,7 +206,7 @@ class ContactsScreen(MainScreen):
 
     def reload(self) -> None:
         """Back to the first page of the current filters, and count them anew."""
-        self.keys = [None]
+        self.pager.restart()
         self._fetch(0, count=True)
 
     def _count(self, request: PageRequest) -> None:
@@ -212,7 +217,8 @@ class ContactsScreen(MainScreen):
 
         run_guarded(self, count, name="contacts count", group="contacts-count", exclusive=True)
 
-    def on_contacts_screen_counted(self, message: ContactsScreen.Counted) -> None:
+    @on(Counted)
+    def counted_all(self, message: ContactsScreen.Counted) -> None:
         if message.generation == self.query_generation:
             self.total, self.count_generation = message.total, message.generation
             self._show_status()
@@ -229,7 +235,13 @@ class ContactsScreen(MainScreen):
             self.query_generation = self.generation
             self.total = None
         request = PageRequest(
-            self.generation, self.filters(), self.keys[page_index], page_index, self.sort, keep_cursor, count
+            self.generation,
+            self.filters(),
+            self.pager.after(page_index),
+            page_index,
+            self.sort,
+            keep_cursor,
+            count,
         )
         source = self.console.contacts
         size = self.console.page_size
@@ -240,14 +252,13 @@ class ContactsScreen(MainScreen):
 
         run_guarded(self, load, name="contacts page", group="contacts-page", exclusive=True)
 
-    def on_contacts_screen_page_loaded(self, message: ContactsScreen.PageLoaded) -> None:
+    @on(PageLoaded)
+    def page_loaded(self, message: ContactsScreen.PageLoaded) -> None:
         request, result = message.request, message.result
         if request.generation != self.generation:
             return  # an older query answered late
         self.loaded_generation = request.generation
-        self.page_index = request.page_index
-        self.next_after = result.next_after
-        del self.keys[request.page_index + 1 :]
+        self.pager.arrived(request.page_index, result.next_after)
         table = self.query_one(PageTable)
         keep = table.cursor_row if request.keep_cursor else 0
         table.show_rows([(str(row.id), cells(row)) for row in result.rows], cursor=keep)
@@ -267,27 +278,27 @@ class ContactsScreen(MainScreen):
         first, last = self.shown_rows
         shown = f"{first}–{last}" if last >= first else "none"
         total = "…" if self.total is None else str(self.total)
-        more = "PgDn: next" if self.next_after is not None else "last page"
-        back = " · PgUp: previous" if self.page_index > 0 else ""
+        more = "PgDn: next" if self.pager.has_next else "last page"
+        back = " · PgUp: previous" if self.pager.has_previous else ""
         order = "by name" if self.sort is ContactSort.NAME else "best fit first"
         # layout=False: the line has a fixed size (console.tcss), so it is repainted alone
         # instead of laying out the whole screen twice per search (page, then total).
         self.query_one("#page-status", Label).update(
-            f"page {self.page_index + 1} · rows {shown} of {total} · {order} · {more}{back}", layout=False
+            f"page {self.pager.page_index + 1} · rows {shown} of {total} · {order} · {more}{back}",
+            layout=False,
         )
 
     # Keys and inputs ---------------------------------------------------------------
 
     def action_next_page(self) -> None:
-        if self.next_after is None or not self.settled:
+        if not self.pager.has_next or not self.settled:
             return
-        self.keys = [*self.keys[: self.page_index + 1], self.next_after]
-        self._fetch(self.page_index + 1)
+        self._fetch(self.pager.forward())
 
     def action_previous_page(self) -> None:
-        if self.page_index == 0 or not self.settled:
+        if not self.pager.has_previous or not self.settled:
             return
-        self._fetch(self.page_index - 1)
+        self._fetch(self.pager.page_index - 1)
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -337,7 +348,7 @@ class ContactsScreen(MainScreen):
     def _refresh_after_edit(self) -> None:
         # The same page again (its first key is unchanged), and the detail pane from storage.
         self.detail_id = None
-        self._fetch(self.page_index, keep_cursor=True, count=True)
+        self._fetch(self.pager.page_index, keep_cursor=True, count=True)
 
     @on(Input.Changed, "#search")
     def search_changed(self) -> None:
@@ -392,48 +403,12 @@ class ContactsScreen(MainScreen):
 
         run_guarded(self, load, name="contact detail", group="contact-detail", exclusive=True)
 
-    def on_contacts_screen_detail_loaded(self, message: ContactsScreen.DetailLoaded) -> None:
+    @on(DetailLoaded)
+    def detail_loaded(self, message: ContactsScreen.DetailLoaded) -> None:
         if message.contact_id == self.detail_id:
-            self.detail = message.detail
             self._show_detail(message.detail)
 
     def _show_detail(self, detail: ContactDetail | None) -> None:
-        pane = self.query_one("#detail-text", Static)
         if detail is None:
             self.detail_id = None
-            self.detail = None
-            pane.update("No contact selected.")
-            return
-        zone = self.console.zone
-        row = detail.row
-        text = Text()
-        text.append(row.name + "\n", style="bold")
-        for value in (row.headline, detail.job_title and f"{detail.job_title} at {detail.company or '?'}"):
-            if value:
-                text.append(f"{value}\n")
-        facts = [
-            f"status {row.status}",
-            f"degree {row.degree or '—'}",
-            f"birthday {detail.birthday or '—'}",
-        ]
-        if row.open_to_work:
-            facts.append("open to work")
-        text.append(" · ".join(facts) + "\n")
-        if detail.location:
-            text.append(f"{detail.location}\n", style="dim")
-        if detail.blacklisted:
-            text.append("BLACKLISTED: never contacted\n", style="bold red")
-        if row.profile_url:
-            text.append(f"{row.profile_url}\n", style="dim")
-        text.append("\nTimeline\n", style="bold underline")
-        if not detail.timeline:
-            text.append("nothing done yet\n", style="dim")
-        for entry in detail.timeline:
-            style = {"sent": "green", "failed": "red", "unknown": "yellow"}.get(entry.state, "")
-            text.append(f"{local(entry.at, zone)} ", style="dim")
-            text.append(f"{entry.kind} {entry.state}\n", style=style)
-            if entry.text:
-                text.append(f"  “{entry.text}”\n", style="italic")
-            if entry.error:
-                text.append(f"  {entry.error}\n", style="red")
-        pane.update(text)
+        self.query_one(ContactDetailPane).show(detail)

@@ -7,10 +7,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
-from linkpilot.console.facade import CAMPAIGNS
 from linkpilot.console.screens.base import MainScreen
+from linkpilot.console.state import CAMPAIGNS
 from linkpilot.console.widgets.tail_log import LEVELS, LogPane
-from linkpilot.engine.events import LogLine
 
 
 class LogScreen(MainScreen):
@@ -23,30 +22,20 @@ class LogScreen(MainScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield LogPane(self.console.zone, max_lines=self.console.log_capacity, id="log-pane")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.console.log_screen = self
-        self.pane.reload(self.console.log_lines)
+        yield LogPane(self.console.log_book, self.console.zone, id="log-pane")
 
     @property
     def pane(self) -> LogPane:
         return self.query_one(LogPane)
 
-    def append(self, lines: list[LogLine]) -> None:
-        self.pane.append(lines)
-
     def action_cycle_level(self) -> None:
         pane = self.pane
         pane.min_level = LEVELS[(LEVELS.index(pane.min_level) + 1) % len(LEVELS)]
-        pane.reload(self.console.log_lines)
 
     def action_cycle_campaign(self) -> None:
         pane = self.pane
         choices: list[str | None] = [None, *CAMPAIGNS]
         pane.campaign = choices[(choices.index(pane.campaign) + 1) % len(choices)]
-        pane.reload(self.console.log_lines)
 
     def action_follow(self) -> None:
         self.pane.follow(not self.pane.following)

@@ -1,9 +1,10 @@
 """Signing in, or answering a checkpoint, without leaving the console.
 
 Each step of the engine's sign-in shows the page's own text, its form fields and a picture
-of the page (half-blocks), and takes the operator's answer: a PIN, a choice of method, "done
-on my phone". The breaker closes only when the operator asks, and only after the new
-session checked as valid; anything else leaves the breaker and the stored session alone.
+of the page, and takes the operator's answer in its own widget (a `ContentSwitcher` shows one
+at a time): the credentials, a PIN, a choice of method, "done on my phone", and what to do
+with the breaker after. The breaker closes only when the operator asks, and only after the
+new session checked as valid; anything else leaves the breaker and the stored session alone.
 """
 
 from __future__ import annotations
@@ -12,19 +13,19 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Input, Label, Static, Switch
-from textual.worker import Worker
+from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Static, Switch
 
 from linkpilot.common.errors import LinkPilotError
 from linkpilot.console.facade import LoginSession
+from linkpilot.console.screens.base import ConsoleScreen
 from linkpilot.console.widgets.page_picture import PagePicture
 from linkpilot.console.workers import run_guarded
 from linkpilot.engine.login.steps import (
@@ -40,12 +41,8 @@ from linkpilot.engine.login.steps import (
     finished,
 )
 
-if TYPE_CHECKING:
-    from linkpilot.console.app import ConsoleApp
-
 CHANNELS = {"email": "your email", "sms": "your phone by text message"}
-# The groups of inputs and buttons, one shown at a time (plus "Try another way" when offered).
-PANES = ("credentials", "pin-form", "approval", "choices", "after")
+NOTHING = "nothing"  # the switcher's empty step: while the engine works, or once all is said
 
 
 def describe_fields(fields: tuple[FormField, ...]) -> str:
@@ -56,22 +53,43 @@ def describe_fields(fields: tuple[FormField, ...]) -> str:
     )
 
 
-class LoginScreen(Screen[None]):
-    DEFAULT_CSS = """
-    LoginScreen { layout: vertical; }
-    #login-title { width: 1fr; padding: 0 1; text-style: bold; background: $panel; }
-    #login-body { height: 1fr; }
-    #page-picture { width: 3fr; border: round $primary-darken-2; }
-    #login-side { width: 2fr; padding: 0 1; }
-    #login-side Static { margin-bottom: 1; }
-    #login-status { text-style: bold; }
-    #page-error { color: $error; }
-    #login-side Input { margin-bottom: 1; }
-    #login-side Button { width: 1fr; margin-bottom: 1; }
-    .save-row { height: auto; }
-    .save-row Label { padding: 1 1; }
-    """
+class CredentialsStep(Vertical):
+    """The account's email and password, or the stored session for a checkpoint."""
 
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="email or phone", id="email")
+        yield Input(placeholder="password", password=True, id="password")
+        with Horizontal(classes="save-row"):
+            yield Switch(value=False, id="save-password")
+            yield Label("keep the password (encrypted)")
+        yield Button("Sign in", id="sign-in", variant="primary")
+        yield Button("Answer the checkpoint (stored session)", id="resume")
+
+
+class PinStep(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="PIN", id="pin", max_length=16)
+        yield Button("Send the PIN", id="send-pin", variant="primary")
+
+
+class ApprovalStep(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Button("Done on my phone", id="approved", variant="primary")
+
+
+class MethodStep(Vertical):
+    """One button per way LinkedIn offers (mounted when the step arrives)."""
+
+
+class BreakerStep(Vertical):
+    """Signed in with the breaker open: close it, or leave it as it is."""
+
+    def compose(self) -> ComposeResult:
+        yield Button("Close the breaker", id="close-breaker", variant="warning")
+        yield Button("Leave it open", id="leave-open")
+
+
+class LoginScreen(ConsoleScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Back", id="login.leave"),
     ]
@@ -88,10 +106,6 @@ class LoginScreen(Screen[None]):
         self._countdown: Timer | None = None  # the approval wait's seconds left, once a second
         self._approval_ends = 0.0
 
-    @property
-    def console(self) -> ConsoleApp:
-        return cast("ConsoleApp", self.app)
-
     def compose(self) -> ComposeResult:
         yield Label("Sign in to LinkedIn", id="login-title")
         with Horizontal(id="login-body"):
@@ -101,23 +115,13 @@ class LoginScreen(Screen[None]):
                 yield Static("", id="page-text")
                 yield Static("", id="page-error")
                 yield Static("", id="page-fields")
-                with Vertical(id="credentials"):
-                    yield Input(placeholder="email or phone", id="email")
-                    yield Input(placeholder="password", password=True, id="password")
-                    with Horizontal(classes="save-row"):
-                        yield Switch(value=False, id="save-password")
-                        yield Label("keep the password (encrypted)")
-                    yield Button("Sign in", id="sign-in", variant="primary")
-                    yield Button("Answer the checkpoint (stored session)", id="resume")
-                with Vertical(id="pin-form"):
-                    yield Input(placeholder="PIN", id="pin", max_length=16)
-                    yield Button("Send the PIN", id="send-pin", variant="primary")
-                with Vertical(id="approval"):
-                    yield Button("Done on my phone", id="approved", variant="primary")
-                yield Vertical(id="choices")
-                with Vertical(id="after"):
-                    yield Button("Close the breaker", id="close-breaker", variant="warning")
-                    yield Button("Leave it open", id="leave-open")
+                with ContentSwitcher(initial="credentials", id="login-steps"):
+                    yield CredentialsStep(id="credentials")
+                    yield PinStep(id="pin-form")
+                    yield ApprovalStep(id="approval")
+                    yield MethodStep(id="choices")
+                    yield BreakerStep(id="after")
+                    yield Vertical(id=NOTHING)
                 yield Button("Try another way", id="another-way")
                 yield Button("Back to the dashboard", id="back")
         yield Footer()
@@ -137,9 +141,6 @@ class LoginScreen(Screen[None]):
         self._pane("credentials")
         self.query_one("#resume" if self.checkpoint else "#email").focus()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.console.worker_changed(event)
-
     # Showing ------------------------------------------------------------------------------
 
     def _say(self, status: str, text: str = "", error: str = "", fields: str = "") -> None:
@@ -149,8 +150,7 @@ class LoginScreen(Screen[None]):
         self.query_one("#page-fields", Static).update(Text(fields))
 
     def _pane(self, shown: str | None, *, another_way: bool = False, busy: bool = False) -> None:
-        for pane in PANES:
-            self.query_one(f"#{pane}").display = pane == shown and not busy
+        self.query_one(ContentSwitcher).current = NOTHING if busy or shown is None else shown
         self.query_one("#another-way").display = another_way and not busy
 
     @property
@@ -194,7 +194,7 @@ class LoginScreen(Screen[None]):
                 self._stop_countdown()
         elif isinstance(step, ChooseMethod):
             self._say("LinkedIn offers these ways to confirm it is you:", step.prompt, "", "Form: a choice")
-            choices = self.query_one("#choices", Vertical)
+            choices = self.query_one(MethodStep)
             await choices.remove_children()
             await choices.mount_all(
                 Button(option.label, id=f"choice-{n}", name=option.key)
@@ -361,40 +361,67 @@ class LoginScreen(Screen[None]):
 
         self._start(begin, "Signing in…")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#pin")
+    @on(Button.Pressed, "#send-pin")
+    def send_pin(self, event: Input.Submitted | Button.Pressed) -> None:
         event.stop()
-        if event.input.id == "pin":
-            self._answer(event.value, "Sending the PIN…")
-        elif event.input.id == "email":
-            self.query_one("#password", Input).focus()
-        elif event.input.id == "password":
-            self.sign_in()
+        self._answer(self.query_one("#pin", Input).value, "Sending the PIN…")
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Input.Submitted, "#email")
+    def email_given(self, event: Input.Submitted) -> None:
         event.stop()
-        button = event.button.id or ""
-        if button == "sign-in":
-            self.sign_in()
-        elif button == "resume":
+        self.query_one("#password", Input).focus()
 
-            async def resume(flow: LoginSession) -> Step:
-                return await flow.resume()
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#sign-in")
+    def sign_in_asked(self, event: Input.Submitted | Button.Pressed) -> None:
+        event.stop()
+        self.sign_in()
 
-            self._start(resume, "Opening the feed with the stored session…")
-        elif button == "send-pin":
-            self._answer(self.query_one("#pin", Input).value, "Sending the PIN…")
-        elif button.startswith("choice-") and event.button.name:
+    @on(Button.Pressed, "#resume")
+    def resume_asked(self, event: Button.Pressed) -> None:
+        event.stop()
+
+        async def resume(flow: LoginSession) -> Step:
+            return await flow.resume()
+
+        self._start(resume, "Opening the feed with the stored session…")
+
+    @on(Button.Pressed, "#choices Button")
+    def method_chosen(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.name:
             self._answer(event.button.name, f"Asking for: {event.button.label}…")
-        elif button in ("approved", "another-way") and isinstance(self.step, WaitingForApproval):
-            # The wait is running: end it, then poll at once or follow "Try another way".
-            self._after_wait = Approval.POLL if button == "approved" else Approval.ANOTHER_WAY
-            self._stop.set()
-        elif button == "another-way":
+
+    @on(Button.Pressed, "#approved")
+    def approved(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._end_wait(Approval.POLL)
+
+    @on(Button.Pressed, "#another-way")
+    def another_way(self, event: Button.Pressed) -> None:
+        event.stop()
+        if isinstance(self.step, WaitingForApproval):
+            self._end_wait(Approval.ANOTHER_WAY)
+        else:
             self._answer(Approval.ANOTHER_WAY, "Trying another way…")
-        elif button == "close-breaker":
-            self._close_breaker()
-        elif button in ("leave-open", "back"):
-            self.action_leave()
+
+    def _end_wait(self, then: Approval) -> None:
+        # The wait is running: end it, then poll at once or follow "Try another way".
+        if isinstance(self.step, WaitingForApproval):
+            self._after_wait = then
+            self._stop.set()
+
+    @on(Button.Pressed, "#close-breaker")
+    def close_asked(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._close_breaker()
+
+    @on(Button.Pressed, "#leave-open")
+    @on(Button.Pressed, "#back")
+    def back_asked(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_leave()
 
     def _close_breaker(self) -> None:
         done = self.done

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -15,9 +16,13 @@ from textual.widgets import DataTable, Label, Static
 from linkpilot.common.settings import masked_dump
 from linkpilot.console.formatting import local
 from linkpilot.console.screens.base import MainScreen
+from linkpilot.console.state import ConsoleState
 from linkpilot.console.workers import run_guarded
 from linkpilot.engine.diagnostics import saved
 from linkpilot.storage.selector_stats import StatRecord
+
+if TYPE_CHECKING:
+    from linkpilot.console.app import ConsoleApp
 
 
 def settings_lines(data: Mapping[str, Any], prefix: str = "") -> list[str]:
@@ -30,6 +35,23 @@ def settings_lines(data: Mapping[str, Any], prefix: str = "") -> list[str]:
         else:
             lines.append(f"{name} = {value!r}" if isinstance(value, str) else f"{name} = {value}")
     return lines
+
+
+class NotificationChannels(Static):
+    """Each notification channel (masked) and its last delivery, as the engine last told it."""
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "state", self._show)
+
+    def _show(self, state: ConsoleState) -> None:
+        zone = cast("ConsoleApp", self.app).zone
+        text = Text()
+        for channel in state.notifications:
+            when = f"{local(channel.last_at, zone)}  " if channel.last_at else ""
+            style = "red" if channel.delivered is False else ""
+            text.append(f"{channel.label}\n", style="bold")
+            text.append(f"  {when}{channel.describe()}\n", style=style)
+        self.update(text if state.notifications else Text("no channel ([notify] urls)"))
 
 
 class SystemScreen(MainScreen):
@@ -51,37 +73,18 @@ class SystemScreen(MainScreen):
                 yield Static("", id="diagnostics-note")
             with VerticalScroll(id="settings-view", classes="panel"):
                 yield Label("Notifications", classes="panel-title")
-                yield Static("", id="notify-text")
+                yield NotificationChannels(id="notify-text")
                 yield Label("Effective settings (secrets masked)", classes="panel-title")
                 yield Static("", id="settings-text")
 
     def on_mount(self) -> None:
-        super().on_mount()
         settings = self.console.settings
         lines = settings_lines(masked_dump(settings)) if settings is not None else ["not available"]
         self.query_one("#settings-text", Static).update(Text("\n".join(lines)))
         self.reload()
 
-    def show_chrome(self) -> None:
-        super().show_chrome()
-        self.show_notifications()
-
-    def show_notifications(self) -> None:
-        """Each channel (masked) and its last delivery, from the engine's snapshot."""
-        channels = self.console.facade.snapshot().notifications
-        zone = self.console.zone
-        text = Text()
-        for channel in channels:
-            when = f"{local(channel.last_at, zone)}  " if channel.last_at else ""
-            style = "red" if channel.delivered is False else ""
-            text.append(f"{channel.label}\n", style="bold")
-            text.append(f"  {when}{channel.describe()}\n", style=style)
-        self.query_one("#notify-text", Static).update(
-            text if channels else Text("no channel ([notify] urls)")
-        )
-
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # Read again each time the screen is shown: a run since may have used new candidates.
         if self.is_mounted:
             self.reload()
 
@@ -97,7 +100,8 @@ class SystemScreen(MainScreen):
 
         run_guarded(self, load, name="selector health", group="selector-health", exclusive=True)
 
-    def on_system_screen_stats_loaded(self, message: SystemScreen.StatsLoaded) -> None:
+    @on(StatsLoaded)
+    def stats_loaded(self, message: SystemScreen.StatsLoaded) -> None:
         zone = self.console.zone
         table = self.query_one("#selector-table", DataTable)
         table.clear()

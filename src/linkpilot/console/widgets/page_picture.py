@@ -10,7 +10,9 @@ from linkpilot.cli.picture import decode, half_blocks
 
 
 class PagePicture(Widget):
-    """Half-blocks only: Textual's compositor would cut Sixel or Kitty escapes apart."""
+    """Half-blocks, resampled once per size. textual-image was measured against it and not
+    taken (bench/README.md, "Sign-in page pictures"): it resamples at every render, questions
+    the terminal at import, and its Sixel or Kitty pictures do not pass through tmux."""
 
     DEFAULT_CSS = """
     PagePicture { width: 1fr; height: 1fr; }

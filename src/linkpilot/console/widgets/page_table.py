@@ -32,6 +32,11 @@ CELL_PADDING = 1  # blank cells each side of a value, as DataTable draws them
 class Column:
     label: str
     width: int  # in terminal cells, padding excluded
+    # The width when the table is narrow (an 80-column terminal); 0 leaves the column out.
+    narrow_width: int | None = None
+
+    def shown_width(self, narrow: bool) -> int:
+        return self.narrow_width if narrow and self.narrow_width is not None else self.width
 
 
 def fit(text: str, width: int) -> str:
@@ -114,10 +119,29 @@ class PageTable(ScrollView, can_focus=True):
         self._keys: list[str] = []
         self._rows: list[tuple[str, ...]] = []
         self._lines: list[str] = []  # each row's text, every cell fitted and padded
-        pad = " " * CELL_PADDING
-        self._header = "".join(f"{pad}{fit(c.label, c.width)}{pad}" for c in self.columns)
+        self.narrow = False
+        self._header = self._line(tuple(c.label for c in self.columns))
         self._width = cell_len(self._header)
         self.cursor_row = 0
+
+    def _line(self, cells: Sequence[str]) -> str:
+        pad = " " * CELL_PADDING
+        return "".join(
+            f"{pad}{fit(value, width)}{pad}"
+            for value, c in zip(cells, self.columns, strict=True)
+            if (width := c.shown_width(self.narrow))
+        )
+
+    def set_narrow(self, narrow: bool) -> None:
+        """Fewer, narrower columns (or all of them again): the figures stay, the text gives way."""
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        self._header = self._line(tuple(c.label for c in self.columns))
+        self._width = cell_len(self._header)
+        self._lines = [self._line(cells) for cells in self._rows]
+        self.virtual_size = Size(self._width, len(self._rows) + 1)
+        self.refresh()
 
     # The page -------------------------------------------------------------------
 
@@ -133,21 +157,14 @@ class PageTable(ScrollView, can_focus=True):
 
     def show_rows(self, rows: Sequence[tuple[str, Sequence[str]]], *, cursor: int = 0) -> None:
         """Replace the page: (key, cells) per row, and put the cursor on row `cursor`."""
-        pad = " " * CELL_PADDING
         self._keys = [key for key, _ in rows]
         self._rows = [tuple(cells) for _, cells in rows]
-        self._lines = [
-            "".join(f"{pad}{fit(value, c.width)}{pad}" for value, c in zip(cells, self.columns, strict=True))
-            for cells in self._rows
-        ]
+        self._lines = [self._line(cells) for cells in self._rows]
         self.virtual_size = Size(self._width, len(self._rows) + 1)  # + the header line
         self.cursor_row = max(0, min(cursor, len(self._rows) - 1))
         self.scroll_to(y=0, animate=False, immediate=True)
         self._follow_cursor()
         self.refresh()
-
-    def move_cursor(self, *, row: int) -> None:
-        self._set_cursor(row)
 
     # Keys and mouse ---------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """The campaign log: a bounded live tail that stops following when the operator scrolls up.
 
-Lines are kept once, in a bounded deque owned by the app (the full log is on disk); this
-widget shows the ones that pass the level and campaign filters. While the operator reads
-older lines nothing moves under them, and the status line counts what is waiting below.
+Lines are kept once, in the app's bounded `LogBook` (the full log is on disk); this widget
+shows the ones that pass the level and campaign filters, taking new ones whenever the app's
+`log_count` moves. While the operator reads older lines nothing moves under them, and the
+status line counts what is waiting below.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import events
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
-from textual.widgets import Label, Log
+from textual.reactive import reactive
+from textual.widgets import Label
 
 from linkpilot.console.formatting import clock_time
+from linkpilot.console.log_book import LogBook
+from linkpilot.console.textual_overrides import ScrollTellingLog
 from linkpilot.engine.events import LogLine
 
 LEVELS: tuple[str, ...] = ("debug", "info", "warning", "error")
@@ -29,61 +32,40 @@ def format_line(line: LogLine, zone: ZoneInfo) -> str:
     return f"{clock_time(line.at, zone)} {line.level.upper():<7} {campaign}{line.message}"
 
 
-class TailLog(Log):
-    """A Log that tells its pane when the operator scrolls away from the end, or back to it."""
-
-    class Scrolled(Message):
-        def __init__(self, at_end: bool) -> None:
-            super().__init__()
-            self.at_end = at_end
-
-    def _report(self) -> None:
-        self.post_message(self.Scrolled(self.scroll_y >= self.max_scroll_y))
-
-    def action_scroll_up(self) -> None:
-        super().action_scroll_up()
-        self.post_message(self.Scrolled(False))
-
-    def action_page_up(self) -> None:
-        super().action_page_up()
-        self.post_message(self.Scrolled(False))
-
-    def action_scroll_home(self) -> None:
-        super().action_scroll_home()
-        self.post_message(self.Scrolled(False))
-
-    def action_scroll_end(self) -> None:
-        super().action_scroll_end()
-        self.post_message(self.Scrolled(True))
-
-    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        super()._on_mouse_scroll_up(event)
-        self.post_message(self.Scrolled(False))
+class TailLog(ScrollTellingLog):
+    """The lines themselves."""
 
 
 class LogPane(Vertical):
     """A TailLog plus the line saying whether it follows, what waits, and which filters apply."""
 
-    def __init__(self, zone: ZoneInfo, *, max_lines: int, id: str | None = None) -> None:
+    min_level: reactive[str] = reactive("debug", init=False)
+    campaign: reactive[str | None] = reactive(None, init=False)
+
+    def __init__(self, book: LogBook, zone: ZoneInfo, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.book = book
         self.zone = zone
-        self.max_lines = max_lines
-        self.min_level = "debug"
-        self.campaign: str | None = None
         self.following = True
         self.waiting = 0
+        self.seen = 0  # lines of the book already taken
 
     def compose(self) -> ComposeResult:
-        yield TailLog(max_lines=self.max_lines, auto_scroll=True, id="tail")
+        yield TailLog(max_lines=self.book.capacity, auto_scroll=True, id="tail")
         yield Label("", id="log-status")
 
     def on_mount(self) -> None:
-        self._status()
+        self.reload()
+        self.watch(self.app, "log_count", self._take, init=False)
 
     def passes(self, line: LogLine) -> bool:
         if RANK[line.level] < RANK[self.min_level]:
             return False
         return self.campaign is None or line.campaign == self.campaign
+
+    def _take(self) -> None:
+        lines, self.seen = self.book.since(self.seen), self.book.total
+        self.append(lines)
 
     def append(self, lines: Iterable[LogLine]) -> None:
         shown = [format_line(line, self.zone) for line in lines if self.passes(line)]
@@ -94,16 +76,23 @@ class LogPane(Vertical):
             self.waiting += len(shown)
         self._status()
 
-    def reload(self, lines: Iterable[LogLine]) -> None:
-        """Show `lines` again from scratch under the current filters (after a filter change)."""
+    def reload(self) -> None:
+        """Show the book again from scratch under the current filters."""
         tail = self.query_one(TailLog)
         tail.clear()
         self.waiting = 0
+        self.seen = self.book.total
         tail.write_lines(
-            [format_line(line, self.zone) for line in lines if self.passes(line)], scroll_end=True
+            [format_line(line, self.zone) for line in self.book if self.passes(line)], scroll_end=True
         )
         self.following = True
         self._status()
+
+    def watch_min_level(self) -> None:
+        self.reload()
+
+    def watch_campaign(self) -> None:
+        self.reload()
 
     def follow(self, on: bool) -> None:
         self.following = on
@@ -112,7 +101,8 @@ class LogPane(Vertical):
             self.query_one(TailLog).scroll_end(animate=False)
         self._status()
 
-    def on_tail_log_scrolled(self, message: TailLog.Scrolled) -> None:
+    @on(ScrollTellingLog.Scrolled)
+    def scrolled(self, message: ScrollTellingLog.Scrolled) -> None:
         message.stop()
         if message.at_end != self.following:
             self.follow(message.at_end)

@@ -104,4 +104,8 @@ class OriginGuard:
         shown = redact(url)
         self.refusals.append(Refusal(shown, reason, layer))
         self.counts[reason] += 1
-        log.warning("blocked request (%s, %s): %s", reason, layer, shown)
+        # What only the proxy refuses is Chromium's own background traffic (and the hops of a
+        # redirect, which leave the page unloaded and so are reported as such): routine, kept
+        # for -v. A request a page made is refused by the route handler first: worth a warning.
+        level = logging.DEBUG if layer == "proxy" else logging.WARNING
+        log.log(level, "blocked request (%s, %s): %s", reason, layer, shown)

@@ -243,7 +243,12 @@ class BirthdayCampaign:
         )
         first = first_name_of(card.name) or card.name
         text = render(template, first_name=first, name=card.name, days_late=when.days_late)
-        reason = "birthday today" if kind == "today" else f"birthday {when.days_late} day(s) ago"
+        if kind == "today":
+            reason = "birthday today"
+        elif when.days_late == 1:
+            reason = "birthday yesterday"
+        else:
+            reason = f"birthday {when.days_late} days ago"
         return PlanItem(
             slug=card.slug,
             name=card.name,

@@ -18,13 +18,14 @@ from urllib.parse import urlsplit
 from linkpilot.engine.actions.base import FEED_PATH, Timeouts
 from linkpilot.engine.actions.manager import ActionManager
 from linkpilot.engine.actions.outcomes import Navigation, UnreadItem
+from linkpilot.engine.activity import publish_activity
 from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.browser.context import BrowserSession
 from linkpilot.engine.browser.errors import BrowserCrashed, BrowserError
 from linkpilot.engine.campaigns.summary import PlanItem, RunSummary, Skip, StopReason
 from linkpilot.engine.clock_guard import ClockReading, ClockSkew, check_clock
 from linkpilot.engine.diagnostics import save_diagnostic
-from linkpilot.engine.events import CampaignFinished, CampaignStarted, ClockChecked, Progress
+from linkpilot.engine.events import CampaignStarted, ClockChecked, Progress
 from linkpilot.engine.pacing import Pacing, Pause, make_pacing
 from linkpilot.engine.page_state import Authwall, LoggedOut, PageBlocked, PageUnreadable
 from linkpilot.engine.quota.contract import Action, QuotaRefused
@@ -248,6 +249,7 @@ def clock_agrees(ctx: CampaignContext) -> bool:
                 site=reading.site,
                 skew_s=reading.skew.total_seconds(),
                 ok=reading.within(tolerance),
+                at=reading.ours,
             )
         )
     return summary.stop is not StopReason.CLOCK_SKEW
@@ -265,20 +267,40 @@ async def _plan_and_act(ctx: CampaignContext, campaign: Campaign, control: RunCo
     cap = campaign.run_limit(rt)
     summary.planned = planned[:cap]
     summary.skipped += [Skip(item.slug, item.name, "over_run_cap") for item in planned[cap:]]
+    _log_plan(rt, campaign.name, summary)
     rt.bus.publish(
         CampaignStarted(
             campaign=campaign.name,
             run_id=summary.run_id,
             dry_run=summary.dry_run,
             planned=len(summary.planned),
+            at=rt.clock(),
         )
     )
     if not summary.planned:
         summary.stop = StopReason.NOTHING_TO_DO
         return
     if summary.dry_run:
+        rt.bus.log("info", "dry run: nothing is sent, no quota is spent", campaign.name)
         return
+    rt.bus.log("info", f"started: {len(summary.planned)} to go, one at a time", campaign.name)
     await _act_on_plan(ctx, campaign, control)
+
+
+def _log_plan(rt: Runtime, campaign: str, summary: RunSummary) -> None:
+    """The plan as the log tells it: how many, then each person and why, each skip and why."""
+    skipped = Counter(skip.reason for skip in summary.skipped)
+    reasons = ", ".join(f"{n} {reason.replace('_', ' ')}" for reason, n in sorted(skipped.items()))
+    rt.bus.log(
+        "info",
+        f"plan: {len(summary.planned)} planned, {len(summary.skipped)} skipped"
+        + (f" ({reasons})" if reasons else ""),
+        campaign,
+    )
+    for item in summary.planned:
+        rt.bus.log("debug", f"planned {item.name}: {item.reason}", campaign)
+    for skip in summary.skipped:
+        rt.bus.log("debug", f"skipped {skip.name}: {skip.reason.replace('_', ' ')}", campaign)
 
 
 def _timeouts(rt: Runtime) -> Timeouts:
@@ -292,14 +314,18 @@ async def _act_on_plan(ctx: CampaignContext, campaign: Campaign, control: RunCon
     total = len(summary.planned)
     for done, item in enumerate(summary.planned):
         if control.paused:
-            rt.bus.log("info", "paused; resume to go on with the next person", campaign.name)
+            rt.bus.log("info", f"paused after {done} of {total}; resume to go on", campaign.name)
             await control.wait_if_paused()
+            if not control.stop_requested:
+                rt.bus.log("info", "resumed", campaign.name)
         if control.stop_requested:
             summary.stop, summary.stop_detail = StopReason.CANCELLED, "stopped by the operator"
+            rt.bus.log("warning", f"stopped by the operator after {done} of {total}", campaign.name)
             return
         decision = await rt.breaker.allow()
         if not decision.allowed:
             summary.stop, summary.stop_detail = StopReason.BREAKER_OPEN, decision.reason
+            rt.bus.log("warning", f"stopped: the breaker is open ({decision.reason})", campaign.name)
             return
         if not clock_agrees(ctx):
             return
@@ -310,9 +336,17 @@ async def _act_on_plan(ctx: CampaignContext, campaign: Campaign, control: RunCon
             outside = reservation.reason == "outside_working_hours"
             summary.stop = StopReason.OUTSIDE_WORKING_HOURS if outside else StopReason.QUOTA
             summary.stop_detail = reservation.describe()
+            rt.bus.log("warning", f"stopped before {item.name}: {summary.stop_detail}", campaign.name)
             return
         rt.bus.publish(
-            Progress(campaign=campaign.name, run_id=summary.run_id, done=done, total=total, current=item.name)
+            Progress(
+                campaign=campaign.name,
+                run_id=summary.run_id,
+                done=done,
+                total=total,
+                current=item.name,
+                at=rt.clock(),
+            )
         )
         ctx.in_flight_spent = False
         try:
@@ -345,12 +379,15 @@ async def _act_on_plan(ctx: CampaignContext, campaign: Campaign, control: RunCon
             # below (or the stop, after a second crash) is what the breaker hears about.
             outcome = replace(outcome, trouble=False)
         if outcome.result == "skipped":
-            summary.skipped.append(Skip(item.slug, item.name, outcome.skip_reason or "skipped"))
+            reason = outcome.skip_reason or "skipped"
+            summary.skipped.append(Skip(item.slug, item.name, reason))
+            told = f"{item.name}: skipped because {reason.replace('_', ' ')}"
         else:
             summary.count(outcome.result)
+            told = f"{item.name}: {outcome.result} ({item.reason})"
         rt.bus.log(
             "warning" if outcome.result in ("failed", "unknown") else "info",
-            f"{item.name}: {outcome.result}{' — ' + outcome.detail if outcome.detail else ''}",
+            f"{told}{' — ' + outcome.detail if outcome.detail else ''}",
             campaign.name,
         )
         if outcome.trouble:
@@ -358,8 +395,9 @@ async def _act_on_plan(ctx: CampaignContext, campaign: Campaign, control: RunCon
         elif outcome.result == "sent":
             await rt.breaker.record_success()
         await rt.publish_quota()
+        await publish_activity(rt)
         rt.bus.publish(
-            Progress(campaign=campaign.name, run_id=summary.run_id, done=done + 1, total=total, current=None)
+            Progress(campaign=campaign.name, run_id=summary.run_id, done=done + 1, total=total, at=rt.clock())
         )
         if crashed:
             await _restart_browser(ctx, campaign.name)
@@ -412,6 +450,12 @@ async def _finish(rt: Runtime, summary: RunSummary) -> None:
                 plan=[asdict(item) for item in summary.planned],
                 counts=summary.to_json()["counts"],
             )
-        rt.bus.publish(
-            CampaignFinished(campaign=summary.campaign, run_id=summary.run_id, summary=summary.to_json())
+        counts = summary.to_json()["counts"]
+        detail = f" — {summary.stop_detail}" if summary.stop_detail else ""
+        rt.bus.log(
+            "info" if summary.exit_code == 0 else "warning",
+            f"finished ({summary.stop}{detail}): {counts['sent']} sent, {counts['failed']} failed, "
+            f"{counts['unknown']} unknown, {len(summary.skipped)} skipped",
+            summary.campaign,
         )
+        rt.bus.publish(summary.finished(rt.clock()))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from linkpilot.common.errors import ExitCode
+from linkpilot.engine.events import CampaignFinished, RunCounts
 
 
 class StopReason(StrEnum):
@@ -86,6 +88,23 @@ class RunSummary:
 
     def count(self, outcome: str) -> None:
         self.done[outcome] += 1
+
+    def finished(self, at: datetime) -> CampaignFinished:
+        """The event that tells subscribers how the run ended."""
+        counts = RunCounts(
+            sent=self.done.get("sent", 0),
+            failed=self.done.get("failed", 0),
+            unknown=self.done.get("unknown", 0),
+            skipped=len(self.skipped),
+        )
+        return CampaignFinished(
+            campaign=self.campaign,
+            run_id=self.run_id,
+            counts=counts,
+            stopped=str(self.stop),
+            summary=self.to_json(),
+            at=at,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -1,7 +1,7 @@
-"""The contacts screen's window on storage: one page at a time, never the whole table.
+"""The contacts as the console reads them: one page at a time, never the whole table.
 
-Rows are copied into small frozen values inside the session, so nothing the widgets hold can
-lazy-load (or hold a connection) after the page was read.
+Rows are copied into small frozen values inside the session, so nothing a screen holds can
+lazy-load (or hold a connection) after the page was read, and no SQL leaves storage.
 """
 
 from __future__ import annotations
@@ -25,10 +25,12 @@ from linkpilot.storage.contacts import (
     page_contacts,
 )
 from linkpilot.storage.database import Database
-from linkpilot.storage.models import Contact, Interaction
+from linkpilot.storage.models import Contact, ContactStatus, Interaction
 from linkpilot.storage.selector_stats import StatRecord, load_stats
 
 TIMELINE_LIMIT = 50
+# What the contacts screen may filter on, without knowing the model.
+CONTACT_STATUSES: tuple[str, ...] = tuple(status.value for status in ContactStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ def _row(contact: Contact) -> ContactRow:
     )
 
 
-class ContactsSource:
+class ContactBook:
     def __init__(self, db: Database, *, owns_db: bool = True) -> None:
         self.db = db
         self.owns_db = owns_db
