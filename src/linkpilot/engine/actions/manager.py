@@ -58,11 +58,13 @@ class ActionManager:
     async def open_dialog(self, target: MessageTarget) -> OpenDialog:
         return await messaging.open_dialog(self.ctx, target)
 
-    async def read_thread(self, target: MessageTarget) -> tuple[ThreadMessage, ...]:
-        """The thread of the newest open dialog, which must be addressed to `target`."""
+    async def read_thread(self, target: MessageTarget) -> tuple[ThreadMessage, ...] | None:
+        """The thread of the newest open dialog, which must be addressed to `target`; None when
+        no open dialog can be shown to be `target`'s (never an empty thread: settling a wish
+        on an empty thread sends it again)."""
         dialog = await messaging.newest_dialog(self.ctx)
         if dialog is None or await messaging.verify_recipient(self.ctx, dialog, target) is not None:
-            return ()
+            return None
         return await messaging.read_thread(self.ctx, dialog, target.name)
 
     async def close_dialogs(self) -> int:

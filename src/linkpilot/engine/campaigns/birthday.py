@@ -154,6 +154,13 @@ class BirthdayCampaign:
                 continue
             thread = await ctx.actions.read_thread(target)
             await ctx.actions.close_dialogs()
+            if thread is None:
+                self.rt.bus.log(
+                    "warning",
+                    f"{contact.name}: the open dialog cannot be shown to be theirs; wish stays unknown",
+                    self.name,
+                )
+                continue
             verdict = earlier_wish(thread, interaction.occurrence, self.rt.settings.zone)
             if verdict.unclear is not None and verdict.wish is None:
                 self.rt.bus.log(
