@@ -85,15 +85,18 @@ class QuickReader:
         """Units of `action` in `states` at or after each of `since`, looking back to `horizon`."""
         marks = ", ".join("?" for _ in states)
         sums = ", ".join("coalesce(sum(at >= ?), 0)" for _ in since)
+        # Only "?" placeholders and fixed text are formatted in; every value is a parameter.
+        sql = f"SELECT {sums} FROM quota_events WHERE action = ? AND state IN ({marks}) AND at >= ?"  # nosec B608
         [row] = self._rows(
-            f"SELECT {sums} FROM quota_events WHERE action = ? AND state IN ({marks}) AND at >= ?",
+            sql,
             [*(stored_time(s) for s in since), action, *states, stored_time(horizon)],
         )
         return tuple(int(n) for n in row)
 
     def first_quota_use(self, states: Sequence[str]) -> datetime | None:
         marks = ", ".join("?" for _ in states)
-        [(first,)] = self._rows(f"SELECT min(at) FROM quota_events WHERE state IN ({marks})", states)
+        sql = f"SELECT min(at) FROM quota_events WHERE state IN ({marks})"  # nosec B608
+        [(first,)] = self._rows(sql, states)
         return read_time(first)
 
     def breaker_row(self, name: str) -> dict[str, Any] | None:
