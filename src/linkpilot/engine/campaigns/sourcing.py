@@ -48,7 +48,7 @@ from linkpilot.storage.contacts import get_contact_by_url, upsert_contact
 from linkpilot.storage.interactions import record_action
 from linkpilot.storage.models import Contact, ContactStatus, InteractionKind, InteractionState
 
-SOURCE = "sourcing"
+SOURCE = SOURCING.name  # contacts it found say so
 
 
 @dataclass
