@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -314,6 +314,17 @@ def _segments(order: ContactSort, after: PageKey | None) -> list[Segment]:
 async def count_contacts(session: AsyncSession, filters: ContactFilters | None = None) -> int:
     stmt = select(func.count()).select_from(Contact).where(*filter_clauses(filters))
     return int((await session.execute(stmt)).scalar_one())
+
+
+async def names_of(session: AsyncSession, ids: Sequence[int]) -> list[str]:
+    """The names of the contacts `ids`, in alphabetical order."""
+    if not ids:
+        return []
+    return list(
+        (
+            await session.execute(select(Contact.name).where(Contact.id.in_(ids)).order_by(Contact.name))
+        ).scalars()
+    )
 
 
 async def search_contacts(session: AsyncSession, text: str, *, limit: int = 20) -> list[Contact]:

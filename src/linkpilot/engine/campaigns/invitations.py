@@ -17,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.invitations import WithdrawHooks
@@ -30,6 +28,7 @@ from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.pacing import Pause
 from linkpilot.engine.runtime import Runtime
 from linkpilot.storage.contacts import get_contact_by_url, upsert_contact
+from linkpilot.storage.database import Session
 from linkpilot.storage.interactions import (
     abandoned_sends_to_unknown,
     move,
@@ -271,7 +270,7 @@ async def record_withdrawal(
             faultpoints.reach("before_withdrawal_commit")
 
 
-async def _contact(session: AsyncSession, item: PlanItem, status: ContactStatus) -> Contact:
+async def _contact(session: Session, item: PlanItem, status: ContactStatus) -> Contact:
     url = normalize_profile_url(f"/in/{item.slug}/")
     contact = await get_contact_by_url(session, url)
     if contact is None:

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from linkpilot.common.errors import BadInput
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine import faultpoints
@@ -45,6 +43,7 @@ from linkpilot.engine.quota.contract import Action, QuotaRefused
 from linkpilot.engine.runtime import Runtime
 from linkpilot.storage.blacklist import is_blacklisted
 from linkpilot.storage.contacts import get_contact_by_url, upsert_contact
+from linkpilot.storage.database import Session
 from linkpilot.storage.interactions import record_action
 from linkpilot.storage.models import Contact, ContactStatus, InteractionKind, InteractionState
 
@@ -302,7 +301,7 @@ async def store_failed_visit(rt: Runtime, item: PlanItem, outcome: VisitOutcome,
 
 
 async def _record_visit(
-    rt: Runtime, session: AsyncSession, contact_id: int, run_id: int | None, error: str | None
+    rt: Runtime, session: Session, contact_id: int, run_id: int | None, error: str | None
 ) -> None:
     await record_action(
         session,
