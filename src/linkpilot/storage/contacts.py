@@ -327,13 +327,6 @@ async def names_of(session: AsyncSession, ids: Sequence[int]) -> list[str]:
     )
 
 
-async def search_contacts(session: AsyncSession, text: str, *, limit: int = 20) -> list[Contact]:
-    """Contacts whose name or headline has words starting with every word of `text`, by name."""
-    if not search_words(text):
-        return []
-    return (await page_contacts(session, limit=limit, filters=ContactFilters(search=text))).contacts
-
-
 async def iter_contacts(session: AsyncSession, *, batch: int = 500) -> AsyncIterator[Contact]:
     """Every contact in id order, read `batch` rows at a time (exports never hold the whole table)."""
     last_id = 0
