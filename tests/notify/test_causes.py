@@ -13,7 +13,7 @@ from typing import Any
 from linkpilot.common.clock import Clock, FrozenClock, utc_now
 from linkpilot.common.settings import Settings, load_settings
 from linkpilot.engine.campaigns.summary import RunSummary, StopReason
-from linkpilot.engine.events import CampaignFinished, EventBus, SessionChanged
+from linkpilot.engine.events import CampaignFinished, EventBus, RunCounts, SessionChanged
 from linkpilot.engine.notify import Notifier, create_notifier
 from linkpilot.engine.runtime import Runtime, open_runtime
 from linkpilot.engine.session.cookies import Cookie
@@ -58,7 +58,7 @@ async def running(settings: Settings, clock: Clock = utc_now) -> AsyncIterator[t
 
 async def settled(notifier: Notifier) -> None:
     """Every event recorded and every message delivered: what was going to be sent, was."""
-    await asyncio.wait_for(notifier._events.join(), 10)
+    await asyncio.wait_for(notifier.recorded(), 10)
     for _ in range(400):
         if await pending_count(notifier.db, notifier.deliverer.fingerprints) == 0:
             return
@@ -77,7 +77,7 @@ def finished(
     data = summary.to_json()
     data["stopped"] = {"reason": str(stop), "detail": detail}
     data.update(extra)
-    return CampaignFinished(campaign=campaign, run_id=1, summary=data)
+    return CampaignFinished(campaign=campaign, run_id=1, counts=RunCounts(), stopped=str(stop), summary=data)
 
 
 async def test_breaker_opened_once_until_reset_then_resolved(

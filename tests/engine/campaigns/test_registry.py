@@ -7,7 +7,7 @@ from datetime import time
 
 from linkpilot.common.settings import Schedule, load_settings
 from linkpilot.engine.campaigns.registry import CAMPAIGN_NAMES, CAMPAIGNS, campaign
-from linkpilot.engine.events import CampaignFinished
+from linkpilot.engine.events import CampaignFinished, RunCounts
 from linkpilot.engine.health.metrics import Metrics
 from linkpilot.engine.quota.contract import Action
 from linkpilot.engine.service import metrics_from_events
@@ -50,7 +50,15 @@ def test_metrics_label_a_finished_run_with_its_campaigns_action() -> None:
     metrics = Metrics()
     on_event = metrics_from_events(metrics)
     summary = {"counts": {"sent": 3, "skipped": {"too_recent": 2}}, "stopped": {"reason": "completed"}}
-    on_event(CampaignFinished(campaign="invitations", run_id=1, summary=summary))
+    on_event(
+        CampaignFinished(
+            campaign="invitations",
+            run_id=1,
+            counts=RunCounts(sent=3, skipped=2),
+            stopped="completed",
+            summary=summary,
+        )
+    )
     sample = metrics.registry.get_sample_value
     assert sample("linkpilot_actions_total", {"action": "invitation_withdrawal", "outcome": "sent"}) == 3
     assert sample("linkpilot_skipped_total", {"action": "invitation_withdrawal", "reason": "too_recent"}) == 2
