@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from linkpilot.common.text import counted
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.invitations import WithdrawHooks
@@ -128,7 +129,11 @@ class InvitationsCampaign:
             abandoned = await abandoned_sends_to_unknown(session, [InteractionKind.WITHDRAWAL])
             pending = await unknown_of_kind(session, InteractionKind.WITHDRAWAL)
         if abandoned:
-            self.rt.bus.log("warning", f"{abandoned} withdrawal(s) were cut off after confirming", self.name)
+            self.rt.bus.log(
+                "warning",
+                f"{counted(abandoned, 'withdrawal')} {'was' if abandoned == 1 else 'were'} cut off after confirming",
+                self.name,
+            )
         if not pending:
             return
         page = await ctx.actions.read_sent_invitations()

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from linkpilot.common.errors import BadInput
+from linkpilot.common.text import counted
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.outcomes import (
@@ -72,7 +73,7 @@ class Sweep:
         if self.found >= self.wanted:
             self.reason = "enough people for this run"
         elif self.empty_in_row >= self.stop_after_empty:
-            self.reason = f"{self.empty_in_row} page(s) in a row with nobody new"
+            self.reason = f"{counted(self.empty_in_row, 'page')} in a row with nobody new"
         elif self.pages >= self.max_pages:
             self.reason = f"max_pages ({self.max_pages}) read"
         elif not has_next:
@@ -178,7 +179,7 @@ class SourcingCampaign:
             if not sweep.next_page(page.has_next):
                 self.rt.bus.log(
                     "info",
-                    f"searched {sweep.pages} page(s), {sweep.found} to visit: {sweep.reason}",
+                    f"searched {counted(sweep.pages, 'page')}, {sweep.found} to visit: {sweep.reason}",
                     self.name,
                 )
                 break
