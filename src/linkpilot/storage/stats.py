@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from linkpilot.common.clock import local_date
 from linkpilot.storage.models import BlacklistEntry, Contact, Interaction, InteractionState
 
 
@@ -70,7 +71,7 @@ async def sent_per_day(session: AsyncSession, *, today: date, zone: ZoneInfo, da
             Interaction.state == InteractionState.SENT.value, Interaction.sent_at >= since
         )
     )
-    per_day = Counter(sent_at.astimezone(zone).date() for (sent_at,) in rows if sent_at is not None)
+    per_day = Counter(local_date(sent_at, zone) for (sent_at,) in rows if sent_at is not None)
     return tuple(per_day.get(first + timedelta(days=n), 0) for n in range(days))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from linkpilot.common.clock import local_date
 from linkpilot.common.settings import Settings
 from linkpilot.engine.quota.contract import QuotaLedger
 from linkpilot.storage.birthdays import birthdays_due
@@ -20,7 +21,7 @@ KIND_WORDS = {"birthday": "birthday wishes", "visit": "profile visits", "withdra
 
 async def compose_digest(settings: Settings, db: Database, ledger: QuotaLedger, now: datetime) -> Outgoing:
     zone = settings.zone
-    today = now.astimezone(zone).date()
+    today = local_date(now, zone)
     start = datetime.combine(today, time(0), tzinfo=zone)
     end = start + timedelta(days=1)
     async with db.session() as session:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from linkpilot.common.clock import Clock, utc_now
+from linkpilot.common.clock import Clock, local_date, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker import BreakerSnapshot, BreakerState, CircuitBreaker
 from linkpilot.engine.events import BreakerChanged, CampaignFinished, Event, EventBus, SessionChanged
@@ -294,7 +294,7 @@ class Notifier:
         if local.time() < cfg.digest_at:
             return False
         last = await last_message_at(self.db, "digest")
-        return last is None or last.astimezone(self.zone).date() < local.date()
+        return last is None or local_date(last, self.zone) < local.date()
 
     async def send_digest(self) -> None:
         assert self.ledger is not None
