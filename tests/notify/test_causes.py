@@ -77,7 +77,10 @@ def finished(
     data = summary.to_json()
     data["stopped"] = {"reason": str(stop), "detail": detail}
     data.update(extra)
-    return CampaignFinished(campaign=campaign, run_id=1, counts=RunCounts(), stopped=str(stop), summary=data)
+    sent = int(data.get("counts", {}).get("sent", 0))
+    return CampaignFinished(
+        campaign=campaign, run_id=1, counts=RunCounts(sent=sent), stopped=str(stop), summary=data
+    )
 
 
 async def test_breaker_opened_once_until_reset_then_resolved(

@@ -48,17 +48,24 @@ class BirthdayPlan(Vertical):
     def _show(self, view: PlanView) -> None:
         table = self.query_one("#plan-table", DataTable)
         title = self.query_one("#plan-title", Label)
-        table.clear()
+        table.clear(columns=True)
         plan = view.plan
         if plan is None:
             title.update(f"Today's birthdays: {view.error}" if view.error else "Today's birthdays: loading…")
             return
         skipped = f", {len(plan.skipped)} skipped" if plan.skipped else ""
         title.update(f"Today's birthdays: {len(plan.planned)} to wish{skipped}")
+        rows = []
         for item in plan.planned:
             text = (item.text or "").replace("\n", " ")
             cut = text[:TEXT_WIDTH] + ("…" if len(text) > TEXT_WIDTH else "")
-            table.add_row(Text(item.name), Text(item.reason), Text(cut))
+            rows.append((item.name, item.reason, cut))
+        # Widths given, not measured by the table: filled from a watcher, its automatic widths
+        # sometimes stayed at the labels' (three cells for "who") under load.
+        for index, label in enumerate(("who", "why", "text")):
+            table.add_column(label, width=max([len(label), *(len(row[index]) for row in rows)]))
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))
 
 
 class DashboardScreen(MainScreen):
