@@ -188,7 +188,7 @@ async def test_pin_by_email_after_one_wrong_pin(
     await run.send(pin)
     code, out, err = await run.finish()
     assert code == 0, err
-    assert f"signed in: session saved encrypted to {home / 'session.enc'} (1 cookie(s))" in out
+    assert f"signed in: session saved encrypted to {home / 'session.enc'} (1 cookie)" in out
     assert (await session_check(env))["status"] == "valid"
     assert (
         err

@@ -80,7 +80,7 @@ def test_check_exits_1_when_pages_fail(cli, site_url: str, monkeypatch: pytest.M
     assert "page feed: HTTP 500 for /feed/" in failed.out
     assert "birthday.card " in failed.out
     assert "MISSING" in failed.out
-    assert failed.out.splitlines()[-1].endswith("required key(s) missing")
+    assert failed.out.splitlines()[-1].endswith("required keys missing")
 
 
 def test_check_without_a_session_exits_5(cli, site_url: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

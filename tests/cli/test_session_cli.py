@@ -39,7 +39,7 @@ def mode(path: Path) -> int:
 def test_import_a_li_at_value(cli: Any, home: Path, caplog: pytest.LogCaptureFixture) -> None:
     result = cli("session", "import", "--li-at", SECRET)
     assert result.code == 0, result.err
-    assert result.out.startswith("session imported (li_at, 1 cookie(s)); li_at expires unknown")
+    assert result.out.startswith("session imported (li_at, 1 cookie); li_at expires unknown")
     assert f"a new encryption key was written to {home / 'secret.key'}" in result.err
     assert mode(home / "session.enc") == 0o600
     assert mode(home / "secret.key") == 0o600
@@ -75,7 +75,7 @@ def test_import_from_stdin_and_from_a_file(
 def test_import_files(cli: Any, tmp_path: Path, flag: str, name: str, content: Any, count: int) -> None:
     result = cli("session", "import", flag, str(write(tmp_path / name, content)))
     assert result.code == 0, result.err
-    assert f"{count} cookie(s)); li_at expires 20" in result.out
+    assert f"{count} cookies); li_at expires 20" in result.out
     status = cli("session", "status", "--json")
     data = json.loads(status.out)
     assert data["status"] == "unknown"

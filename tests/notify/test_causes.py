@@ -58,7 +58,7 @@ async def running(settings: Settings, clock: Clock = utc_now) -> AsyncIterator[t
 
 async def settled(notifier: Notifier) -> None:
     """Every event recorded and every message delivered: what was going to be sent, was."""
-    await asyncio.wait_for(notifier._events.join(), 10)
+    await asyncio.wait_for(notifier.recorded(), 10)
     for _ in range(400):
         if await pending_count(notifier.db, notifier.deliverer.fingerprints) == 0:
             return

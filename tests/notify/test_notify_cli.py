@@ -92,7 +92,7 @@ def test_config_show_masks_and_config_check_parses_the_urls(
     full = cli("config", "check")
     assert full.code == 0, full.err
     assert (
-        f"ok      notifications: 2 channel(s) parse: #1 json://127.0.0.1:{hook.port}/…, "
+        f"ok      notifications: 2 channels parse: #1 json://127.0.0.1:{hook.port}/…, "
         "#2 ntfy://user:****@ntfy.example.test/…"
     ) in full.out.splitlines()
     for result in (shown, checked, full):

@@ -44,15 +44,6 @@ def test_a_failing_subscriber_does_not_stop_the_others(caplog: pytest.LogCapture
     assert "event subscriber failed" in caplog.text
 
 
-def test_queues_are_bounded_and_drop_the_oldest() -> None:
-    bus = EventBus()
-    q = bus.queue(maxsize=3)
-    for i in range(5):
-        bus.log("info", f"line {i}")
-    got = [q.get_nowait() for _ in range(q.qsize())]
-    assert [e.message for e in got if isinstance(e, LogLine)] == ["line 2", "line 3", "line 4"]
-
-
 def test_events_are_immutable() -> None:
     line = LogLine(level="info", message="x")
     with pytest.raises(AttributeError):

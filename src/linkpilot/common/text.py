@@ -1,5 +1,5 @@
-"""Text helpers: folding names for matching, and keeping other people's text from controlling
-the terminal.
+"""Text helpers: folding names for matching, counting things in words, and keeping other
+people's text from controlling the terminal.
 
 Anyone can put escape sequences in a LinkedIn headline, and LinkPilot stores what profiles
 say. A control character (C0, DEL or C1) other than newline and tab is therefore removed where
@@ -44,3 +44,8 @@ def fold(text: str) -> str:
 def search_words(text: str) -> list[str]:
     """The folded words of `text`, punctuation dropped: "Jean-Pierre (Dév.)" -> jean, pierre, dev."""
     return _WORD.findall(fold(text))
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """`n` and the noun that agrees with it: "1 page", "2 pages", "0 wishes" (with `plural`)."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"

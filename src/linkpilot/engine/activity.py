@@ -11,9 +11,7 @@ ACTIVITY_DAYS = 30
 
 async def publish_activity(rt: Runtime) -> tuple[int, ...]:
     """Read the last ACTIVITY_DAYS local days of sent actions and publish them."""
-    zone = rt.settings.zone
-    today = rt.clock().astimezone(zone).date()
     async with rt.db.session() as session:
-        per_day = await sent_per_day(session, today=today, zone=zone, days=ACTIVITY_DAYS)
+        per_day = await sent_per_day(session, today=rt.today(), zone=rt.settings.zone, days=ACTIVITY_DAYS)
     rt.bus.publish(ActivityChanged(per_day=per_day, at=rt.clock()))
     return per_day

@@ -5,7 +5,6 @@ Subscribers never reach into engine internals: everything they show arrives as o
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -160,7 +159,6 @@ class EventBus:
         # The engine's clock (injected in tests and the clock guard): what publishers stamp with.
         self.clock = clock
         self._subscribers: list[Subscriber] = []
-        self._queues: list[asyncio.Queue[Event]] = []
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         self._subscribers.append(callback)
@@ -171,12 +169,6 @@ class EventBus:
 
         return unsubscribe
 
-    def queue(self, maxsize: int = 10_000) -> asyncio.Queue[Event]:
-        """A bounded queue that receives every event; the oldest is dropped when it is full."""
-        q: asyncio.Queue[Event] = asyncio.Queue(maxsize=maxsize)
-        self._queues.append(q)
-        return q
-
     def publish(self, event: Event) -> None:
         for callback in list(self._subscribers):
             try:
@@ -184,10 +176,6 @@ class EventBus:
             except Exception:
                 # A broken screen must not stop a campaign half-way through a send.
                 log.exception("event subscriber failed")
-        for q in self._queues:
-            if q.full():
-                q.get_nowait()
-            q.put_nowait(event)
 
     def log(self, level: Level, message: str, campaign: str | None = None) -> None:
         if self.record:

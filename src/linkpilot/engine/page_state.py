@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Page
 
 from linkpilot.common.errors import ExitCode, LinkPilotError
-from linkpilot.common.text import strip_controls
+from linkpilot.common.text import counted, strip_controls
 
 
 class PageBlocked(LinkPilotError):
@@ -257,7 +257,7 @@ class PageUnreadable(LinkPilotError):
             what = f"could not be read ({failure})"
         else:
             keys = ", ".join(f"{key} on {count}" for key, count in sorted(self.missing.items()))
-            what = f"shows {unread} of {items} item(s) LinkPilot cannot read ({keys})"
+            what = f"shows {unread} of {counted(items, 'item')} LinkPilot cannot read ({keys})"
         copy = f"; a copy of the page is in {diagnostic}" if diagnostic else ""
         super().__init__(f"the {page} page at {path} {what}: nothing was done{copy}")
 

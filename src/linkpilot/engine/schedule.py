@@ -15,15 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
 from linkpilot.common.clock import Clock, local_date
 from linkpilot.common.settings import CampaignSchedule, Settings
 from linkpilot.engine.campaigns.registry import CAMPAIGNS
 from linkpilot.engine.campaigns.summary import RunSummary, StopReason
 from linkpilot.engine.pacing import wait_until
 from linkpilot.storage.database import Database
-from linkpilot.storage.models import CampaignRun
+from linkpilot.storage.runs import last_real_run_started
 
 log = logging.getLogger(__name__)
 
@@ -69,22 +67,8 @@ def next_slot(
 
 async def last_run_day(db: Database, campaign: str, zone: ZoneInfo) -> date | None:
     async with db.session() as session:
-        started = (
-            await session.execute(
-                select(func.max(CampaignRun.started_at)).where(
-                    CampaignRun.campaign == campaign, CampaignRun.dry_run.is_(False)
-                )
-            )
-        ).scalar_one_or_none()
-    if started is None:
-        return None
-    if isinstance(started, str):  # SQLite hands aggregates back as text
-        started = datetime.fromisoformat(started)
-    if started.tzinfo is None:
-        from datetime import UTC
-
-        started = started.replace(tzinfo=UTC)
-    return local_date(started, zone)
+        started = await last_real_run_started(session, campaign)
+    return None if started is None else local_date(started, zone)
 
 
 StartCampaign = Callable[[str, bool], Awaitable[object]]

@@ -18,8 +18,6 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any, Literal
 
-from sqlalchemy import text
-
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.activity import publish_activity
@@ -342,8 +340,7 @@ def metrics_from_events(metrics: Metrics) -> Callable[[Event], None]:
 
 def readiness_checks(rt: Runtime, sidecar: HealthSidecar) -> None:
     async def storage() -> CheckResult:
-        async with rt.db.session() as session:
-            await session.execute(text("SELECT 1"))
+        await rt.db.ping()
         return CheckResult(True, "ok")
 
     async def ledger() -> CheckResult:

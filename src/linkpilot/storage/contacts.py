@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -316,11 +316,15 @@ async def count_contacts(session: AsyncSession, filters: ContactFilters | None =
     return int((await session.execute(stmt)).scalar_one())
 
 
-async def search_contacts(session: AsyncSession, text: str, *, limit: int = 20) -> list[Contact]:
-    """Contacts whose name or headline has words starting with every word of `text`, by name."""
-    if not search_words(text):
+async def names_of(session: AsyncSession, ids: Sequence[int]) -> list[str]:
+    """The names of the contacts `ids`, in alphabetical order."""
+    if not ids:
         return []
-    return (await page_contacts(session, limit=limit, filters=ContactFilters(search=text))).contacts
+    return list(
+        (
+            await session.execute(select(Contact.name).where(Contact.id.in_(ids)).order_by(Contact.name))
+        ).scalars()
+    )
 
 
 async def iter_contacts(session: AsyncSession, *, batch: int = 500) -> AsyncIterator[Contact]:

@@ -7,9 +7,10 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import event
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -20,6 +21,9 @@ BUSY_TIMEOUT_MS = 5000
 MMAP_BYTES = 256 * 2**20
 # PostgreSQL's lock_not_available (a lock_timeout ran out) and deadlock_detected.
 PG_LOCK_STATES = frozenset({"55P03", "40P01"})
+
+# What the engine holds between storage's own functions; it builds no query on it.
+Session: TypeAlias = AsyncSession
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -152,6 +156,11 @@ class Database:
                     yield session
             except DBAPIError as exc:
                 raise StorageError(describe_db_error(exc)) from exc
+
+    async def ping(self) -> None:
+        """Raises unless the database answers a trivial query (the readiness check)."""
+        async with self.sessions() as session:
+            await session.execute(sql_text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

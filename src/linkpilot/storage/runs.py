@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from linkpilot.common.clock import utc_now
@@ -34,3 +37,28 @@ async def finish_run(
     run.plan = plan
     run.counts = counts
     run.finished_at = utc_now()
+
+
+async def last_real_run_started(session: AsyncSession, campaign: str) -> datetime | None:
+    """When `campaign` last started a run that was not a dry run; None if it never did."""
+    return (
+        await session.execute(
+            select(CampaignRun.started_at)
+            .where(CampaignRun.campaign == campaign, CampaignRun.dry_run.is_(False))
+            .order_by(CampaignRun.started_at.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+async def skipped_between(session: AsyncSession, start: datetime, end: datetime) -> Counter[str]:
+    """People skipped, by reason, in the real runs started in [start, end)."""
+    skipped: Counter[str] = Counter()
+    runs = await session.execute(
+        select(CampaignRun.counts).where(
+            CampaignRun.dry_run.is_(False), CampaignRun.started_at >= start, CampaignRun.started_at < end
+        )
+    )
+    for (counts,) in runs:
+        skipped.update({str(k): int(v) for k, v in (counts or {}).get("skipped", {}).items()})
+    return skipped

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from linkpilot.common.clock import local_date
 from linkpilot.storage.models import BlacklistEntry, Contact, Interaction, InteractionState
 
 
@@ -70,5 +71,19 @@ async def sent_per_day(session: AsyncSession, *, today: date, zone: ZoneInfo, da
             Interaction.state == InteractionState.SENT.value, Interaction.sent_at >= since
         )
     )
-    per_day = Counter(sent_at.astimezone(zone).date() for (sent_at,) in rows if sent_at is not None)
+    per_day = Counter(local_date(sent_at, zone) for (sent_at,) in rows if sent_at is not None)
     return tuple(per_day.get(first + timedelta(days=n), 0) for n in range(days))
+
+
+async def sent_between(session: AsyncSession, start: datetime, end: datetime) -> Counter[str]:
+    """Actions that reached the site in [start, end), by kind of interaction."""
+    rows = await session.execute(
+        select(Interaction.kind, func.count())
+        .where(
+            Interaction.state == InteractionState.SENT.value,
+            Interaction.sent_at >= start,
+            Interaction.sent_at < end,
+        )
+        .group_by(Interaction.kind)
+    )
+    return Counter({str(kind): int(n) for kind, n in rows})

@@ -18,10 +18,10 @@ import pytest_asyncio
 
 from linkpilot.common.settings import load_settings
 from linkpilot.engine.actions import ActionManager, VisitStatus
-from linkpilot.engine.actions.search import search_url
 from linkpilot.engine.browser import BrowserSession
 from linkpilot.engine.campaigns.invitations import select_stale
 from linkpilot.engine.campaigns.logic.birthday_status import parse_birthday_status
+from linkpilot.engine.campaigns.logic.search_url import build_search_url
 from linkpilot.engine.page_state import classify, probe
 from linkpilot.engine.selectors import SelectorEngine
 from tests.engine.livesite import TEST_TIMEOUTS
@@ -97,7 +97,7 @@ async def test_every_invitation_reads_with_its_age(reader: Reader) -> None:
 
 
 async def test_search_reads_results_only_and_finds_the_next_page(reader: Reader) -> None:
-    first = await reader.actions.read_search_page(search_url({"keywords": "engineer"}))
+    first = await reader.actions.read_search_page(build_search_url(reader.site.url, "engineer"))
     assert first.unread == ()
     assert [r.slug for r in first.results] == SEARCH[:5]
     assert [r.name for r in first.results] == [BY_SLUG[s].name for s in SEARCH[:5]]

@@ -22,7 +22,8 @@ from linkpilot.engine.campaigns.invitations import InvitationsCampaign
 from linkpilot.engine.campaigns.runner import CampaignContext
 from linkpilot.engine.campaigns.sourcing import SourcingCampaign
 from linkpilot.engine.campaigns.summary import PlanItem, RunSummary
-from linkpilot.engine.pacing import FastPacing
+from linkpilot.engine.events import LogLine
+from linkpilot.engine.pacing import FastPacing, Pacing, Pause
 from linkpilot.engine.page_state import PageUnreadable
 from linkpilot.engine.quota.contract import Action
 from linkpilot.engine.runtime import Runtime, open_runtime
@@ -53,12 +54,31 @@ async def rt(tmp_path: Path, sandbox: RunningSandbox) -> AsyncIterator[Runtime]:
 
 
 def context(
-    rt: Runtime, browser: BrowserSession, page: Any, campaign: str, *, dry_run: bool
+    rt: Runtime,
+    browser: BrowserSession,
+    page: Any,
+    campaign: str,
+    *,
+    dry_run: bool,
+    pacing: Pacing | None = None,
 ) -> CampaignContext:
     actions = ActionManager(
         page, SelectorEngine(SelectorScores()), rt.settings.linkedin_url, timeouts=TIMEOUTS
     )
-    return CampaignContext(rt, browser, actions, FastPacing(), RunSummary(campaign, dry_run))
+    return CampaignContext(rt, browser, actions, pacing or FastPacing(), RunSummary(campaign, dry_run))
+
+
+class SiteFailsAfterFirstPause(FastPacing):
+    """While the campaign pauses between two search pages, the practice site starts failing:
+    its next page answers 500."""
+
+    def __init__(self, sandbox: RunningSandbox) -> None:
+        self.sandbox = sandbox
+
+    async def pause(self, kind: Pause) -> float:
+        if kind is Pause.VISIT:
+            self.sandbox.state.faults.http_500 = 1
+        return 0.0
 
 
 async def stored(rt: Runtime) -> list[tuple[str, str, str | None]]:
@@ -132,13 +152,16 @@ async def test_a_first_search_page_that_fails_is_unreadable_not_nothing_to_do(
 async def test_a_later_search_page_that_fails_ends_the_plan_and_counts_against_the_breaker(
     rt: Runtime, browser: BrowserSession, sandbox: RunningSandbox
 ) -> None:
-    ctx = context(rt, browser, await browser.page(), "sourcing", dry_run=True)
-    campaign = SourcingCampaign(rt)
-    first = await campaign._read_page(ctx, 1)
-    assert first is not None
-    assert first.results
-    sandbox.state.faults.http_500 = 1
-    assert await campaign._read_page(ctx, 2) is None
+    ctx = context(
+        rt, browser, await browser.page(), "sourcing", dry_run=True, pacing=SiteFailsAfterFirstPause(sandbox)
+    )
+    told: list[str] = []
+    rt.bus.subscribe(lambda event: told.append(event.message) if isinstance(event, LogLine) else None)
+    planned, _skipped = await SourcingCampaign(rt).plan(ctx)
+    # The people of page 1 are still planned; page 2 was asked for and failed.
+    assert planned
+    assert sandbox.state.faults.http_500 == 0
+    assert "search page 2 failed: HTTP 500" in told
     breaker = await rt.breaker.state()
     assert breaker.failures == 1
     assert "search page 2" in (breaker.reason or "")

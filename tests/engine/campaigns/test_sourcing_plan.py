@@ -91,7 +91,7 @@ class TestSweep:
         assert sweep.next_page(has_next=True)
         sweep.record(0)
         assert not sweep.next_page(has_next=True)
-        assert sweep.reason == "2 page(s) in a row with nobody new"
+        assert sweep.reason == "2 pages in a row with nobody new"
 
     def test_a_page_with_someone_new_resets_the_empty_run(self) -> None:
         sweep = Sweep(max_pages=10, stop_after_empty=2, wanted=50)

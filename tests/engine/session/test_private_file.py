@@ -1,4 +1,4 @@
-"""The one writer of the files only the owner may read (session.enc, login.enc)."""
+"""The one writer of the files only the owner may read (session.enc, login.enc, secret.key)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from linkpilot.engine.session.crypto import create_key
 from linkpilot.engine.session.private_file import write_private
 
 
@@ -34,3 +35,24 @@ def test_a_failed_write_leaves_nothing_behind_and_the_target_as_it_was(tmp_path:
         write_private(target, b"secret bytes")
     assert (target / "kept").read_text() == "untouched"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["login.enc"]
+
+
+def test_an_exclusive_write_creates_once_and_never_replaces(tmp_path: Path) -> None:
+    path = tmp_path / "secret.key"
+    write_private(path, b"theirs\n", exclusive=True)
+    with pytest.raises(FileExistsError):
+        write_private(path, b"ours\n", exclusive=True)
+    assert path.read_bytes() == b"theirs\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.key"]
+
+
+def test_a_key_made_elsewhere_in_the_meantime_is_kept_and_used(tmp_path: Path) -> None:
+    path = tmp_path / "home" / "secret.key"
+    key, made = create_key(path)
+    assert made
+    assert path.read_bytes() == key + b"\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    again, made_again = create_key(path)
+    assert (again, made_again) == (key, False)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["secret.key"]

@@ -17,6 +17,7 @@ from linkpilot.cli.common import run_async, settings_from_env
 from linkpilot.common.clock import local_zone_name, utc_now
 from linkpilot.common.errors import ExitCode, LinkPilotError
 from linkpilot.common.settings import Settings, masked_dump
+from linkpilot.common.text import counted
 
 # Each reachability check gets this long: a Redis or PostgreSQL that does not answer, or a
 # Chromium that hangs, is a failed check, not a hung command.
@@ -145,7 +146,7 @@ async def _notify(settings: Settings) -> str:
     from linkpilot.engine.notify.channels import parse_channels
 
     targets = parse_channels(settings.notify.urls)
-    return f"{len(targets)} channel(s) parse: " + ", ".join(t.label for t in targets)
+    return f"{counted(len(targets), 'channel')} parse: " + ", ".join(t.label for t in targets)
 
 
 CHECKS: tuple[tuple[str, Callable[[Settings], Awaitable[str]]], ...] = (

@@ -19,6 +19,7 @@ from linkpilot.cli.picture import Protocol, detect, for_terminal
 from linkpilot.cli.terminal_input import Terminal
 from linkpilot.common.errors import BadInput, ExitCode, LinkPilotError
 from linkpilot.common.settings import Settings
+from linkpilot.common.text import counted
 from linkpilot.engine.breaker import BreakerState, create_breaker
 from linkpilot.engine.login import (
     Approval,
@@ -146,7 +147,7 @@ def login(
 
 def _saved(settings: Settings, done: Done) -> str:
     return (
-        f"session saved encrypted to {session_path(settings)} ({done.cookies} cookie(s)); "
+        f"session saved encrypted to {session_path(settings)} ({counted(done.cookies, 'cookie')}); "
         "session: valid (checked just now)"
     )
 

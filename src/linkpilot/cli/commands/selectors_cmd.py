@@ -6,6 +6,7 @@ import click
 
 from linkpilot.cli.common import echo_json, run_async, settings_from_env, with_database
 from linkpilot.common.errors import ExitCode
+from linkpilot.common.text import counted
 from linkpilot.engine.diagnostics import saved
 from linkpilot.engine.selectors import SelectorEngine, SelectorScores
 from linkpilot.engine.selectors.health import HealthReport, KeyStatus, check_selectors
@@ -57,9 +58,11 @@ def print_report(report: HealthReport, latest: list[str]) -> None:
     for page, reading in report.readings.items():
         if reading.unread:
             keys = ", ".join(f"{key} on {n}" for key, n in sorted(reading.missing.items()))
-            click.echo(f"page {page}: {reading.unread} item(s) cannot be read ({keys}), {reading.items} read")
+            click.echo(
+                f"page {page}: {counted(reading.unread, 'item')} cannot be read ({keys}), {reading.items} read"
+            )
         else:
-            click.echo(f"page {page}: {reading.items} item(s), all read")
+            click.echo(f"page {page}: {counted(reading.items, 'item')}, all read")
     for page, copy in sorted(report.diagnostics.items()):
         click.echo(f"page {page}: diagnostic copy saved: {copy}")
     if latest and not report.diagnostics:
@@ -68,12 +71,12 @@ def print_report(report: HealthReport, latest: list[str]) -> None:
     summary = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
     problems = []
     if report.missing_required:
-        problems.append(f"{len(report.missing_required)} required key(s) missing")
+        problems.append(f"{counted(len(report.missing_required), 'required key')} missing")
     unread = sum(r.unread for r in report.readings.values())
     if unread:
-        problems.append(f"{unread} listed item(s) cannot be read")
+        problems.append(f"{counted(unread, 'listed item')} cannot be read")
     if report.page_errors and not problems:
-        problems.append(f"{len(report.page_errors)} page(s) could not be checked")
+        problems.append(f"{counted(len(report.page_errors), 'page')} could not be checked")
     verdict = "; ".join(problems) if problems else "all required keys resolve, every listed item reads"
     click.echo(f"{len(report.keys)} keys: {summary}; {verdict}")
 

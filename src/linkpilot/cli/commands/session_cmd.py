@@ -13,6 +13,7 @@ from linkpilot.cli.common import echo_json, prepare_home, run_async, settings_fr
 from linkpilot.common.clock import utc_now
 from linkpilot.common.errors import BadInput, ExitCode
 from linkpilot.common.settings import Settings
+from linkpilot.common.text import counted
 from linkpilot.engine.browser.origin import Origin
 from linkpilot.engine.session.check import check_session
 from linkpilot.engine.session.cookies import Cookie
@@ -82,7 +83,7 @@ def import_session(
     prepare_home(settings)
     status = stored.status()
     click.echo(
-        f"session imported ({source}, {len(cookies)} cookie(s)); li_at expires {_when(status.expires_at)}; "
+        f"session imported ({source}, {counted(len(cookies), 'cookie')}); li_at expires {_when(status.expires_at)}; "
         "status unknown until `linkpilot session status --check`"
     )
     if generated:
@@ -154,7 +155,9 @@ def _describe(status: SessionStatus, now: datetime) -> list[str]:
         days = (status.expires_at - now).days
         expires += f" (in {days} days)" if days >= 0 else " (passed)"
     lines.append(f"li_at expires: {expires}")
-    lines.append(f"imported: {_when(status.imported_at)} from {status.source}, {status.cookies} cookie(s)")
+    lines.append(
+        f"imported: {_when(status.imported_at)} from {status.source}, {counted(status.cookies, 'cookie')}"
+    )
     if status.refreshed_at is not None:
         lines.append(f"refreshed by the site: {_when(status.refreshed_at)}")
     return lines

@@ -13,13 +13,6 @@ from linkpilot.engine.actions.cards import card_identity, listed_slugs, slugs_in
 from linkpilot.engine.actions.lists import ItemReader, load_all, next_page_control, read_items
 from linkpilot.engine.actions.outcomes import SearchPage, SearchResult, UnreadItem
 
-SEARCH_PATH = "/search/results/people/"
-
-
-def search_url(params: dict[str, str], page: int = 1) -> str:
-    query = {**params, "origin": params.get("origin", "FACETED_SEARCH"), "page": str(page)}
-    return f"{SEARCH_PATH}?{urlencode(query)}"
-
 
 def page_number(url: str) -> int:
     for key, value in parse_qsl(urlsplit(url).query):

@@ -22,6 +22,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Settings
+from linkpilot.common.text import counted
 from linkpilot.engine.browser.errors import BrowserCrashed, BrowserError, OffOrigin, TooManyPages
 from linkpilot.engine.browser.gate import OriginGate
 from linkpilot.engine.browser.origin import OriginGuard, redact
@@ -180,7 +181,7 @@ class BrowserSession:
             return
         if self.restarts >= self.max_restarts:
             raise BrowserCrashed(
-                f"Chromium crashed {self.restarts + 1} times in this run; giving up after {self.restarts} restart(s)"
+                f"Chromium crashed {self.restarts + 1} times in this run; giving up after {counted(self.restarts, 'restart')}"
             )
         self.restarts += 1
         log.warning("restarting Chromium after a crash (restart %d)", self.restarts)

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from linkpilot.common.clock import local_date
+from linkpilot.common.text import counted
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.messaging import Entry, MessageTarget, SendHooks
@@ -134,7 +135,11 @@ class BirthdayCampaign:
             await abandoned_plans_to_failed(session, [InteractionKind.BIRTHDAY])
             pending = await unknown_birthdays(session)
         if abandoned:
-            self.rt.bus.log("warning", f"{abandoned} wish(es) were cut off while sending", self.name)
+            self.rt.bus.log(
+                "warning",
+                f"{counted(abandoned, 'wish', 'wishes')} {'was' if abandoned == 1 else 'were'} cut off while sending",
+                self.name,
+            )
         oldest = self.rt.today() - timedelta(days=self.rt.settings.birthday.late_days)
         for interaction, contact in pending:
             if (

@@ -17,8 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from linkpilot.common.text import counted
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.invitations import WithdrawHooks
@@ -30,6 +29,7 @@ from linkpilot.engine.campaigns.summary import PlanItem, Skip
 from linkpilot.engine.pacing import Pause
 from linkpilot.engine.runtime import Runtime
 from linkpilot.storage.contacts import get_contact_by_url, upsert_contact
+from linkpilot.storage.database import Session
 from linkpilot.storage.interactions import (
     abandoned_sends_to_unknown,
     move,
@@ -129,7 +129,11 @@ class InvitationsCampaign:
             abandoned = await abandoned_sends_to_unknown(session, [InteractionKind.WITHDRAWAL])
             pending = await unknown_of_kind(session, InteractionKind.WITHDRAWAL)
         if abandoned:
-            self.rt.bus.log("warning", f"{abandoned} withdrawal(s) were cut off after confirming", self.name)
+            self.rt.bus.log(
+                "warning",
+                f"{counted(abandoned, 'withdrawal')} {'was' if abandoned == 1 else 'were'} cut off after confirming",
+                self.name,
+            )
         if not pending:
             return
         page = await ctx.actions.read_sent_invitations()
@@ -271,7 +275,7 @@ async def record_withdrawal(
             faultpoints.reach("before_withdrawal_commit")
 
 
-async def _contact(session: AsyncSession, item: PlanItem, status: ContactStatus) -> Contact:
+async def _contact(session: Session, item: PlanItem, status: ContactStatus) -> Contact:
     url = normalize_profile_url(f"/in/{item.slug}/")
     contact = await get_contact_by_url(session, url)
     if contact is None:

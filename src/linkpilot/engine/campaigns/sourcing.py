@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from linkpilot.common.errors import BadInput
+from linkpilot.common.text import counted
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine import faultpoints
 from linkpilot.engine.actions.outcomes import (
@@ -45,10 +44,11 @@ from linkpilot.engine.quota.contract import Action, QuotaRefused
 from linkpilot.engine.runtime import Runtime
 from linkpilot.storage.blacklist import is_blacklisted
 from linkpilot.storage.contacts import get_contact_by_url, upsert_contact
+from linkpilot.storage.database import Session
 from linkpilot.storage.interactions import record_action
 from linkpilot.storage.models import Contact, ContactStatus, InteractionKind, InteractionState
 
-SOURCE = "sourcing"
+SOURCE = SOURCING.name  # contacts it found say so
 
 
 @dataclass
@@ -73,7 +73,7 @@ class Sweep:
         if self.found >= self.wanted:
             self.reason = "enough people for this run"
         elif self.empty_in_row >= self.stop_after_empty:
-            self.reason = f"{self.empty_in_row} page(s) in a row with nobody new"
+            self.reason = f"{counted(self.empty_in_row, 'page')} in a row with nobody new"
         elif self.pages >= self.max_pages:
             self.reason = f"max_pages ({self.max_pages}) read"
         elif not has_next:
@@ -179,7 +179,7 @@ class SourcingCampaign:
             if not sweep.next_page(page.has_next):
                 self.rt.bus.log(
                     "info",
-                    f"searched {sweep.pages} page(s), {sweep.found} to visit: {sweep.reason}",
+                    f"searched {counted(sweep.pages, 'page')}, {sweep.found} to visit: {sweep.reason}",
                     self.name,
                 )
                 break
@@ -302,7 +302,7 @@ async def store_failed_visit(rt: Runtime, item: PlanItem, outcome: VisitOutcome,
 
 
 async def _record_visit(
-    rt: Runtime, session: AsyncSession, contact_id: int, run_id: int | None, error: str | None
+    rt: Runtime, session: Session, contact_id: int, run_id: int | None, error: str | None
 ) -> None:
     await record_action(
         session,

@@ -3,17 +3,17 @@ tomorrow's birthdays."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select
-
+from linkpilot.common.clock import local_date
 from linkpilot.common.settings import Settings
 from linkpilot.engine.quota.contract import QuotaLedger
 from linkpilot.storage.birthdays import birthdays_due
+from linkpilot.storage.contacts import names_of
 from linkpilot.storage.database import Database
-from linkpilot.storage.models import CampaignRun, Contact, Interaction, InteractionState
 from linkpilot.storage.notifications import Outgoing
+from linkpilot.storage.runs import skipped_between
+from linkpilot.storage.stats import sent_between
 
 NAMES_SHOWN = 5
 KIND_WORDS = {"birthday": "birthday wishes", "visit": "profile visits", "withdrawal": "invitations withdrawn"}
@@ -21,45 +21,14 @@ KIND_WORDS = {"birthday": "birthday wishes", "visit": "profile visits", "withdra
 
 async def compose_digest(settings: Settings, db: Database, ledger: QuotaLedger, now: datetime) -> Outgoing:
     zone = settings.zone
-    today = now.astimezone(zone).date()
+    today = local_date(now, zone)
     start = datetime.combine(today, time(0), tzinfo=zone)
     end = start + timedelta(days=1)
     async with db.session() as session:
-        sent = Counter(
-            {
-                kind: int(n)
-                for kind, n in await session.execute(
-                    select(Interaction.kind, func.count())
-                    .where(
-                        Interaction.state == InteractionState.SENT.value,
-                        Interaction.sent_at >= start,
-                        Interaction.sent_at < end,
-                    )
-                    .group_by(Interaction.kind)
-                )
-            }
-        )
-        skipped: Counter[str] = Counter()
-        runs = await session.execute(
-            select(CampaignRun.counts).where(
-                CampaignRun.dry_run.is_(False), CampaignRun.started_at >= start, CampaignRun.started_at < end
-            )
-        )
-        for (counts,) in runs:
-            skipped.update({str(k): int(v) for k, v in (counts or {}).get("skipped", {}).items()})
+        sent = await sent_between(session, start, end)
+        skipped = await skipped_between(session, start, end)
         due = await birthdays_due(session, today + timedelta(days=1), late_days=0, first_degree_only=True)
-        ids = due.contact_ids()[:NAMES_SHOWN]
-        names = (
-            list(
-                (
-                    await session.execute(
-                        select(Contact.name).where(Contact.id.in_(ids)).order_by(Contact.name)
-                    )
-                ).scalars()
-            )
-            if ids
-            else []
-        )
+        names = await names_of(session, due.contact_ids()[:NAMES_SHOWN])
     quota = await ledger.snapshot()
     lines = [
         "Sent today: "

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from linkpilot.common.clock import Clock, utc_now
+from linkpilot.common.clock import Clock, local_date, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker import BreakerSnapshot, BreakerState, CircuitBreaker
 from linkpilot.engine.events import BreakerChanged, CampaignFinished, Event, EventBus, SessionChanged
@@ -101,7 +101,7 @@ class Notifier:
         deadline = loop.time() + budget
         # Recording what happened is quick and never waits on a receiver: it always finishes.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._events.join(), timeout=max(budget, 5.0))
+            await asyncio.wait_for(self.recorded(), timeout=max(budget, 5.0))
         if self._follower is not None:
             self._follower.cancel()
             await asyncio.gather(self._follower, return_exceptions=True)
@@ -116,6 +116,10 @@ class Notifier:
                 await asyncio.gather(self._delivery, return_exceptions=True)
         self._follower = self._delivery = None
         await self._guarded(self.deliverer.drain(deadline - loop.time()), "delivering before exit")
+
+    async def recorded(self) -> None:
+        """Returns once every event heard so far is recorded (its messages may still wait)."""
+        await self._events.join()
 
     def _on_event(self, event: Event) -> None:
         # Called from the publisher's stack (a campaign): only ever a put, never a wait.
@@ -290,7 +294,7 @@ class Notifier:
         if local.time() < cfg.digest_at:
             return False
         last = await last_message_at(self.db, "digest")
-        return last is None or last.astimezone(self.zone).date() < local.date()
+        return last is None or local_date(last, self.zone) < local.date()
 
     async def send_digest(self) -> None:
         assert self.ledger is not None

@@ -8,13 +8,13 @@ read the whole data folder; set LINKPILOT_SECRET_KEY from a secret store for tha
 from __future__ import annotations
 
 import binascii
-import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet
 
 from linkpilot.common.errors import ConfigError
 from linkpilot.common.settings import Settings
+from linkpilot.engine.session.private_file import write_private
 
 KEY_FILE = "secret.key"
 MAKE_ONE = 'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
@@ -60,18 +60,8 @@ def create_key(path: Path) -> tuple[bytes, bool]:
     """A new key written to `path`, and True; or, when another process made one in the
     meantime, theirs and False (then it is theirs to keep, whatever happens to ours)."""
     key = Fernet.generate_key()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        write_private(path, key + b"\n", exclusive=True)
     except FileExistsError:
         return path.read_bytes().strip(), False
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(key + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        # A half-written key would refuse every later start: none at all is better.
-        path.unlink(missing_ok=True)
-        raise
     return key, True
