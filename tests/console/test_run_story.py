@@ -1,11 +1,14 @@
-"""The log tells the story of a real run: the engine service, real headless Chromium and the
-practice site in this process, all on one frozen clock. The operator starts the birthday
-campaign from the dashboard and reads the log screen: the plan with its counts and each
-person's reason, the start, each person's outcome and why, the skips and why, the finish with
-its counts; the level filter hides the debug lines."""
+"""A real run as the console tells it: the engine service, real headless Chromium and the
+practice site in this process, all on one frozen clock.
+
+The operator starts the birthday campaign from the dashboard and reads the log screen: the plan
+with its counts and each person's reason, the start, each person's outcome and why, the skips
+and why, the finish with its counts; the level filter hides the debug lines. A run stopped by a
+page it could not read shows on the system screen, with the clock guard's reading."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,12 +16,15 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from cryptography.fernet import Fernet
+from rich.text import Text
+from textual.widgets import Static
 
 from linkpilot.common.clock import FrozenClock
 from linkpilot.common.settings import Settings
 from linkpilot.console.app import ConsoleApp
 from linkpilot.console.screens.dialogs import ConfirmCampaignScreen
 from linkpilot.console.screens.log import LogScreen
+from linkpilot.console.screens.system import SystemScreen
 from linkpilot.console.widgets.tail_log import LogPane, TailLog
 from linkpilot.engine.events import CampaignFinished
 from linkpilot.engine.runtime import open_runtime
@@ -134,5 +140,45 @@ async def test_the_log_tells_the_story_of_a_run(settings: Settings, site: Runnin
             )
             assert shown[-1].endswith("finished (completed): 14 sent, 0 failed, 0 unknown, 8 skipped")
             assert len(shown) == len(story) - 22  # the 15 planned and 7 skipped lines are debug
+            await app.workers.wait_for_complete()
+        await service.close()
+
+
+async def test_a_page_that_cannot_be_read_shows_on_the_system_screen(
+    settings: Settings, site: RunningSandbox
+) -> None:
+    clock = site.state.config.clock
+    async with open_runtime(settings, clock=clock) as rt:
+        service = EngineService(rt, scheduled=False)
+        finished: list[CampaignFinished] = []
+        service.bus.subscribe(lambda e: finished.append(e) if isinstance(e, CampaignFinished) else None)
+        await service.refresh()
+        app = ConsoleApp(
+            service, ContactBook(rt.db, owns_db=False), settings=settings, clock=clock, zone=settings.zone
+        )
+        async with app.run_test(size=(80, 24)) as pilot:
+            await idle(pilot)  # today's plan: read whole, so the selectors have their figures
+            # The next two member pages answer 500: the feed a run opens first, then the birthday page.
+            site.state.faults.http_500 = 2
+            await service.start("birthday", dry_run=True)
+            (run,) = finished
+            assert run.stopped == "page_unreadable"
+            copy = run.summary["unreadable"]["diagnostic"]
+            await pilot.press("4")
+            await wait_until(pilot, lambda: isinstance(app.screen, SystemScreen))
+            note = app.screen.query_one("#diagnostics-note", Static)
+            await wait_until(pilot, lambda: f"Unreadable pages: 1 copy; latest {copy}" == str(note.content))
+            guard = app.screen.query_one("#guard-status", Static).content
+            assert isinstance(guard, Text)
+            # The clock guard read the site's clock (the same one): within a second.
+            assert guard.plain.splitlines() == [
+                "Clock: within 1 s of LinkedIn's (tolerance 5 min)",
+                "Stopped 26 Nov 10:00: birthday could not read the birthday page (HTTP 500); nothing was done",
+            ]
+            assert guard.spans[-1].style == "bold red"
+            # At 80 columns the selector table keeps its figures whole: the candidate gives way.
+            shown = screen_text(app)
+            assert re.search(r"birthday\.card\.message_button +\d+ +0 +✓ 26 Nov 10:00 ", shown)
+            assert "Selectors: 6 candidates" in shown
             await app.workers.wait_for_complete()
         await service.close()
