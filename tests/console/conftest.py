@@ -1,20 +1,25 @@
-"""Console fixtures: a seeded real SQLite database, the fake engine edge, and an app factory."""
+"""Console fixtures: a seeded real SQLite database, the fake engine edge, an app factory, and
+the practice site in this process for the tests that drive the real engine."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import pytest_asyncio
 
 from linkpilot.common.clock import FrozenClock
 from linkpilot.console.app import ConsoleApp
+from linkpilot.sandbox import RunningSandbox
 from linkpilot.storage.contact_book import ContactBook
 from linkpilot.storage.database import Database
 from tests.console.fakes import NOW, FakeFacade
 from tests.console.seed import seed_file
+from tests.practice_site import SAFE_INSTANT, start_site
 
 AppFactory = Callable[..., ConsoleApp]
 
@@ -43,3 +48,18 @@ def make_app(db_url: str, facade: FakeFacade) -> AppFactory:
         )
 
     return make
+
+
+@pytest.fixture
+def site_clock() -> Callable[[], datetime]:
+    """The clock the site and the product share; a module may override it (the real clock)."""
+    return FrozenClock(SAFE_INSTANT)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def site(site_clock: Callable[[], datetime]) -> AsyncIterator[RunningSandbox]:
+    running = await start_site(clock=site_clock)
+    try:
+        yield running
+    finally:
+        await running.stop()

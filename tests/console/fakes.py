@@ -47,6 +47,8 @@ GAUGES = {
     "message": {"day_used": 3, "day_limit": 15, "week_used": 41, "week_limit": 100},
     "profile_visit": {"day_used": 12, "day_limit": 80, "week_used": 150, "week_limit": 400},
     "invitation_withdrawal": {"day_used": 0, "day_limit": 30, "week_used": 20, "week_limit": 100},
+    # As `QuotaSnapshot.gauges()` publishes it: searches have a calendar month and nothing else.
+    "search": {"month_used": 0, "month_limit": 300},
 }
 
 

@@ -54,6 +54,8 @@ async def test_the_engine_service_shows_the_real_breaker_and_resets_it(home: Pat
         assert state.breaker.since == NOW
         assert set(state.gauges) >= {"message", "profile_visit", "invitation_withdrawal"}
         assert state.gauges["message"]["day_limit"] == settings.limits.messages.per_day
+        # The shape tests/console/fakes.py gives the console: a calendar month and nothing else.
+        assert state.gauges["search"] == {"month_used": 0, "month_limit": settings.limits.searches_per_month}
         assert state.session.status == "missing"
         assert state.today == NOW.astimezone(settings.zone).date()
 

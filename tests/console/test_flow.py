@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from textual.widgets import Button, Switch
 
 from linkpilot.common.errors import LinkPilotError
@@ -50,6 +51,34 @@ async def test_engine_events_reach_the_dashboard(make_app: AppFactory, facade: F
         assert "9/15" in text
         assert "sourcing (dry run) 12/40" in text
         assert "now: Léa Petit" in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_every_quota_figure_is_whole_at_both_sizes(
+    make_app: AppFactory, facade: FakeFacade, size: tuple[int, int]
+) -> None:
+    """The gauges as the ledger publishes them, searches included: every figure whole, the
+    monthly search budget as this month's (never `0/—` under today or the week)."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await idle(pilot)
+        quota = app.screen.query_one("#quota")
+        lines = screen_text(app).splitlines()[quota.region.y : quota.region.bottom]
+        panel = [line[quota.region.x : quota.region.right] for line in lines]
+        text = "\n".join(panel)
+        assert "…" not in text
+        assert "—" not in text
+        visits = "visits" if size[0] < 100 else "profile visits"
+        for label, day, week in (
+            ("messages", "3/15", "41/100"),
+            (visits, "12/80", "150/400"),
+            ("withdrawals", "0/30", "20/100"),
+        ):
+            row = next(line for line in panel if f"│ {label} " in line)
+            assert f" {day} " in row
+            assert f" {week} " in row
+        search = next(line for line in panel if "│ searches " in line)
+        assert search.rstrip(" │").endswith(" 0/300 this month")
 
 
 async def test_campaign_key_opens_the_plan_with_no_focused(make_app: AppFactory, facade: FakeFacade) -> None:

@@ -8,14 +8,13 @@ screen's text and picture) and what is left on disk and in the breaker afterward
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from cryptography.fernet import Fernet
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -36,7 +35,6 @@ from linkpilot.storage.contact_book import ContactBook
 from tests.console.helpers import screen_text, wait_until
 from tests.engine.conftest import engine_settings, sandbox_cookie
 from tests.engine.login.site_admin import admin, expected_pin
-from tests.practice_site import start_site
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser]
 
@@ -47,13 +45,9 @@ SIZE = (150, 48)
 STEP_S = 45.0  # one browser round trip on a loaded machine, with room
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def site() -> AsyncIterator[RunningSandbox]:
-    running = await start_site(clock=utc_now)  # the product here runs on the real clock too
-    try:
-        yield running
-    finally:
-        await running.stop()
+@pytest.fixture
+def site_clock() -> Callable[[], datetime]:
+    return utc_now  # the product here runs on the real clock too
 
 
 @pytest.fixture

@@ -7,14 +7,17 @@ then look at the new .svg files before committing them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from linkpilot.common.clock import FrozenClock
+from linkpilot.common.settings import load_settings
 from linkpilot.console.screens.dialogs import ConfirmCampaignScreen, ConfirmScreen
 from linkpilot.console.screens.log import LogScreen
 from linkpilot.console.screens.login import LoginScreen
@@ -35,6 +38,7 @@ from linkpilot.engine.notify.status import ChannelStatus, NotifyStatus
 from tests.console.conftest import AppFactory
 from tests.console.fakes import ACTIVITY, GAUGES, NOW, FakeFacade, breaker_open_event, idle_facts
 from tests.console.helpers import idle, settle, wait_until
+from tests.console.test_system_screen import seed_stats
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 Snap = Callable[..., bool]
@@ -197,9 +201,12 @@ CHANNELS = (
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_system_screen(size: tuple[int, int], snap_compare: Snap, make_app: AppFactory) -> None:
-    """With two notification channels: one delivered, one failing with a message waiting."""
-    facade = FakeFacade([*idle_facts(), NotifyStatus(channels=CHANNELS, at=NOW)])
+def test_system_screen(size: tuple[int, int], snap_compare: Snap, make_app: AppFactory, db_url: str) -> None:
+    """Two selector keys (one failing now), the clock 12 s ahead of the site's, and two
+    notification channels: one delivered, one failing with a message waiting."""
+    asyncio.run(seed_stats(db_url))
+    clock = ClockChecked(ours=NOW, site=NOW - timedelta(seconds=12), skew_s=12.0, ok=True, at=NOW)
+    facade = FakeFacade([*idle_facts(), clock, NotifyStatus(channels=CHANNELS, at=NOW)])
 
     async def shown(pilot: Pilot[None]) -> None:
         await idle(pilot)
@@ -207,7 +214,9 @@ def test_system_screen(size: tuple[int, int], snap_compare: Snap, make_app: AppF
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, SystemScreen))
         await idle(pilot)
 
-    assert snap_compare(make_app(facade=facade), terminal_size=size, run_before=shown)
+    # A fixed home and zone: the settings panel shows them.
+    settings = load_settings(home=Path("/srv/linkpilot"), timezone="Europe/Paris")
+    assert snap_compare(make_app(facade=facade, settings=settings), terminal_size=size, run_before=shown)
 
 
 @pytest.mark.parametrize("size", SIZES)

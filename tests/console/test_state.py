@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from linkpilot.console.state import Busy, ConsoleState, campaign_blocked, fold, fold_all, quota_spent
+from linkpilot.console.state import (
+    Busy,
+    ConsoleState,
+    UnreadableView,
+    campaign_blocked,
+    fold,
+    fold_all,
+    quota_spent,
+)
 from linkpilot.engine.events import (
     ActivityChanged,
     BreakerChanged,
@@ -26,9 +34,9 @@ from linkpilot.engine.notify.status import ChannelStatus, NotifyStatus
 from tests.console.fakes import GAUGES, NOW
 
 
-def finished(campaign: str, run_id: int) -> CampaignFinished:
+def finished(campaign: str, run_id: int, stopped: str = "completed", **summary: object) -> CampaignFinished:
     return CampaignFinished(
-        campaign=campaign, run_id=run_id, counts=RunCounts(), stopped="completed", summary={}
+        campaign=campaign, run_id=run_id, counts=RunCounts(), stopped=stopped, summary=summary, at=NOW
     )
 
 
@@ -133,3 +141,16 @@ def test_the_clock_guards_reading_and_the_channels_reach_the_state() -> None:
     assert (fixed.clock_skew_s, fixed.clock_ok) == (1.0, True)
     channel = ChannelStatus("#1 ntfy://ntfy.sh/…", NOW, True, "LinkPilot: test message")
     assert fold(fixed, NotifyStatus(channels=(channel,))).notifications == (channel,)
+
+
+def test_a_run_stopped_by_an_unreadable_page_stays_shown_until_that_campaign_reads_its_pages() -> None:
+    copy = "/srv/linkpilot/diagnostics/20261126T093000000000Z-birthday.html"
+    unread = {"page": "birthday", "failure": None, "missing": {"birthday.card.status": 3}, "diagnostic": copy}
+    stopped = fold(ConsoleState(), finished("birthday", 4, "page_unreadable", unreadable=unread))
+    assert stopped.unreadable == UnreadableView(
+        "birthday", "birthday", "birthday.card.status on 3", copy, NOW
+    )
+    # Another campaign's run, or a run of this one that never read its pages, changes nothing.
+    assert fold(stopped, finished("sourcing", 5)).unreadable == stopped.unreadable
+    assert fold(stopped, finished("birthday", 6, "clock_skew")).unreadable == stopped.unreadable
+    assert fold(stopped, finished("birthday", 7)).unreadable is None

@@ -1,4 +1,5 @@
-"""The system screen: selector health from storage, the effective settings with secrets masked."""
+"""The system screen: the clock guard's reading, selector health from storage, the notification
+channels, the effective settings with secrets masked."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+from rich.text import Text
 from textual.widgets import Static
 
 from linkpilot.common.settings import load_settings
 from linkpilot.console.screens.system import SystemScreen
+from linkpilot.engine.events import ClockChecked
 from linkpilot.engine.notify.status import ChannelStatus, NotifyStatus
 from linkpilot.storage.database import Database
 from linkpilot.storage.selector_stats import StatRecord, save_stats
@@ -116,3 +119,33 @@ async def test_the_newest_diagnostic_copy_is_pointed_to(
         note = app.screen.query_one("#diagnostics-note", Static)
         await wait_until(pilot, lambda: "Unreadable pages: 2 copies" in str(note.content))
         assert f"latest {folder / '20261126T090000000000Z-sent-invitations.html'}" in str(note.content)
+
+
+async def test_the_clock_guard_s_latest_reading(make_app: AppFactory, facade: FakeFacade) -> None:
+    app = make_app(settings=load_settings(clock={"tolerance_minutes": 5}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        await pilot.press("4")
+        await wait_until(pilot, lambda: isinstance(app.screen, SystemScreen))
+        guard = app.screen.query_one("#guard-status", Static)
+
+        def shown() -> Text:
+            content = guard.content
+            assert isinstance(content, Text)
+            return content
+
+        assert (
+            shown().plain == "Clock: not compared with LinkedIn's yet; each run does first (tolerance 5 min)"
+        )
+        facade.bus.publish(ClockChecked(ours=NOW, site=NOW - timedelta(seconds=12), skew_s=12.0, ok=True))
+        await wait_until(pilot, lambda: "12 s" in shown().plain)
+        assert shown().plain == "Clock: 12 s ahead of LinkedIn's (tolerance 5 min)"
+        assert "red" not in str(shown().style)
+        facade.bus.publish(ClockChecked(ours=NOW, site=NOW + timedelta(minutes=10), skew_s=-600.0, ok=False))
+        await wait_until(pilot, lambda: "10 min" in shown().plain)
+        assert shown().plain == "Clock: 10 min behind LinkedIn's (tolerance 5 min): beyond it, nothing acts"
+        assert shown().style == "bold red"
+        # The line fits an 80-column terminal whole.
+        assert "Clock: 10 min behind LinkedIn's (tolerance 5 min): beyond it, nothing acts" in screen_text(
+            app
+        )

@@ -26,6 +26,12 @@ def span(delta: timedelta) -> str:
     return f"{seconds // 86400} days"
 
 
+def skew_text(skew_s: float) -> str:
+    """How far apart two clocks are: seconds up to a minute ("12 s"), then as `span`."""
+    seconds = abs(skew_s)
+    return f"{seconds:.0f} s" if seconds < 60 else span(timedelta(seconds=seconds))
+
+
 def relative(at: datetime, now: datetime) -> str:
     delta = at - now
     return f"in {span(delta)}" if delta.total_seconds() > 0 else f"{span(delta)} ago"

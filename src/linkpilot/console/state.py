@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from linkpilot.engine.campaigns.registry import CAMPAIGN_NAMES, campaign
+from linkpilot.engine.campaigns.summary import StopReason
 from linkpilot.engine.events import (
     ActivityChanged,
     BreakerChanged,
@@ -72,6 +73,17 @@ class RunningView:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreadableView:
+    """The latest run that stopped on a page it could not read, and where its copy is."""
+
+    campaign: str
+    page: str  # which page: "birthday", "search results"...
+    why: str  # what failed: "HTTP 500", or the facts it could not read
+    diagnostic: str | None  # the copy of the page as it was
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ConsoleState:
     """Everything the screens show, as the engine last told it."""
 
@@ -93,6 +105,9 @@ class ConsoleState:
     clock_ok: bool = True
     # The notification channels, masked, each with its last delivery.
     notifications: tuple[ChannelStatus, ...] = ()
+    # Set when a run stops on `page_unreadable`; a later run of that campaign that reads its
+    # pages whole (completed, or nothing to do) clears it.
+    unreadable: UnreadableView | None = None
 
 
 def fold(state: ConsoleState, event: Event) -> ConsoleState:
@@ -143,10 +158,23 @@ def fold(state: ConsoleState, event: Event) -> ConsoleState:
             return state
         return replace(state, running=replace(state.running, paused=event.paused))
     if isinstance(event, CampaignFinished):
+        state = replace(state, unreadable=_unreadable(state.unreadable, event))
         if state.running is not None and state.running.campaign == event.campaign:
             return replace(state, running=None)
         return state
     return state
+
+
+def _unreadable(shown: UnreadableView | None, finished: CampaignFinished) -> UnreadableView | None:
+    if finished.stopped == StopReason.PAGE_UNREADABLE:
+        unread = finished.summary.get("unreadable") or {}
+        missing = unread.get("missing") or {}
+        why = unread.get("failure") or ", ".join(f"{key} on {n}" for key, n in sorted(missing.items()))
+        return UnreadableView(
+            finished.campaign, unread.get("page") or "a", why, unread.get("diagnostic"), finished.at
+        )
+    read_whole = finished.stopped in (StopReason.COMPLETED, StopReason.NOTHING_TO_DO)
+    return None if shown is not None and shown.campaign == finished.campaign and read_whole else shown
 
 
 def fold_all(events: Iterable[Event], state: ConsoleState | None = None) -> ConsoleState:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from linkpilot.console.app import PlanView
 
 TEXT_WIDTH = 80  # a plan's text is cut here in the table; the confirmation shows it whole
+PLAN_COLUMNS = ("who", "why", "text")
 
 
 class BirthdayPlan(Vertical):
@@ -33,37 +35,31 @@ class BirthdayPlan(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("Today's birthdays", classes="panel-title", id="plan-title")
-        table: DataTable[Text] = DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns("who", "why", "text")
-        yield table
+        yield DataTable[Text](id="plan-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "birthday_plan", self._changed)
-
-    def _changed(self, view: PlanView) -> None:
-        # Filled from this widget's own queue: rows added from inside the app's watcher left
-        # the DataTable's columns at their labels' width (seen with Textual 8.2.8).
-        self.call_later(self._show, view)
+        self.watch(self.app, "birthday_plan", self._show)
 
     def _show(self, view: PlanView) -> None:
         table = self.query_one("#plan-table", DataTable)
         title = self.query_one("#plan-title", Label)
-        table.clear(columns=True)
         plan = view.plan
+        rows: list[tuple[str, str, str]] = []
         if plan is None:
             title.update(f"Today's birthdays: {view.error}" if view.error else "Today's birthdays: loading…")
-            return
-        skipped = f", {len(plan.skipped)} skipped" if plan.skipped else ""
-        title.update(f"Today's birthdays: {len(plan.planned)} to wish{skipped}")
-        rows = []
-        for item in plan.planned:
-            text = (item.text or "").replace("\n", " ")
-            cut = text[:TEXT_WIDTH] + ("…" if len(text) > TEXT_WIDTH else "")
-            rows.append((item.name, item.reason, cut))
-        # Widths given, not measured by the table: filled from a watcher, its automatic widths
-        # sometimes stayed at the labels' (three cells for "who") under load.
-        for index, label in enumerate(("who", "why", "text")):
-            table.add_column(label, width=max([len(label), *(len(row[index]) for row in rows)]))
+        else:
+            skipped = f", {len(plan.skipped)} skipped" if plan.skipped else ""
+            title.update(f"Today's birthdays: {len(plan.planned)} to wish{skipped}")
+            for item in plan.planned:
+                text = (item.text or "").replace("\n", " ")
+                rows.append(
+                    (item.name, item.reason, text[:TEXT_WIDTH] + ("…" if len(text) > TEXT_WIDTH else ""))
+                )
+        # Columns as wide as their widest cell, given outright: left to size themselves, they
+        # stayed at their labels' width now and then (names cut to "Lia"; Textual 8.2.8).
+        table.clear(columns=True)
+        for n, label in enumerate(PLAN_COLUMNS):
+            table.add_column(label, width=max([cell_len(label), *(cell_len(row[n]) for row in rows)]))
         for row in rows:
             table.add_row(*(Text(cell) for cell in row))
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -43,9 +44,15 @@ class ConfirmScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#yes")
+    def yes_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "yes")
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def no_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(False)
 
 
 def plan_text(plan: CampaignPlan) -> str:
@@ -96,12 +103,15 @@ class ConfirmCampaignScreen(ModalScreen[CampaignChoice | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#yes")
+    def yes_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "yes":
-            self.dismiss(CampaignChoice(self.plan.campaign, self.query_one("#dry-run", Switch).value))
-        else:
-            self.dismiss(None)
+        self.dismiss(CampaignChoice(self.plan.campaign, self.query_one("#dry-run", Switch).value))
+
+    @on(Button.Pressed, "#no")
+    def no_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
 
 
 class HelpScreen(ModalScreen[None]):

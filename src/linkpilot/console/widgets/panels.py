@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Sparkline, Static
 
-from linkpilot.console.formatting import action_label, ago, bar, local, relative
+from linkpilot.console.formatting import action_label, ago, bar, local, relative, skew_text
 from linkpilot.console.state import ConsoleState
 
 if TYPE_CHECKING:
@@ -73,25 +73,35 @@ class QuotaGauges(StatePanel):
     def render(self) -> RenderableType:
         gauges = self.state.gauges
         bars = self.content_size.width >= BARS_FROM
+        # Budgets counted by calendar month only (searches) have no day or week to show: they
+        # get a line of their own below, so their figures never squeeze the day and week columns.
+        monthly = {a: g for a, g in gauges.items() if "day_limit" not in g and "week_limit" not in g}
+        windowed = {a: g for a, g in gauges.items() if a not in monthly}
+        labels = {action: action_label(action, short=not bars) for action in gauges}
+        label_width = max((len(label) for label in labels.values()), default=6)
         table = Table.grid(padding=(0, 2))
-        table.add_column("action", no_wrap=True)
+        # The labels may wrap if the panel is too narrow even for them; the figures never do.
+        table.add_column("action", min_width=label_width)
         table.add_column("today", no_wrap=True)
         table.add_column("week", no_wrap=True)
         table.add_row(Text("action", style="bold"), Text("today", style="bold"), Text("7 days", style="bold"))
         if not gauges:
             table.add_row(Text("no quota data yet", style="dim"), "", "")
-        for action, gauge in sorted(gauges.items()):
-            label = action_label(action, short=not bars)
-            if "day_limit" not in gauge and "week_limit" not in gauge and "month_limit" in gauge:
-                month = self._cell(gauge.get("month_used", 0), gauge["month_limit"], bars)
-                table.add_row(label, Text.assemble("this month ", month), "")
-                continue
+        for action, gauge in sorted(windowed.items()):
             table.add_row(
-                label,
+                labels[action],
                 self._cell(gauge.get("day_used", 0), gauge.get("day_limit"), bars),
                 self._cell(gauge.get("week_used", 0), gauge.get("week_limit"), bars),
             )
-        return table
+        if not monthly:
+            return table
+        months = Table.grid(padding=(0, 2))
+        months.add_column("action", min_width=label_width)
+        months.add_column("month", no_wrap=True)
+        for action, gauge in sorted(monthly.items()):
+            month = self._cell(gauge.get("month_used", 0), gauge.get("month_limit"), bars)
+            months.add_row(labels[action], Text.assemble(month, " this month"))
+        return Group(table, months)
 
     @staticmethod
     def _cell(used: int, limit: int | None, bars: bool) -> Text:
@@ -160,7 +170,7 @@ class SessionPanel(StatePanel):
         if not state.clock_ok and state.clock_skew_s is not None:
             side = "ahead of" if state.clock_skew_s > 0 else "behind"
             text.append(
-                f"\nclock {abs(state.clock_skew_s):.0f} s {side} the site's: nothing acts", style="bold red"
+                f"\nclock {skew_text(state.clock_skew_s)} {side} the site's: nothing acts", style="bold red"
             )
         return text
 
