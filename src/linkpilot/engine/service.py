@@ -104,6 +104,7 @@ class EngineService:
         self._task: asyncio.Task[RunSummary] | None = None
         self._stop = asyncio.Event()
         self._background: list[asyncio.Task[None]] = []
+        self._logins: list[LoginFlow] = []
         rt.bus.subscribe(self._remember)
 
     @property
@@ -248,7 +249,11 @@ class EngineService:
 
     def open_login(self) -> LoginFlow:
         # Its own browser profile: a sign-in does not wait for a campaign's browser.
-        return LoginFlow(self.settings, timeouts=self.login_timeouts)
+        flow = LoginFlow(self.settings, timeouts=self.login_timeouts)
+        # Closed again when the engine closes: a sign-in abandoned while its browser was still
+        # starting gets that browser only after the screen's own close came and went.
+        self._logins.append(flow)
+        return flow
 
     def saved_login(self) -> SavedLogin | None:
         return load_saved_login(self.settings)
@@ -309,6 +314,12 @@ class EngineService:
             background.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
         self._background.clear()
+        logins, self._logins = self._logins, []
+        for flow in logins:
+            try:
+                await flow.close()
+            except Exception:
+                log.exception("closing a sign-in's browser failed")
 
 
 def metrics_from_events(metrics: Metrics) -> Callable[[Event], None]:

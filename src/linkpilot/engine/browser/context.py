@@ -95,6 +95,7 @@ class BrowserSession:
     async def start(self) -> None:
         executable = find_chromium(self.settings.chromium)
         self.user_data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._closing = False
         await self._gate.start()
         try:
             self._playwright = await async_playwright().start()
@@ -102,6 +103,11 @@ class BrowserSession:
         except BaseException:
             await self.close()
             raise
+        if self._closing:
+            # Closed while it was starting (a sign-in abandoned at once): the close found nothing
+            # to stop yet, so what started since is stopped here rather than left running.
+            await self.close()
+            raise BrowserError("the browser was closed while it was starting")
 
     async def close(self) -> None:
         self._closing = True

@@ -101,6 +101,7 @@ class LoginFlow:
         self.pins_submitted = 0
         self.polls = 0
         self._browser: BrowserSession | None = None
+        self._closing: asyncio.Future[None] | None = None
         self._page: Page | None = None
         self._info: LoginPage | None = None
         self._approval_started: float | None = None
@@ -119,8 +120,16 @@ class LoginFlow:
         browser, self._browser = self._browser, None
         self._page = None
         if browser is not None:
-            await browser.close()
-            await asyncio.to_thread(shutil.rmtree, browser.user_data_dir, True)
+            self._closing = asyncio.ensure_future(self._close_browser(browser))
+        if self._closing is not None:
+            # Shielded: a close cancelled half-way (the console quitting under a sign-in that
+            # just ended) goes on, and the engine's own close of the flow waits for its end.
+            await asyncio.shield(self._closing)
+
+    @staticmethod
+    async def _close_browser(browser: BrowserSession) -> None:
+        await browser.close()
+        await asyncio.to_thread(shutil.rmtree, browser.user_data_dir, True)
 
     # The steps ---------------------------------------------------------------------------
 
