@@ -20,6 +20,7 @@ import glob
 import os
 import subprocess
 import sys
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -140,3 +141,10 @@ async def start_site(
 ) -> RunningSandbox:
     """A site in this process on the test's clock (the one its `Runtime` gets too)."""
     return await start_sandbox(SandboxConfig(clock=clock, timezone=timezone, **options), port=port)
+
+
+def people_search_path(keywords: str = "", page: int = 1) -> str:
+    """A people search as the practice site answers it, keywords possibly empty (everyone):
+    the product's own build_search_url refuses a search for nothing, as sourcing must."""
+    query = {"keywords": keywords, "origin": "FACETED_SEARCH", "page": str(page)}
+    return f"/search/results/people/?{urllib.parse.urlencode(query)}"

@@ -143,9 +143,11 @@ class PageFacts:
     def path(self) -> str:
         return urlsplit(self.url).path or "/"
 
-    def logged_in(self, markers: Markers | None = None) -> bool:
-        markers = markers or load_markers()
-        return self.signed_in is not None or bool(self.found.intersection(markers.logged_in))
+    def logged_in(self) -> bool:
+        """The page's own signs only (the navigation with the member's profile link or menu):
+        a marker class or id names a layout, and any page may carry one (`page_markers.json`'s
+        `logged_in` list stays a fast first look for `selectors check`, never the verdict)."""
+        return self.signed_in is not None
 
 
 # One round trip: which marker selectors exist, the short texts worth reading, and whether a
@@ -197,7 +199,7 @@ def classify(facts: PageFacts, markers: Markers | None = None) -> PageBlocked | 
         evidence = _evidence(state, segments, facts)
         if evidence is not None:
             return ERRORS[state.kind](path, evidence)
-    if not facts.logged_in(markers):
+    if not facts.logged_in():
         return LoggedOut(path, "no sign of a logged-in page")
     return None
 

@@ -6,10 +6,10 @@ import pytest
 
 from linkpilot.common.urls import normalize_profile_url
 from linkpilot.engine.actions import IdentityStatus, NavStatus, VisitStatus, WithdrawStatus
-from linkpilot.engine.actions.search import search_url
 from linkpilot.sandbox.i18n import Texts
 from tests.engine.conftest import GENERATIONS
 from tests.engine.livesite import Live
+from tests.practice_site import people_search_path
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="session"),
@@ -110,7 +110,7 @@ async def test_birthday_page_http_500(live: Live) -> None:
 
 
 async def test_search_takes_profile_links_from_results_only(live: Live) -> None:
-    first = await live.actions.read_search_page(search_url({"keywords": ""}))
+    first = await live.actions.read_search_page(people_search_path())
     assert first.navigation.ok
     served = live.site.state.record.searches[-1]
     assert served["page"] == 1
@@ -128,14 +128,14 @@ async def test_search_takes_profile_links_from_results_only(live: Live) -> None:
     assert not {r.slug for r in second.results} & {r.slug for r in first.results}
     # The last page has no next page.
     pages = -(-len(live.people) // live.site.state.config.search_page_size)
-    last = await live.actions.read_search_page(search_url({"keywords": ""}, page=pages))
+    last = await live.actions.read_search_page(people_search_path(page=pages))
     assert last.results
     assert not last.has_next
     assert last.next_url is None
 
 
 async def test_search_with_no_results(live: Live) -> None:
-    page = await live.actions.read_search_page(search_url({"keywords": "zzzzqqqq"}))
+    page = await live.actions.read_search_page(people_search_path("zzzzqqqq"))
     assert page.navigation.ok
     assert page.results == ()
     assert not page.has_next

@@ -23,8 +23,13 @@ ORIGIN = "https://www.linkedin.com"
 NAV = frozenset({"#global-nav"})
 
 
+SIGNED_IN = "the member's menu in the navigation"
+
+
 def facts(path: str, *texts: str, found: frozenset[str] = NAV) -> PageFacts:
-    return PageFacts(url=ORIGIN + path, found=found, texts=texts)
+    # A page with the logged-in markers also shows the member's own signs, as LinkedIn's does;
+    # one without them shows neither.
+    return PageFacts(url=ORIGIN + path, found=found, texts=texts, signed_in=SIGNED_IN if found else None)
 
 
 @pytest.mark.parametrize(
@@ -115,6 +120,14 @@ def test_logged_in_by_meaning_alone() -> None:
         is Captcha
     )
     assert type(classify(PageFacts(ORIGIN + "/login", frozenset(), (), "x"))) is LoggedOut
+
+
+def test_a_marker_class_alone_is_not_logged_in() -> None:
+    """`#global-nav` on a page without the member's signs (a public page, a look-alike layout
+    reusing the name): logged out, never taken for a member's page."""
+    page = PageFacts(url=ORIGIN + "/feed/", found=NAV | {"div.feed-identity-module"}, texts=())
+    assert not page.logged_in()
+    assert type(classify(page)) is LoggedOut
 
 
 def test_the_member_menu_is_named_in_both_languages() -> None:
