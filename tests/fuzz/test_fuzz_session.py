@@ -56,7 +56,7 @@ SPECIAL = st.sampled_from(
 )
 CHARS = st.characters(codec="utf-8", exclude_characters="\x00")
 ACCEPTED = (
-    r"session imported \(li_at, 1 cookie\(s\)\); li_at expires unknown; "
+    r"session imported \(li_at, 1 cookie\); li_at expires unknown; "
     r"status unknown until `linkpilot session status --check`\n"
 )
 KEY_NOTE = (

@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Button, ContentSwitcher, Footer, Input, Label, Static, Switch
 
 from linkpilot.common.errors import LinkPilotError
+from linkpilot.common.text import counted
 from linkpilot.console.facade import LoginSession
 from linkpilot.console.screens.base import ConsoleScreen
 from linkpilot.console.widgets.page_picture import PagePicture
@@ -256,7 +257,7 @@ class LoginScreen(ConsoleScreen):
         if to_save is not None:
             self.console.facade.save_login(*to_save)
             kept = " The password is kept in LinkPilot's encrypted keyring file."
-        text = f"Session saved encrypted ({done.cookies} cookie(s)); session: valid (checked just now).{kept}"
+        text = f"Session saved encrypted ({counted(done.cookies, 'cookie')}); session: valid (checked just now).{kept}"
         if self.console.state.breaker.state != "closed":
             breaker = self.console.state.breaker
             self._say(
