@@ -80,6 +80,9 @@ class Phase:
 
 def line(label: str, phase: Phase) -> str:
     samples = phase.samples
+    if not samples:
+        # The console re-plans only when the run changed what today's plan shows.
+        return f"{label:<27} (no ticks: the phase did not happen, {phase.wall:5.1f} s)"
     return (
         f"{label:<27} p50 {ms(samples, 50):5.1f} ms  p99 {ms(samples, 99):6.1f} ms"
         f"  max {max(samples) * 1000:6.1f} ms  ({len(samples)} ticks, {phase.wall:5.1f} s,"
