@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any, Literal
 
-from linkpilot.common.clock import Clock, utc_now
+from linkpilot.common.clock import Clock, local_date, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.activity import publish_activity
 from linkpilot.engine.breaker import BreakerState
@@ -154,7 +154,9 @@ class EngineService:
         await publish_activity(self.rt)
         self.bus.publish(
             Tick(
-                today=self.rt.today(),
+                # From the same reading as `at` and the working hours: the awaits above may
+                # have crossed midnight.
+                today=local_date(now, self.settings.zone),
                 working_hours=WorkingTime.of(self.settings).contains(now),
                 next_runs=next_runs,
                 at=now,
