@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from linkpilot.engine.campaigns.logic.search_url import SEARCH_PATH
 from linkpilot.sandbox import RunningSandbox, SandboxConfig, start_sandbox
 
 # The zone every test gives the site and the product alike (DST changes, a known offset).
@@ -147,4 +148,4 @@ def people_search_path(keywords: str = "", page: int = 1) -> str:
     """A people search as the practice site answers it, keywords possibly empty (everyone):
     the product's own build_search_url refuses a search for nothing, as sourcing must."""
     query = {"keywords": keywords, "origin": "FACETED_SEARCH", "page": str(page)}
-    return f"/search/results/people/?{urllib.parse.urlencode(query)}"
+    return f"{SEARCH_PATH}?{urllib.parse.urlencode(query)}"
