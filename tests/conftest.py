@@ -18,7 +18,7 @@ from linkpilot.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 
-pytest_plugins = ["tests.leakcheck"]
+pytest_plugins = ["tests.leakcheck", "tests.scheduling"]
 
 
 @pytest.fixture(autouse=True)
