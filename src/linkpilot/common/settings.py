@@ -31,6 +31,9 @@ from pydantic import (
 
 from linkpilot.common.clock import local_zone_name
 from linkpilot.common.errors import ConfigError
+from linkpilot.common.pydantic_overrides import skip_plugin_discovery
+
+skip_plugin_discovery()  # before the first model below is built: see pydantic_overrides
 
 ENV_PREFIX = "LINKPILOT_"
 CONFIG_ENV = "LINKPILOT_CONFIG"
