@@ -9,10 +9,10 @@ half_open  after the wait, one probe action is let through: success closes the b
 hard       a checkpoint, captcha, authwall or restriction page opens it with no retry time:
            it stays open, across restarts, until the operator runs `linkpilot breaker reset`.
 
-The state lives in storage (breaker_state), so it survives restarts. With Redis configured it
-is also kept in Redis and every process or box sharing the Redis sees the same breaker; if
-Redis is unreachable storage alone carries on, and a hard trip recorded there while Redis was
-away wins over the older state Redis still holds.
+The state lives in storage (the breaker_state row, storage/breaker_rows.py), so it survives
+restarts. With Redis configured it is also kept in Redis and every process or box sharing the
+Redis sees the same breaker; if Redis is unreachable storage alone carries on, and a hard trip
+recorded there while Redis was away wins over the older state Redis still holds.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from typing import Literal
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, WatchError
-from sqlalchemy import Table, insert, select, update
 
 from linkpilot.common.clock import Clock, utc_now
 from linkpilot.common.settings import Breaker as BreakerSettings
@@ -34,15 +33,13 @@ from linkpilot.common.settings import Settings
 from linkpilot.engine.breaker_state import DEFAULT_NAME as DEFAULT_NAME
 from linkpilot.engine.breaker_state import BreakerSnapshot as BreakerSnapshot
 from linkpilot.engine.breaker_state import BreakerState as BreakerState
-from linkpilot.engine.breaker_state import from_row
+from linkpilot.engine.breaker_state import from_row, to_row
 from linkpilot.engine.shared_redis import redis_client
+from linkpilot.storage import breaker_rows
 from linkpilot.storage.database import Database
-from linkpilot.storage.locking import locked_transaction
-from linkpilot.storage.models import BreakerRecord
 
 log = logging.getLogger(__name__)
 
-TABLE: Table = BreakerRecord.__table__  # type: ignore[assignment]
 DEFAULT_PREFIX = "linkpilot:breaker"
 PROBE_TIMEOUT = timedelta(minutes=10)
 
@@ -219,31 +216,20 @@ class CircuitBreaker:
     async def _update_stored(
         self, step: Callable[[BreakerSnapshot, datetime], BreakerSnapshot], now: datetime
     ) -> tuple[BreakerSnapshot, BreakerSnapshot]:
-        async with locked_transaction(self.db, TABLE.name) as conn:
-            row = (await conn.execute(select(TABLE).where(TABLE.c.name == self.name))).mappings().first()
+        async with breaker_rows.locked(self.db) as rows:
+            row = await rows.get(self.name)
             current = from_row(row) if row is not None else BreakerSnapshot()
             new = _stamp(current, step(current, now), now)
             if not _changed(current, new):
                 return current, new  # allow() while closed must not cost a write
-            values = {
-                "state": new.state.value,
-                "hard": new.hard,
-                "reason": new.reason,
-                "failures": new.failures,
-                "trips": new.trips,
-                "opened_at": new.since,
-                "retry_at": new.retry_at,
-                "updated_at": new.updated_at,
-            }
             if row is None:
-                await conn.execute(insert(TABLE).values(name=self.name, **values))
+                await rows.insert(self.name, to_row(new))
             else:
-                await conn.execute(update(TABLE).where(TABLE.c.name == self.name).values(**values))
+                await rows.update(self.name, to_row(new))
         return current, new
 
     async def _read_stored(self) -> BreakerSnapshot:
-        async with self.db.session() as session:
-            row = (await session.execute(select(TABLE).where(TABLE.c.name == self.name))).mappings().first()
+        row = await breaker_rows.read_row(self.db, self.name)
         return from_row(row) if row is not None else BreakerSnapshot()
 
     async def close(self) -> None:

@@ -68,3 +68,17 @@ def from_row(row: Mapping[Any, Any]) -> BreakerSnapshot:
         trips=int(row["trips"]),
         updated_at=row["updated_at"],
     )
+
+
+def to_row(snap: BreakerSnapshot) -> dict[str, Any]:
+    """The breaker_state columns that hold `snap` (all but the breaker's name)."""
+    return {
+        "state": snap.state.value,
+        "hard": snap.hard,
+        "reason": snap.reason,
+        "failures": snap.failures,
+        "trips": snap.trips,
+        "opened_at": snap.since,
+        "retry_at": snap.retry_at,
+        "updated_at": snap.updated_at,
+    }

@@ -5,7 +5,8 @@ read; importing SQLAlchemy, its ORM models and Alembic takes several times as lo
 answer (bench/startup.py). So for the default set-up, the SQLite file in the data folder
 already at the newest schema, they read here. Anything else (PostgreSQL, a database still to
 create or migrate) gets None and goes through the full storage layer, which tests hold to
-the same answers (tests/storage/test_quick_read.py).
+the same answers (tests/storage/test_quick_read.py); the methods here take and return what
+storage/quota_events.py's and breaker_rows.py's do, so the engine reads both alike.
 
 Times are read and compared as SQLAlchemy writes them on SQLite: naive UTC text,
 `YYYY-MM-DD HH:MM:SS.ffffff`, which sorts as it compares.

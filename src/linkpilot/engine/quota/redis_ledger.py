@@ -24,12 +24,7 @@ from linkpilot.engine.quota.contract import (
     RefusalReason,
     Reservation,
 )
-from linkpilot.engine.quota.sqlite_ledger import (
-    SqliteLedger,
-    events_since,
-    settle,
-    stored_first_use,
-)
+from linkpilot.engine.quota.sqlite_ledger import SqliteLedger, settle, stored_first_use
 from linkpilot.engine.quota.windows import (
     RUN_SPAN,
     Counts,
@@ -40,6 +35,7 @@ from linkpilot.engine.quota.windows import (
     windows_at,
 )
 from linkpilot.storage.database import Database
+from linkpilot.storage.quota_events import events_since
 
 DEFAULT_PREFIX = "linkpilot:quota"
 # A run's own key outlives any run; the events themselves are trimmed by the script.
