@@ -17,7 +17,7 @@ def test_pydantic_still_finds_its_plugins_through_the_replaced_module() -> None:
     # upgrade that moves it, the override would silently stop saving anything.
     source = inspect.getsource(_schema_validator.create_schema_validator)
     assert "from ._loader import get_plugins" in source
-    assert LOADER == f"{_schema_validator.__package__}._loader"
+    assert f"{_schema_validator.__package__}._loader" == LOADER
 
 
 def test_loading_the_settings_reads_no_package_metadata() -> None:
@@ -28,7 +28,9 @@ def test_loading_the_settings_reads_no_package_metadata() -> None:
         "assert settings.limits.messages.per_day == 15\n"
         "print(sorted(m for m in sys.modules if m.startswith('importlib.metadata')))\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.strip() == "[]"
 
 
