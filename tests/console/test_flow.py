@@ -172,12 +172,12 @@ async def test_breaker_open_disables_campaigns_until_a_confirmed_reset(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await idle(pilot)
-        assert enabled(app, "r") is None  # nothing to reset: not even shown
+        assert enabled(app, "R") is None  # nothing to reset: not even shown
         facade.bus.publish(breaker_open_event())
         await pilot.pause()
         for key in ("b", "s", "i"):
             assert enabled(app, key) is False
-        assert enabled(app, "r") is True
+        assert enabled(app, "R") is True
         assert "Campaign keys off: the breaker is open" in screen_text(app)
 
         facade.calls.clear()
@@ -185,7 +185,11 @@ async def test_breaker_open_disables_campaigns_until_a_confirmed_reset(
         await pilot.pause()
         assert facade.calls == []
 
-        await pilot.press("r")
+        await pilot.press("r")  # today's plan, read again: no reset
+        await wait_until(pilot, lambda: facade.calls == [("plan", "birthday")])
+        assert app.state.breaker.is_open
+        facade.calls.clear()
+        await pilot.press("R")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert isinstance(app.focused, Button)
         assert app.focused.id == "no"
@@ -303,7 +307,7 @@ async def test_today_s_plan_reloads_on_its_key_and_by_the_keymap(
         await idle(pilot)
         assert facade.calls.count(("plan", "birthday")) == 1  # at start
         loaded = len(messages.of(PlanLoaded))
-        await pilot.press("ctrl+r")  # moved by the keymap: does nothing now
+        await pilot.press("r")  # moved by the keymap: does nothing now
         await idle(pilot)
         assert facade.calls.count(("plan", "birthday")) == 1
         await pilot.press("ctrl+l")

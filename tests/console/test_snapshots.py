@@ -110,7 +110,7 @@ def test_breaker_reset_confirmation(
         await idle(pilot)
         facade.bus.publish(breaker_open_event())
         await wait_until(pilot, lambda: pilot.app.state.breaker.is_open)  # type: ignore[attr-defined]
-        await pilot.press("r")
+        await pilot.press("R")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
 
     assert snap_compare(make_app(), terminal_size=size, run_before=confirming)

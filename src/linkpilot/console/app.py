@@ -51,7 +51,7 @@ DEFAULT_KEYS: Mapping[str, str] = {
     "campaign.pause": "p",
     "campaign.resume": "p",
     "campaign.stop": "x",
-    "breaker.reset": "r",
+    "breaker.reset": "R",
     "login.open": "g",
     "app.help": "f1",
     "app.quit": "q",
