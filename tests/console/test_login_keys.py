@@ -48,6 +48,6 @@ async def test_a_checkpoint_opens_the_screen_and_leaving_mid_way_closes_the_sign
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, DashboardScreen))
         await wait_until(pilot, lambda: facade.logins[0].closed)
-        assert "g: answer the checkpoint · r: reset after checking the account" in screen_text(app)
+        assert "g: answer the checkpoint · R: reset after checking the account" in screen_text(app)
         assert app.state.breaker.is_open
         assert not [c for c in facade.calls if c[0] == "close_breaker_after_login"]

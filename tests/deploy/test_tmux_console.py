@@ -231,8 +231,11 @@ def test_a_killed_tmux_server_takes_the_console_with_it(
 
     tmux.run("kill-server")
 
-    # Its parent (the tmux server) gone, init reaps it: a zombie has ended.
-    until(lambda: not running(pid), "the console to end with its terminal", within=2.0)
+    # Its parent (the tmux server) gone, init reaps it: a zombie has ended. Alone it takes well
+    # under 2 s; the bound is wider because the suite runs this beside whole campaigns (a load
+    # of 6 on two cores once stretched the shutdown past 2 s). The fault was a console that
+    # never ended.
+    until(lambda: not running(pid), "the console to end with its terminal", within=10.0)
     with (home / "console.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError if still held
     assert not (home / "crash.log").exists()
