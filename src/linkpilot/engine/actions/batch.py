@@ -146,6 +146,11 @@ def _recipe(ctx: ActionContext, key: str) -> list[str] | None:
     return list(layer.css)
 
 
+def known_keys(ctx: ActionContext, keys: Sequence[str]) -> frozenset[str]:
+    """The keys a batch reading made now would read (those with a plain selector known to work)."""
+    return frozenset(key for key in keys if _recipe(ctx, key) is not None)
+
+
 async def read_cards(ctx: ActionContext, cards: Locator, keys: Sequence[str]) -> list[CardReading] | None:
     """Every card's picks for `keys`, each through its best candidate known to work here (a key
     without one is left out: the caller reads what it needs of it the slow way); None when the

@@ -22,7 +22,7 @@ from playwright.async_api import Locator, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from linkpilot.engine.actions.base import ActionContext, current_path, goto
-from linkpilot.engine.actions.batch import CardReading, read_cards
+from linkpilot.engine.actions.batch import CardReading, known_keys, read_cards
 from linkpilot.engine.actions.cards import listed_slugs, slugs_in
 from linkpilot.engine.actions.outcomes import Navigation, NavStatus, UnreadItem
 from linkpilot.engine.pacing import Pause
@@ -124,6 +124,8 @@ class Loader:
         self.passes = 0
         self.idle = 0
         self.clicked = False
+        # The last pass brought nothing and the page asked the site for nothing.
+        self.unseen = False
 
     async def step(self) -> bool:
         """One more pass; False once the list is complete (nothing was done then)."""
@@ -134,7 +136,12 @@ class Loader:
         if button is None and self.clicked:
             self.idle = IDLE_PASSES
             return False
-        await ctx.pacing.pause(Pause.SCROLL)
+        if not self.unseen:
+            # A person's pause between two scrolls spaces the requests the site sees. After a pass
+            # the site never heard of, the pause before it already stands between its last
+            # request and the next one: waiting again would show nobody anything.
+            await ctx.pacing.pause(Pause.SCROLL)
+        self.unseen = False
         self.passes += 1
         before = await self.items.count()
         if button is not None:
@@ -155,6 +162,7 @@ class Loader:
                 # The end of the list came into view and the page asked for nothing more: an idle
                 # pass, and a short one (a page slow to ask is caught by the next pass).
                 self.idle += 1
+                self.unseen = True
                 return True
             if not grew:
                 grew = await _grew(self.items, before, ctx.timeouts.scroll_ms - quiet)
@@ -257,14 +265,21 @@ async def read_items(
     ctx: ActionContext, items: Locator, reader: ItemReader[Item]
 ) -> list[tuple[Locator, Item | UnreadItem]]:
     """Every loaded item: the first key by key (it finds, scores and learns the candidates),
-    the others in one round trip through them, each that does not fully read key by key."""
+    the others in one round trip through them, each that does not fully read key by key.
+
+    The first item may not show every key (a birthday card with Connect has no Message button):
+    once an item read key by key has taught a key the batch lacked, the rest are read again in
+    one round trip, instead of every later item the slow way."""
     count = await items.count()
     out: list[tuple[Locator, Item | UnreadItem]] = []
     readings = None
+    batched: frozenset[str] | None = None  # the keys the batch reading knew
     for index in range(count):
         card = items.nth(index)
         quick = None
-        if index == 1:
+        known = known_keys(ctx, reader.keys) if index >= 1 else None
+        if known is not None and (batched is None or known > batched):
+            batched = known
             readings = await read_cards(ctx, items, reader.keys)
             if readings is not None and len(readings) != count:
                 readings = None  # the list moved between two calls: item by item
