@@ -60,6 +60,26 @@ async def test_human_delays_stay_within_bounds_and_follow_the_seed() -> None:
     assert pacing.types_per_character
 
 
+async def test_scroll_pauses_follow_their_settings_and_none_sleeps_nothing() -> None:
+    noon = datetime(2026, 3, 18, 11, 0, tzinfo=UTC)
+    sleeps = Sleeps()
+    default = human(noon, sleeps)
+    scrolls = [await default.pause(Pause.SCROLL) for _ in range(50)]
+    assert all(0.4 <= d <= 1.4 for d in scrolls)
+    assert sleeps.calls == scrolls
+    # `linkpilot demo`'s setting: its lists are read without a person's pauses.
+    none = HumanPacing(
+        Delays(scroll_min_s=0, scroll_max_s=0),
+        WorkingHours(start=time(7), end=time(19)),
+        PARIS,
+        clock=FrozenClock(noon),
+        sleep=(quiet := Sleeps()),
+    )
+    assert [await none.pause(Pause.SCROLL) for _ in range(5)] == [0.0] * 5
+    assert quiet.calls == []
+    assert await none.pause(Pause.MESSAGE) >= 90  # messages keep theirs
+
+
 async def test_human_waits_for_working_hours_in_the_configured_zone() -> None:
     # 05:30 UTC is 06:30 in Paris (winter time): half an hour before the 07:00 opening.
     early = datetime(2026, 3, 18, 5, 30, tzinfo=UTC)

@@ -49,6 +49,10 @@ def test_env_lists_are_read_as_toml_values() -> None:
             "[limits.messages]\nper_day = 500\n",
             "limits.messages: per_day cannot exceed per_week (from {path})",
         ),
+        (
+            "[delays]\nscroll_min_s = 3\nscroll_max_s = 1\n",
+            "delays: a minimum delay exceeds its maximum (from {path})",
+        ),
         ('timezone = "Mars/Olympus"\n', "timezone: unknown time zone 'Mars/Olympus' (from {path})"),
         ("this is = not toml", "settings file is not valid TOML: {path}"),
         ('linkedin_url = "ftp://x"\n', "linkedin_url: must be an http(s) origin"),

@@ -113,10 +113,17 @@ class Delays(_Section):
     message_max_s: float = Field(default=180.0, ge=0)
     visit_min_s: float = Field(default=20.0, ge=0)
     visit_max_s: float = Field(default=60.0, ge=0)
+    # Between two scrolls of a long list (each may ask the site for more).
+    scroll_min_s: float = Field(default=0.4, ge=0)
+    scroll_max_s: float = Field(default=1.4, ge=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> Delays:
-        if self.message_min_s > self.message_max_s or self.visit_min_s > self.visit_max_s:
+        if (
+            self.message_min_s > self.message_max_s
+            or self.visit_min_s > self.visit_max_s
+            or self.scroll_min_s > self.scroll_max_s
+        ):
             raise ValueError("a minimum delay exceeds its maximum")
         return self
 

@@ -37,8 +37,17 @@ def demo_settings(folder: Path, site_url: str) -> Settings:
         linkedin_url=site_url,
         redis_url=None,
         pacing="human",
-        # Visible pacing: a few seconds between people instead of minutes.
-        delays={"message_min_s": 2.0, "message_max_s": 4.0, "visit_min_s": 1.0, "visit_max_s": 2.0},
+        # Visible pacing: a few seconds between people instead of minutes. Scrolling a list is
+        # done without a person's pauses: they space the requests LinkedIn would see, and the
+        # practice site is not LinkedIn, while the one watching would only wait for the plan.
+        delays={
+            "message_min_s": 2.0,
+            "message_max_s": 4.0,
+            "visit_min_s": 1.0,
+            "visit_max_s": 2.0,
+            "scroll_min_s": 0.0,
+            "scroll_max_s": 0.0,
+        },
         working_hours={"start": "00:00", "end": "24:00", "days": [0, 1, 2, 3, 4, 5, 6]},
         health_port=0,
     )

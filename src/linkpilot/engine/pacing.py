@@ -71,7 +71,6 @@ class FastPacing:
 # Short waits that are not configurable: a person reads a dialog for about a second and
 # types at 4 to 12 characters a second.
 STEP_RANGE_S = (0.6, 2.2)
-SCROLL_RANGE_S = (0.4, 1.4)
 KEYSTROKE_RANGE_S = (0.05, 0.22)
 
 
@@ -102,7 +101,7 @@ class HumanPacing:
             Pause.MESSAGE: (self.delays.message_min_s, self.delays.message_max_s),
             Pause.VISIT: (self.delays.visit_min_s, self.delays.visit_max_s),
             Pause.STEP: STEP_RANGE_S,
-            Pause.SCROLL: SCROLL_RANGE_S,
+            Pause.SCROLL: (self.delays.scroll_min_s, self.delays.scroll_max_s),
         }[kind]
         return self.rng.uniform(low, high)
 
