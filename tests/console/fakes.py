@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image, ImageDraw
 
 from linkpilot.common.clock import FrozenClock
+from linkpilot.console.facade import CampaignPlan
 from linkpilot.engine.campaigns.summary import PlanItem, RunSummary, Skip
 from linkpilot.engine.events import (
     ActivityChanged,
@@ -183,6 +184,8 @@ class FakeFacade:
         self.progress_steps = 1
         self.plan_error: Exception | None = None
         self.start_error: Exception | None = None
+        # The plan each start was given (the one the operator confirmed, or None).
+        self.confirmed: list[CampaignPlan | None] = []
         self.login_steps: list[Step] = [pin_step()]
         self.logins: list[FakeLogin] = []
 
@@ -195,14 +198,15 @@ class FakeFacade:
             self.bus.publish(event)
         self.bus.publish(tick(self.clock()))
 
-    async def plan(self, campaign: str) -> RunSummary:
-        self.calls.append(("plan", campaign))
+    async def plan(self, campaign: str, *, reread: bool = False) -> RunSummary:
+        self.calls.append(("reread" if reread else "plan", campaign))
         if self.plan_error is not None:
             raise self.plan_error
         return self.plans.get(campaign) or RunSummary(campaign=campaign, dry_run=True)
 
-    async def start(self, campaign: str, *, dry_run: bool) -> None:
+    async def start(self, campaign: str, *, dry_run: bool, plan: CampaignPlan | None = None) -> None:
         self.calls.append(("start", (campaign, dry_run)))
+        self.confirmed.append(plan)
         if self.start_error is not None:
             raise self.start_error
         plan = self.plans.get(campaign) or RunSummary(campaign=campaign, dry_run=dry_run)

@@ -118,6 +118,9 @@ async def test_confirmed_dry_run_starts_and_keys_wait_for_the_end(
         await wait_until(pilot, lambda: app.state.running is not None)
 
         assert ("start", ("birthday", True)) in facade.calls
+        # The run is given the very plan the dialog showed, to act on it rather than make another.
+        assert len(facade.confirmed) == 1
+        assert facade.confirmed[0] is facade.plans["birthday"]
         assert "birthday (dry run) 1/3" in screen_text(app)
         assert "4/15" in screen_text(app)
         # Busy: every campaign key is dimmed, pressing one asks nothing of the engine.
@@ -185,8 +188,8 @@ async def test_breaker_open_disables_campaigns_until_a_confirmed_reset(
         await pilot.pause()
         assert facade.calls == []
 
-        await pilot.press("r")  # today's plan, read again: no reset
-        await wait_until(pilot, lambda: facade.calls == [("plan", "birthday")])
+        await pilot.press("r")  # today's plan, read from the site again: no reset
+        await wait_until(pilot, lambda: facade.calls == [("reread", "birthday")])
         assert app.state.breaker.is_open
         facade.calls.clear()
         await pilot.press("R")
@@ -309,10 +312,11 @@ async def test_today_s_plan_reloads_on_its_key_and_by_the_keymap(
         loaded = len(messages.of(PlanLoaded))
         await pilot.press("r")  # moved by the keymap: does nothing now
         await idle(pilot)
-        assert facade.calls.count(("plan", "birthday")) == 1
+        assert facade.calls == [("plan", "birthday")]
         await pilot.press("ctrl+l")
         await wait_until(pilot, lambda: len(messages.of(PlanLoaded)) == loaded + 1)
-        assert facade.calls.count(("plan", "birthday")) == 2
+        # Asked for by the operator: read from the site anew, never a kept plan given again.
+        assert facade.calls == [("plan", "birthday"), ("reread", "birthday")]
         assert app.birthday_plan.plan is not None
         await pilot.press("f1")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))

@@ -9,76 +9,29 @@ page it could not read shows on the system screen, with the clock guard's readin
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from linkpilot.common.settings import Settings
-from linkpilot.console.app import ConsoleApp
 from linkpilot.console.screens.dialogs import ConfirmCampaignScreen
 from linkpilot.console.screens.log import LogScreen
 from linkpilot.console.screens.system import SystemScreen
 from linkpilot.console.widgets.tail_log import LogPane, TailLog
-from linkpilot.engine.events import CampaignFinished
-from linkpilot.engine.runtime import open_runtime
-from linkpilot.engine.service import EngineService
-from linkpilot.engine.session.store import SessionStore, StoredSession
 from linkpilot.sandbox import RunningSandbox
-from linkpilot.storage.contact_book import ContactBook
 from tests.console.helpers import idle, screen_text, wait_until
-from tests.engine.conftest import engine_settings, sandbox_cookie
-from tests.practice_site import ALWAYS_OPEN, ZONE
+from tests.console.real_engine import RUN_S, console, signed_in
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.browser]
 
 SIZE = (120, 40)
-RUN_S = 120.0  # a whole run on real Chromium on a loaded machine, with room
 
 
 @pytest.fixture
 def settings(tmp_path: Path, site: RunningSandbox) -> Settings:
-    settings = engine_settings(
-        tmp_path / "home",
-        site.url,
-        secret_key=Fernet.generate_key().decode(),
-        timezone=ZONE,
-        working_hours=ALWAYS_OPEN,
-    )
-    SessionStore(settings).save(
-        StoredSession(
-            cookies=(sandbox_cookie(site.state.current_token),),
-            source="li_at",
-            imported_at=datetime(2026, 11, 1, tzinfo=UTC),
-        )
-    )
-    return settings
-
-
-@asynccontextmanager
-async def console(
-    settings: Settings, site: RunningSandbox, size: tuple[int, int]
-) -> AsyncIterator[tuple[ConsoleApp, Pilot[None], EngineService, list[CampaignFinished]]]:
-    """The console on the real engine service, on the site's clock; and each run's end, as told."""
-    clock = site.state.config.clock
-    async with open_runtime(settings, clock=clock) as rt:
-        service = EngineService(rt, scheduled=False)
-        finished: list[CampaignFinished] = []
-        service.bus.subscribe(lambda e: finished.append(e) if isinstance(e, CampaignFinished) else None)
-        await service.refresh()
-        app = ConsoleApp(
-            service, ContactBook(rt.db, owns_db=False), settings=settings, clock=clock, zone=settings.zone
-        )
-        async with app.run_test(size=size) as pilot:
-            yield app, pilot, service, finished
-            await app.workers.wait_for_complete()
-        await service.close()
+    return signed_in(tmp_path, site)
 
 
 async def test_the_log_tells_the_story_of_a_run(settings: Settings, site: RunningSandbox) -> None:
@@ -110,8 +63,13 @@ async def test_the_log_tells_the_story_of_a_run(settings: Settings, site: Runnin
 
         (run,) = finished
         assert (run.counts.sent, run.counts.skipped, run.stopped) == (14, 8, "completed")
+        # The run acts on the plan the dialog showed, checked again, without reading the site again.
+        assert (
+            story[0]
+            == "INFO    [birthday] the plan as confirmed, read from the site at 10:00, checked again now"
+        )
         # The plan with its counts and reasons, each person planned and why, each skip and why.
-        assert story[0] == (
+        assert story[1] == (
             "INFO    [birthday] plan: 15 planned, 7 skipped "
             "(3 not first degree, 3 not in window, 1 over run cap)"
         )
@@ -135,7 +93,7 @@ async def test_the_log_tells_the_story_of_a_run(settings: Settings, site: Runnin
         assert pane.min_level == "info"
         shown = [str(line) for line in tail.lines]
         assert not any(" DEBUG " in line for line in shown)
-        assert shown[0].endswith(
+        assert shown[1].endswith(
             "[birthday] plan: 15 planned, 7 skipped (3 not first degree, 3 not in window, 1 over run cap)"
         )
         assert shown[-1].endswith("finished (completed): 14 sent, 0 failed, 0 unknown, 8 skipped")

@@ -308,7 +308,8 @@ class ConsoleApp(App[None]):
                 f"{campaign}: {'dry run' if choice.dry_run else 'live run'} starting", title="Campaign"
             )
             self.busy = Busy(campaign, "starting")
-            await self.facade.start(choice.campaign, dry_run=choice.dry_run)
+            # The plan just confirmed is the one to run: the engine re-checks it, not re-reads it.
+            await self.facade.start(choice.campaign, dry_run=choice.dry_run, plan=plan)
         finally:
             self.busy = None
 
@@ -422,23 +423,24 @@ class ConsoleApp(App[None]):
 
     # Background loads ----------------------------------------------------------------
 
-    def load_birthday_plan(self) -> None:
-        """Read today's birthday plan again (at start, at local midnight, after a run or a reset)."""
+    def load_birthday_plan(self, *, reread: bool = False) -> None:
+        """Today's birthday plan again (at start, at local midnight, after a run or a reset; and
+        read from the site anew, `reread`, when the operator asks)."""
         day = self.state.today
         self.birthday_plan = PlanView(day)
         run_guarded(
             self,
-            partial(self._load_plan, day),
+            partial(self._load_plan, day, reread),
             name="planning today's birthdays",
             group="birthday-plan",
             exclusive=True,
         )
 
-    async def _load_plan(self, day: date | None) -> None:
+    async def _load_plan(self, day: date | None, reread: bool) -> None:
         # Shown in its panel rather than notified: the dashboard must open quietly even when
         # today's plan cannot be made (no session yet, the breaker open).
         try:
-            plan = await self.facade.plan("birthday")
+            plan = await self.facade.plan("birthday", reread=reread)
             why = why_no_plan(plan)
         except Exception as exc:
             why = exc.message if isinstance(exc, LinkPilotError) else type(exc).__name__

@@ -80,13 +80,17 @@ class EngineFacade(Protocol):
         """The latest fact of each kind, and the run under way: what a late subscriber folds first."""
         ...
 
-    async def plan(self, campaign: str) -> CampaignPlan:
-        """Who the campaign would act on and why, with the exact texts. Acts on nothing."""
+    async def plan(self, campaign: str, *, reread: bool = False) -> CampaignPlan:
+        """Who the campaign would act on and why, with the exact texts. Acts on nothing.
+
+        A plan read from the site minutes ago may be given again, checked again in storage;
+        `reread` reads the site anew."""
         ...
 
-    async def start(self, campaign: str, *, dry_run: bool) -> None:
+    async def start(self, campaign: str, *, dry_run: bool, plan: CampaignPlan | None = None) -> None:
         """Run the campaign to its end, publishing CampaignStarted, Progress, LogLine, QuotaChanged,
-        BreakerChanged and CampaignFinished on the bus as it goes."""
+        BreakerChanged and CampaignFinished on the bus as it goes. `plan`: the one the operator
+        confirmed; the run acts on it (checked again) while it is fresh, else makes its own."""
         ...
 
     def pause(self) -> None:

@@ -16,12 +16,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from typing import Any, Literal
 
 from linkpilot.common.clock import Clock, local_date, utc_now
 from linkpilot.common.settings import Settings
 from linkpilot.engine.activity import publish_activity
 from linkpilot.engine.breaker import BreakerState
+from linkpilot.engine.campaigns.confirmed import rechecked
 from linkpilot.engine.campaigns.registry import CAMPAIGNS, create_campaign
 from linkpilot.engine.campaigns.runner import RunControl, run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary, StopReason
@@ -104,6 +106,12 @@ class EngineService:
         self._task: asyncio.Task[RunSummary] | None = None
         self._stop = asyncio.Event()
         self._background: list[asyncio.Task[None]] = []
+        # The latest plan of each campaign, reused while its reading of the site is fresh
+        # (`campaigns.confirmed`), and the readings under way, shared by whoever asks meanwhile.
+        self._plans: dict[str, RunSummary] = {}
+        self._planning: dict[str, asyncio.Task[RunSummary]] = {}
+        # Runs started: a plan read while one began may not be kept (the run changes what it says).
+        self._runs = 0
         self._logins: list[LoginFlow] = []
         rt.bus.subscribe(self._remember)
 
@@ -177,11 +185,39 @@ class EngineService:
 
     # Campaigns ---------------------------------------------------------------------------
 
-    async def plan(self, campaign: str) -> RunSummary:
+    async def plan(self, campaign: str, *, reread: bool = False) -> RunSummary:
         """Who the campaign would act on and why, with the exact texts. Acts on nothing, spends
-        nothing, and keeps its own lines off the bus (a plan is a dry run nobody watches)."""
+        nothing, and keeps its own lines off the bus (a plan is a dry run nobody watches).
+
+        The latest plan is reused, checked again in storage, while its reading of the site is
+        fresh (unless `reread`); a reading already under way is waited for, not started twice."""
+        kept = self._plans.get(campaign)
+        if not reread and campaign not in self._planning and kept is not None:
+            again = await rechecked(self.rt, create_campaign(campaign, self.rt), kept)
+            if again is not None:
+                self._plans[campaign] = again
+                return again
+        reading = self._planning.get(campaign)
+        if reading is None:
+            reading = asyncio.create_task(self._read_plan(campaign))
+            self._planning[campaign] = reading
+            reading.add_done_callback(partial(self._plan_read, campaign))
+        # Shielded: a caller that gives up (the console quitting) does not cut the reading short
+        # for the others waiting on it; close() ends it.
+        return await asyncio.shield(reading)
+
+    def _plan_read(self, campaign: str, reading: asyncio.Task[RunSummary]) -> None:
+        if self._planning.get(campaign) is reading:
+            del self._planning[campaign]
+        if not reading.cancelled():
+            reading.exception()  # retrieved: whoever awaited it has it; nobody may have
+
+    async def _read_plan(self, campaign: str) -> RunSummary:
+        runs = self._runs
         quiet = self.rt.quiet()
         summary = await run_campaign(quiet, create_campaign(campaign, quiet), dry_run=True)
+        if runs == self._runs:
+            self._plans[campaign] = summary
         if summary.stop in SESSION_PROVEN:
             # The plan read the site with the stored session: say the session works, and since when.
             stored = self._stored_session()
@@ -194,13 +230,27 @@ class EngineService:
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    async def start(self, campaign: str, *, dry_run: bool) -> None:
-        """Run the campaign to its end (CampaignStarted ... CampaignFinished on the bus)."""
+    async def start(self, campaign: str, *, dry_run: bool, plan: object | None = None) -> None:
+        """Run the campaign to its end (CampaignStarted ... CampaignFinished on the bus).
+
+        `plan`: the plan the operator confirmed, as `plan()` returned it. When it is this
+        service's latest plan of that campaign and still fresh, the run acts on those people,
+        checked again, instead of reading the site for a new plan."""
         if self.running:
             raise RuntimeError("a campaign is already running")
+        kept = self._plans.get(campaign)
+        confirmed = kept if plan is not None and plan is kept else None
+        self._runs += 1
+        self._plans.clear()
         self._control = RunControl()
         self._task = asyncio.create_task(
-            run_campaign(self.rt, create_campaign(campaign, self.rt), dry_run=dry_run, control=self._control)
+            run_campaign(
+                self.rt,
+                create_campaign(campaign, self.rt),
+                dry_run=dry_run,
+                control=self._control,
+                confirmed=confirmed,
+            )
         )
         try:
             await self._task
@@ -312,9 +362,10 @@ class EngineService:
         self.stop()
         if self._task is not None:
             await finish_within(self._task, grace_s)
-        for background in self._background:
-            background.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
+        readings = list(self._planning.values())
+        for task in (*self._background, *readings):
+            task.cancel()
+        await asyncio.gather(*self._background, *readings, return_exceptions=True)
         self._background.clear()
         logins, self._logins = self._logins, []
         for flow in logins:

@@ -73,7 +73,7 @@ class DashboardScreen(MainScreen):
     ]
 
     def action_reload_plan(self) -> None:
-        self.console.load_birthday_plan()
+        self.console.load_birthday_plan(reread=True)
 
     def compose_body(self) -> ComposeResult:
         with Grid(id="dashboard-grid"):

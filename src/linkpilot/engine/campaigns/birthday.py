@@ -8,6 +8,7 @@ acts, moves to `sending` before Send is clicked, and only reading the thread tur
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
@@ -33,6 +34,7 @@ from linkpilot.engine.runtime import Runtime
 from linkpilot.storage.birthdays import occurrences_already_wished
 from linkpilot.storage.blacklist import is_blacklisted
 from linkpilot.storage.contacts import first_name_of, get_contact_by_url, upsert_contact
+from linkpilot.storage.database import Session
 from linkpilot.storage.interactions import (
     abandoned_plans_to_failed,
     abandoned_sends_to_unknown,
@@ -41,7 +43,7 @@ from linkpilot.storage.interactions import (
     unknown_birthdays,
     wish_history,
 )
-from linkpilot.storage.models import InteractionKind, InteractionState
+from linkpilot.storage.models import Contact, InteractionKind, InteractionState
 
 # Outcomes that say the page or our selectors are not what we expect: the breaker counts them.
 TROUBLE = frozenset(
@@ -111,6 +113,28 @@ def card_birthday(card: BirthdayCard, today: date) -> BirthdayWhen | None:
     """The birthday as the site shows it: the card's exact date when it has one, else its text."""
     exact = parse_birthday_status(card.date_attr, today) if card.date_attr else None
     return exact or parse_birthday_status(card.status_text, today)
+
+
+async def _unsettled(session: Session) -> set[tuple[int | None, date | None]]:
+    return {(i.contact_id, i.occurrence) for i, _ in await unknown_birthdays(session)}
+
+
+async def _stored_verdict(
+    session: Session, slug: str, name: str, occurrence: date, unsettled: set[tuple[int | None, date | None]]
+) -> tuple[Contact | None, str | None]:
+    """The contact this card is (None if new), and why storage says not to wish them, if it does."""
+    url = normalize_profile_url(f"/in/{slug}/")
+    if await is_blacklisted(session, url, name):
+        return None, "blacklisted"
+    contact = await get_contact_by_url(session, url)
+    if contact is None:
+        return None, None
+    if (contact.id, occurrence) in unsettled:
+        # Its thread could not tell whether the wish landed: never sent blindly.
+        return contact, "wish_unknown"
+    if await occurrences_already_wished(session, [contact.id], [occurrence]):
+        return contact, "already_wished"
+    return contact, None
 
 
 class BirthdayCampaign:
@@ -201,7 +225,7 @@ class BirthdayCampaign:
         skips: list[Skip] = []
         seen: set[str] = set()
         async with self.rt.db.session() as session:
-            unsettled = {(i.contact_id, i.occurrence) for i, _ in await unknown_birthdays(session)}
+            unsettled = await _unsettled(session)
             for card in page.cards:
                 when = card_birthday(card, today)
                 category = classify(when, late_days)
@@ -215,24 +239,33 @@ class BirthdayCampaign:
                 if not card.is_first_degree:
                     skips.append(Skip(card.slug, card.name, "not_first_degree"))
                     continue
-                url = normalize_profile_url(f"/in/{card.slug}/")
-                if await is_blacklisted(session, url, card.name):
-                    skips.append(Skip(card.slug, card.name, "blacklisted"))
+                contact, reason = await _stored_verdict(
+                    session, card.slug, card.name, when.occurrence, unsettled
+                )
+                if reason is not None:
+                    skips.append(Skip(card.slug, card.name, reason))
                     continue
-                contact = await get_contact_by_url(session, url)
-                history: list[tuple[str, datetime]] = []
-                if contact is not None:
-                    if (contact.id, when.occurrence) in unsettled:
-                        # Its thread could not tell whether the wish landed: never sent blindly.
-                        skips.append(Skip(card.slug, card.name, "wish_unknown"))
-                        continue
-                    if await occurrences_already_wished(session, [contact.id], [when.occurrence]):
-                        skips.append(Skip(card.slug, card.name, "already_wished"))
-                        continue
-                    history = await wish_history(session, contact.id)
+                history = await wish_history(session, contact.id) if contact is not None else []
                 items.append(self._item(card, when, category, language, history))
                 self._cards[card.slug] = card
         return items, skips
+
+    async def recheck(self, items: Sequence[PlanItem]) -> tuple[list[PlanItem], list[Skip]]:
+        """A plan read from the site a few minutes ago, checked again in storage now: who was
+        wished meanwhile (another run, another process), put on the blacklist, or left unknown."""
+        still: list[PlanItem] = []
+        skips: list[Skip] = []
+        async with self.rt.db.session() as session:
+            unsettled = await _unsettled(session)
+            for item in items:
+                assert item.occurrence is not None  # every birthday item has its occurrence
+                occurrence = date.fromisoformat(item.occurrence)
+                _, reason = await _stored_verdict(session, item.slug, item.name, occurrence, unsettled)
+                if reason is None:
+                    still.append(item)
+                else:
+                    skips.append(Skip(item.slug, item.name, reason))
+        return still, skips
 
     def _item(
         self,

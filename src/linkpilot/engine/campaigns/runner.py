@@ -22,6 +22,7 @@ from linkpilot.engine.activity import publish_activity
 from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.browser.context import BrowserSession
 from linkpilot.engine.browser.errors import BrowserCrashed, BrowserError
+from linkpilot.engine.campaigns.confirmed import rechecked
 from linkpilot.engine.campaigns.summary import PlanItem, RunSummary, Skip, StopReason
 from linkpilot.engine.clock_guard import ClockReading, ClockSkew, check_clock
 from linkpilot.engine.diagnostics import save_diagnostic
@@ -163,14 +164,22 @@ class Campaign(Protocol):
 
 
 async def run_campaign(
-    rt: Runtime, campaign: Campaign, *, dry_run: bool, control: RunControl | None = None
+    rt: Runtime,
+    campaign: Campaign,
+    *,
+    dry_run: bool,
+    control: RunControl | None = None,
+    confirmed: RunSummary | None = None,
 ) -> RunSummary:
+    """Run `campaign`. With `confirmed` (the plan the operator was shown and said yes to), the
+    run acts on those very people, checked again, when that plan is still fresh
+    (`campaigns.confirmed`); otherwise it reads the site for its plan as always."""
     summary = RunSummary(campaign.name, dry_run)
     control = control or RunControl()
     async with rt.db.transaction() as session:
         summary.run_id = (await start_run(session, campaign.name, dry_run=dry_run)).id
     try:
-        await _run(rt, campaign, summary, control)
+        await _run(rt, campaign, summary, control, confirmed)
     except asyncio.CancelledError:
         # Stopped from outside (SIGTERM, the console's stop key): recorded, then passed on.
         summary.stop, summary.stop_detail = StopReason.CANCELLED, "stopped by the operator"
@@ -191,7 +200,9 @@ async def run_campaign(
     return summary
 
 
-async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary, control: RunControl) -> None:
+async def _run(
+    rt: Runtime, campaign: Campaign, summary: RunSummary, control: RunControl, confirmed: RunSummary | None
+) -> None:
     # A dry run only looks: it must not take the half-open probe slot, so it reads the state.
     state = await rt.breaker.state()
     if state.state is BreakerState.OPEN and (state.hard or summary.dry_run):
@@ -217,7 +228,7 @@ async def _run(rt: Runtime, campaign: Campaign, summary: RunSummary, control: Ru
         )
         ctx = CampaignContext(rt, browser, actions, pacing, summary)
         try:
-            await _plan_and_act(ctx, campaign, control)
+            await _plan_and_act(ctx, campaign, control, confirmed)
         except Exception as exc:
             # Chromium gone outside an action (planning, settling): a clean stop, never a traceback.
             if isinstance(exc, BrowserError) or not await browser.died(actions.page):
@@ -255,14 +266,33 @@ def clock_agrees(ctx: CampaignContext) -> bool:
     return summary.stop is not StopReason.CLOCK_SKEW
 
 
-async def _plan_and_act(ctx: CampaignContext, campaign: Campaign, control: RunControl) -> None:
+async def _plan_and_act(
+    ctx: CampaignContext, campaign: Campaign, control: RunControl, confirmed: RunSummary | None
+) -> None:
     rt, summary = ctx.rt, ctx.summary
     # A wrong clock is a wrong "today": even a plan would name the wrong people.
     if not clock_agrees(ctx):
         return
     if not summary.dry_run:
         await campaign.prepare(ctx)
-    planned, summary.skipped = await campaign.plan(ctx)
+    # Checked after `prepare`: what it settled counts, as it would in a plan made now.
+    kept = (
+        await rechecked(rt, campaign, confirmed)
+        if confirmed and confirmed.campaign == campaign.name
+        else None
+    )
+    if kept is not None:
+        planned, summary.skipped, summary.planned_at = kept.planned, kept.skipped, kept.planned_at
+        assert kept.planned_at is not None  # a fresh plan has one
+        read_at = kept.planned_at.astimezone(rt.settings.zone).strftime("%H:%M")
+        rt.bus.log(
+            "info",
+            f"the plan as confirmed, read from the site at {read_at}, checked again now",
+            campaign.name,
+        )
+    else:
+        summary.planned_at = rt.clock()
+        planned, summary.skipped = await campaign.plan(ctx)
     # The plan shows what this run will do: people past the per-run cap wait for the next.
     cap = campaign.run_limit(rt)
     summary.planned = planned[:cap]

@@ -81,6 +81,8 @@ class RunSummary:
     breaker: dict[str, Any] = field(default_factory=dict)
     # What could not be read when the run stopped with page_unreadable (PageUnreadable.as_json).
     unreadable: dict[str, Any] | None = None
+    # When the site was read for the plan (a run on a confirmed plan keeps that plan's time).
+    planned_at: datetime | None = None
 
     @property
     def exit_code(self) -> ExitCode:
