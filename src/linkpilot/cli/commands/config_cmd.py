@@ -99,6 +99,14 @@ async def _secret_key(settings: Settings) -> str:
 
 
 async def _database(settings: Settings) -> str:
+    if settings.database_url is None:
+        # The default SQLite file, at the newest schema: read with sqlite3, without SQLAlchemy.
+        from linkpilot.storage.quick_read import QuickReader
+
+        reader = QuickReader.open(settings.sqlite_path)
+        if reader is not None:
+            with reader:
+                return f"SQLite {settings.sqlite_path} answers (schema current)"
     from linkpilot.storage.database import is_sqlite, parse_url, sqlite_file
     from linkpilot.storage.migrate import current_revision
     from linkpilot.storage.schema_version import head_revision
