@@ -181,3 +181,16 @@ def test_a_dry_run_imports_the_campaign_it_runs_and_nothing_for_serving(
     assert sorted(m for m in packages if m.startswith(ENGINE_AT_LARGE)) == []
     other_campaigns = {"linkpilot.engine.campaigns.sourcing", "linkpilot.engine.campaigns.invitations"}
     assert sorted(packages & other_campaigns) == []
+
+
+def test_config_check_reads_the_default_database_without_sqlalchemy(cli, home) -> None:  # type: ignore[no-untyped-def]
+    code, out, packages = loaded_by("config", "check")
+    assert code == 0
+    assert f"ok      database: SQLite {home}/linkpilot.db (made on first use)" in out.splitlines()
+    assert "sqlalchemy" not in packages
+
+    assert cli("db", "upgrade").code == 0
+    code, out, packages = loaded_by("config", "check")
+    assert code == 0
+    assert f"ok      database: SQLite {home}/linkpilot.db answers (schema current)" in out.splitlines()
+    assert "sqlalchemy" not in packages
