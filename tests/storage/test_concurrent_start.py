@@ -28,7 +28,7 @@ PROCESSES = 8
 GATED = """
 import fcntl, os, sys
 from linkpilot.cli.main import main
-import linkpilot.cli.commands.run_cmd
+import linkpilot.cli.commands.run_cmd, linkpilot.cli.campaign_run
 gate, ready, *args = sys.argv[1:]
 open(os.path.join(ready, str(os.getpid())), "w").close()
 with open(gate) as held:

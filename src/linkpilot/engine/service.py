@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
-from typing import Any, Literal
+from typing import Literal
 
 from linkpilot.common.clock import Clock, local_date, utc_now
 from linkpilot.common.settings import Settings
@@ -25,7 +25,7 @@ from linkpilot.engine.activity import publish_activity
 from linkpilot.engine.breaker import BreakerState
 from linkpilot.engine.campaigns.confirmed import rechecked
 from linkpilot.engine.campaigns.registry import CAMPAIGNS, create_campaign
-from linkpilot.engine.campaigns.runner import RunControl, run_campaign
+from linkpilot.engine.campaigns.runner import STOP_GRACE_S, RunControl, finish_within, run_campaign
 from linkpilot.engine.campaigns.summary import RunSummary, StopReason
 from linkpilot.engine.events import (
     ActivityChanged,
@@ -71,11 +71,6 @@ FACTS = (
 )
 # The run under way, if any: dropped when it finishes.
 RUN_EVENTS = (CampaignStarted, Progress, RunPaused)
-# On SIGTERM, SIGHUP or a lost terminal a campaign is told to stop between two people and given
-# this long to get there; a person still in progress is then cut off, which the interaction
-# records make safe (a `sending` wish is settled from the thread by the next run). The rest of
-# the 2 s a process may take to end goes to closing Chromium and the database.
-STOP_GRACE_S = 0.5
 # A plan that got this far read the site with the stored session: the session works.
 SESSION_PROVEN = frozenset(
     {StopReason.COMPLETED, StopReason.NOTHING_TO_DO, StopReason.QUOTA, StopReason.OUTSIDE_WORKING_HOURS}
@@ -451,15 +446,6 @@ def readiness_checks(rt: Runtime, sidecar: HealthSidecar) -> None:
         ("clock", clock),
     ):
         sidecar.add_check(name, check)
-
-
-async def finish_within(task: asyncio.Future[Any], seconds: float = STOP_GRACE_S) -> None:
-    """Give `task` `seconds` to end by itself, then cancel it; return once it has ended."""
-    if not task.done():
-        await asyncio.wait({task}, timeout=seconds)
-    if not task.done():
-        task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
 
 
 Health = Literal["required", "optional", "off"]

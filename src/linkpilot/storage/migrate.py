@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +24,7 @@ from linkpilot.storage.database import (
     sync_url,
 )
 from linkpilot.storage.locking import migration_lock
+from linkpilot.storage.quick_read import QuickReader
 from linkpilot.storage.schema_version import head_revision
 
 if TYPE_CHECKING:
@@ -29,6 +33,29 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 # PostgreSQL advisory lock held while migrating: any constant that no other lock user picks.
 MIGRATION_LOCK_KEY = 0x4C696E6B50  # "LinkP"
+# Alembic's loggers that say, at INFO, how it set itself up before each migration.
+ALEMBIC_LOGGERS = ("alembic.runtime.migration", "alembic.runtime.plugins")
+
+
+class _OnlySteps(logging.Filter):
+    """Of Alembic's INFO lines, keep "Running upgrade 0001 -> 0002, ...": the owner's log is
+    told what changed in the database, not which plugins and DDL mode Alembic chose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.INFO or record.getMessage().startswith("Running ")
+
+
+@contextmanager
+def _quiet_alembic() -> Iterator[None]:
+    steps_only = _OnlySteps()
+    loggers = [logging.getLogger(name) for name in ALEMBIC_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(steps_only)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(steps_only)
 
 
 def _config() -> Config:
@@ -88,7 +115,7 @@ def upgrade(url: str, revision: str = "head") -> tuple[str | None, str]:
     together the first migrates and the others find the schema at head."""
     engine = _sync_engine(url)
     try:
-        with migration_lock(url), engine.begin() as conn:
+        with migration_lock(url), engine.begin() as conn, _quiet_alembic():
             if not is_sqlite(url):
                 # Boxes starting together against one server migrate one after the other; the
                 # later ones then find the schema at head.
@@ -109,7 +136,21 @@ def upgrade(url: str, revision: str = "head") -> tuple[str | None, str]:
     return before, after or ""
 
 
+def _sqlite_file_at_head(url: str) -> bool:
+    """Whether `url` is a SQLite file already at the newest schema, read with the standard
+    library's sqlite3: the common case of every start, answered without a SQLAlchemy engine.
+    False when it cannot tell (PostgreSQL, no file yet, another revision, not a database)."""
+    path = sqlite_file(url)
+    reader = QuickReader.open(path) if path is not None else None
+    if reader is None:
+        return False
+    with reader:
+        return True
+
+
 def ensure_schema(url: str) -> None:
     """Automatic upgrade on start: cheap when already at head."""
+    if _sqlite_file_at_head(url):
+        return
     if current_revision(url) != head_revision():
         upgrade(url)

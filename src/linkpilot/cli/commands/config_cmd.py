@@ -98,7 +98,26 @@ async def _secret_key(settings: Settings) -> str:
     return f"a Fernet key in {key_path(settings)}"
 
 
+def _default_database(settings: Settings) -> str | None:
+    """The default SQLite file's line when it is absent or at the newest schema, read with
+    sqlite3 alone; None when only the full storage layer (SQLAlchemy, a third of a second to
+    import) can say."""
+    from linkpilot.storage.quick_read import QuickReader
+
+    path = settings.sqlite_path
+    if not path.exists():
+        return f"SQLite {path} (made on first use)"
+    reader = QuickReader.open(path)
+    if reader is None:
+        return None
+    with reader:
+        return f"SQLite {path} answers (schema current)"
+
+
 async def _database(settings: Settings) -> str:
+    quick = _default_database(settings) if settings.database_url is None else None
+    if quick is not None:
+        return quick
     from linkpilot.storage.database import is_sqlite, parse_url, sqlite_file
     from linkpilot.storage.migrate import current_revision
     from linkpilot.storage.schema_version import head_revision

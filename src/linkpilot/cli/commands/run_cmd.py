@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from linkpilot.cli.common import prepare_home, settings_from_env
-from linkpilot.cli.progress import ProgressPrinter
-from linkpilot.cli.stopping import STOP_SIGNALS, exit_at_once
-from linkpilot.common.errors import LinkPilotError
-from linkpilot.engine.campaigns.registry import CAMPAIGN_NAMES, create_campaign
-from linkpilot.engine.campaigns.runner import RunControl, run_campaign
-from linkpilot.engine.campaigns.summary import RunSummary
-from linkpilot.engine.events import CampaignFinished, Event, EventBus
-from linkpilot.engine.notify import check_channels, notifying
-from linkpilot.engine.runtime import open_runtime
-from linkpilot.engine.service import finish_within
+from linkpilot.cli.common import settings_from_env
+from linkpilot.cli.stopping import exit_at_once
+from linkpilot.engine.campaigns.registry import CAMPAIGN_NAMES
+
+if TYPE_CHECKING:
+    from linkpilot.engine.campaigns.summary import RunSummary
 
 
 @click.command()
@@ -30,62 +23,18 @@ from linkpilot.engine.service import finish_within
 def run(campaign: str, dry_run: bool, as_json: bool, verbose: bool) -> int:
     """Run one campaign now and exit with its outcome (0 done, 4 breaker/checkpoint, 5 no session)."""
     settings = settings_from_env()
-    check_channels(settings)
-    prepare_home(settings)
-    bus = EventBus()
-    printer = ProgressPrinter(sys.stderr, tty=sys.stderr.isatty(), verbose=verbose)
-    bus.subscribe(printer)
+    # The engine, once the arguments and settings are known good (cli/campaign_run.py says why).
+    from linkpilot.cli.campaign_run import run_headless
 
-    finished: list[dict[str, Any]] = []
-
-    def on_finished(event: Event) -> None:
-        if isinstance(event, CampaignFinished):
-            finished.append(event.summary)
-
-    bus.subscribe(on_finished)
-
-    async def go() -> tuple[RunSummary | None, bool]:
-        async with (
-            open_runtime(settings, bus=bus) as rt,
-            notifying(rt),
-        ):
-            control = RunControl()
-            task = asyncio.create_task(
-                run_campaign(rt, create_campaign(campaign, rt), dry_run=dry_run, control=control)
-            )
-            stopping: list[asyncio.Task[None]] = []
-
-            def stop() -> None:
-                # SIGTERM (systemd, docker stop), SIGHUP, Ctrl-C: stop between two people; a
-                # person still in progress after the grace is cut off, recorded as far as it got.
-                control.stop()
-                if not stopping:
-                    stopping.append(asyncio.create_task(finish_within(task)))
-
-            loop = asyncio.get_running_loop()
-            for sig in STOP_SIGNALS:
-                loop.add_signal_handler(sig, stop)
-            try:
-                await asyncio.wait({task})
-                await asyncio.gather(*stopping)
-            finally:
-                for sig in STOP_SIGNALS:
-                    loop.remove_signal_handler(sig)
-            return (None if task.cancelled() else task.result()), bool(stopping)
-
-    summary, signalled = asyncio.run(go())
-    printer.close()
-    if summary is None and not finished:
-        raise LinkPilotError(f"the {campaign} run was stopped before it started")
-    # Cut off mid-person, the run returns no summary: the one it published on finishing says all.
-    data = summary.to_json() if summary is not None else finished[-1]
+    outcome = run_headless(settings, campaign, dry_run=dry_run, verbose=verbose)
+    data = outcome.data
     if as_json:
         click.echo(json.dumps(data, sort_keys=True, default=str))
-    elif summary is not None:
-        _print_human(summary)
+    elif outcome.summary is not None:
+        _print_human(outcome.summary)
     else:
         _print_counts(data)
-    if signalled:
+    if outcome.signalled:
         exit_at_once(int(data["exit_code"]))
     return int(data["exit_code"])
 

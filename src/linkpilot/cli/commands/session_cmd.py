@@ -15,7 +15,6 @@ from linkpilot.common.errors import BadInput, ExitCode
 from linkpilot.common.settings import Settings
 from linkpilot.common.text import counted
 from linkpilot.engine.browser.origin import Origin
-from linkpilot.engine.session.check import check_session
 from linkpilot.engine.session.cookies import Cookie
 from linkpilot.engine.session.crypto import key_path
 from linkpilot.engine.session.formats import (
@@ -138,7 +137,13 @@ async def status(check: bool, as_json: bool) -> int:
     settings = settings_from_env()
     store = SessionStore(settings)
     now = utc_now()
-    current: SessionStatus = await check_session(settings, store) if check else store.load().status(now)
+    if check:
+        # Only --check starts the browser: the import of the session and its plain status need none of it.
+        from linkpilot.engine.session.check import check_session
+
+        current: SessionStatus = await check_session(settings, store)
+    else:
+        current = store.load().status(now)
     if as_json:
         echo_json(current.to_json())
     else:

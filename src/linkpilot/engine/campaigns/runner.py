@@ -43,6 +43,11 @@ Result = Literal["sent", "failed", "unknown", "skipped"]
 # A fresh page every so many people keeps Chromium's memory under the Pi's budget (see
 # BrowserSession.fresh_page and the engine_overhead bench).
 RECYCLE_PAGE_EVERY = 20
+# On SIGTERM, SIGHUP or a lost terminal a campaign is told to stop between two people and given
+# this long to get there; a person still in progress is then cut off, which the interaction
+# records make safe (a `sending` wish is settled from the thread by the next run). The rest of
+# the 2 s a process may take to end goes to closing Chromium and the database.
+STOP_GRACE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,15 @@ class RunControl:
 
     async def wait_if_paused(self) -> None:
         await self._running.wait()
+
+
+async def finish_within(task: asyncio.Future[Any], seconds: float = STOP_GRACE_S) -> None:
+    """Give `task` `seconds` to end by itself, then cancel it; return once it has ended."""
+    if not task.done():
+        await asyncio.wait({task}, timeout=seconds)
+    if not task.done():
+        task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 @dataclass
