@@ -146,7 +146,6 @@ class BirthdayCampaign:
         self.rt = rt
         # Loaded before the browser starts, so a broken template file stops the run at once (exit 2).
         self.library = library or load_templates(rt.settings.birthday.templates_dir)
-        self._cards: dict[str, BirthdayCard] = {}
 
     def run_limit(self, rt: Runtime) -> int:
         return rt.settings.limits.messages.per_run
@@ -247,7 +246,6 @@ class BirthdayCampaign:
                     continue
                 history = await wish_history(session, contact.id) if contact is not None else []
                 items.append(self._item(card, when, category, language, history))
-                self._cards[card.slug] = card
         return items, skips
 
     async def recheck(self, items: Sequence[PlanItem]) -> tuple[list[PlanItem], list[Skip]]:
