@@ -5,7 +5,9 @@ names mean nothing, its status lines and ages are plain text, its names sit insi
 profile links, its long lists grow only as they are scrolled, and "logged in" shows only as a
 navigation landmark with a "Me" menu. A reader that finds every fact here finds it by
 meaning. Read-only: it serves the pages the campaigns read (feed, birthdays, sent
-invitations, people search, profiles) in English or French, and its buttons do nothing.
+invitations, people search, profiles) in English or French, and its buttons do nothing but
+open a profile's conversation, whose messages are plain blocks (no list, no role) and whose
+Send only notes on the page what it would have sent.
 
     site = await start_lookalike("fr")
     site.url ...; site.birthday_plan ...; await site.stop()
@@ -79,6 +81,15 @@ SEARCH = ["omar-haddad-7", "ben-ito-9", "clara-sousa-10", "nadia-okafor-1", "thi
           "lea-fontaine-4"]  # fmt: skip
 SEARCH_AD = "marc-dubois-5"
 SUGGESTED = ["ivy-chen-6", "tom-weller-2"]
+# Conversations, oldest first: (from me, ISO time, text). Each message is a plain block with
+# its sender, a time element and the text: no list, no list item, no role. Anyone else's
+# conversation is empty.
+THREADS = {
+    "nadia-okafor-1": [
+        (False, "2026-11-02T09:12:00+01:00", "Thanks for the intro to the Contoso team!"),
+        (True, "2026-11-02T09:40:00+01:00", "Happy to help, good luck with it."),
+    ],
+}
 
 WORDS = {
     "en": {
@@ -89,6 +100,7 @@ WORDS = {
         "sent_today": "Sent today", "withdraw": "Withdraw invitation sent to {name}", "results": "Results",
         "promoted": "Promoted", "pymk": "People you may know", "next": "Next", "previous": "Previous",
         "about": "About", "experience": "Experience", "otw": "Open to work", "deg": ("1st", "2nd", "3rd"),
+        "send": "Send", "write": "Write a message…", "close": "Close your conversation with {name}",
         "units": {"day": ("day", "days"), "week": ("week", "weeks"), "month": ("month", "months"),
                   "year": ("year", "years")},
     },
@@ -101,6 +113,7 @@ WORDS = {
         "withdraw": "Retirer l’invitation envoyée à {name}", "results": "Résultats", "promoted": "Sponsorisé",
         "pymk": "Personnes que vous pourriez connaître", "next": "Suivant", "previous": "Précédent",
         "about": "Infos", "experience": "Expérience", "otw": "En recherche", "deg": ("1er", "2e", "3e"),
+        "send": "Envoyer", "write": "Écrivez un message…", "close": "Fermer votre conversation avec {name}",
         "units": {"day": ("jour", "jours"), "week": ("semaine", "semaines"), "month": ("mois", "mois"),
                   "year": ("an", "ans")},
     },
@@ -142,9 +155,30 @@ def action_button(language: str, who: Who) -> str:
         if who.degree == 2
         else ("follow", "+")
     )
-    return (
-        f'<button type="button" class="b5" aria-label="{e(w[key].format(name=who.name))}">{e(label)}</button>'
+    opens = f' onclick="{OPEN_JS.format(slug=who.slug)}"' if key == "message" else ""
+    return f'<button type="button" class="b5" aria-label="{e(w[key].format(name=who.name))}"{opens}>{e(label)}</button>'
+
+
+# A message button opens that person's conversation; Send only notes what it would have sent.
+OPEN_JS = "document.getElementById('c-{slug}').hidden=false"
+SEND_JS = "document.body.dataset.sent=(document.body.dataset.sent||'')+this.previousElementSibling.innerText"
+
+
+def conversation(language: str, who: Who) -> str:
+    """The conversation dialog with `who`, hidden until their Message button is pressed."""
+    w = WORDS[language]
+    me, _ = ME
+    messages = "".join(
+        f"""<div class="x4"><span class="x5">{e(me if mine else who.name)}</span>
+<time datetime="{at}">{at[11:16]}</time><p class="x6">{e(text)}</p></div>"""
+        for mine, at, text in THREADS.get(who.slug, ())
     )
+    return f"""<aside><div class="x1" id="c-{who.slug}" role="dialog" aria-label="{e(who.name)}" hidden>
+<div class="x2"><h2><a href="/in/{who.slug}/">{e(who.name)}</a></h2>
+<button type="button" aria-label="{e(w["close"].format(name=who.name))}" onclick="this.closest('.x1').hidden=true">×</button></div>
+<div class="x3">{messages}</div>
+<div role="textbox" contenteditable="true" aria-label="{e(w["write"])}"></div><button type="button" onclick="{SEND_JS}">{e(w["send"])}</button>
+</div></aside>"""
 
 
 def birthday_status(language: str, days: int) -> str:
@@ -198,7 +232,11 @@ class Lookalike:
     async def birthdays(self, request: web.Request) -> web.Response:
         cards = [birthday_card(self.language, slug, days) for slug, days in BIRTHDAYS]
         title = WORDS[self.language]["bdays"]
-        return page(shell(self.language, title, f"<main><h1>{e(title)}</h1>{growing(cards, 5, 3)}</main>"))
+        talks = "".join(
+            conversation(self.language, BY_SLUG[s]) for s, _ in BIRTHDAYS if BY_SLUG[s].degree == 1
+        )
+        body = f"<main><h1>{e(title)}</h1>{growing(cards, 5, 3)}</main>{talks}"
+        return page(shell(self.language, title, body))
 
     async def invitations(self, request: web.Request) -> web.Response:
         cards = [invitation_card(self.language, slug, n, unit) for slug, n, unit in INVITATIONS]
@@ -244,7 +282,8 @@ class Lookalike:
         body = f"""<main><section class="t1"><h1 class="t2">{e(who.name)}</h1><span class="t3">· {w["deg"][who.degree - 1]}</span>
 <p class="t4">{e(who.headline)}</p><p class="t5">{e(who.location)}</p>{otw}{action_button(self.language, who)}</section>
 <section><h2>{e(w["about"])}</h2><p>{e(who.name)} — {e(who.headline)}.</p></section>
-<section><h2>{e(w["experience"])}</h2><ul>{jobs}</ul></section></main>"""
+<section><h2>{e(w["experience"])}</h2><ul>{jobs}</ul></section></main>
+{conversation(self.language, who) if who.degree == 1 else ""}"""
         return page(shell(self.language, who.name, body))
 
     async def stop(self) -> None:

@@ -15,15 +15,22 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from sqlalchemy import select
 
 from linkpilot.common.settings import load_settings
-from linkpilot.engine.actions import ActionManager, VisitStatus
+from linkpilot.engine.actions import ActionManager, Entry, MessageTarget, SendStatus, VisitStatus
 from linkpilot.engine.browser import BrowserSession
+from linkpilot.engine.campaigns.birthday import BirthdayCampaign
 from linkpilot.engine.campaigns.invitations import select_stale
 from linkpilot.engine.campaigns.logic.birthday_status import parse_birthday_status
 from linkpilot.engine.campaigns.logic.search_url import build_search_url
+from linkpilot.engine.campaigns.runner import CampaignContext
+from linkpilot.engine.campaigns.summary import PlanItem, RunSummary
+from linkpilot.engine.pacing import FastPacing
 from linkpilot.engine.page_state import classify, probe
+from linkpilot.engine.runtime import open_runtime
 from linkpilot.engine.selectors import SelectorEngine
+from linkpilot.storage.models import Interaction
 from tests.engine.livesite import TEST_TIMEOUTS
 from tests.lookalike.site import (
     BIRTHDAYS,
@@ -33,6 +40,7 @@ from tests.lookalike.site import (
     SEARCH,
     SEARCH_AD,
     SUGGESTED,
+    THREADS,
     Lookalike,
     start_lookalike,
 )
@@ -120,3 +128,66 @@ async def test_a_profile_reads_whole(reader: Reader) -> None:
     assert [(e.title, e.company, e.date_text) for e in data.experience] == list(JOBS[who.slug])
     otw = BY_SLUG["omar-haddad-7"]
     assert (await reader.actions.visit_profile(otw.slug, otw.name)).profile.open_to_work  # type: ignore[union-attr]
+
+
+async def test_a_thread_whose_messages_cannot_be_read_is_never_taken_for_an_empty_one(reader: Reader) -> None:
+    """Nadia's messages are plain blocks with a time each: no item the engine can read. Taken
+    for an empty thread, it would let a wish go out whatever the thread holds."""
+    nadia = BY_SLUG["nadia-okafor-1"]
+    assert THREADS[nadia.slug]
+    target = MessageTarget(nadia.slug, nadia.name, Entry.PROFILE)
+    opened = await reader.actions.open_dialog(target)
+    assert opened.dialog is not None, opened.detail
+    assert await reader.actions.read_thread(target) is None
+    await reader.actions.close_dialogs()
+
+    outcome = await reader.actions.send_message(target, "Happy birthday, Nadia!")
+    assert outcome.status is SendStatus.THREAD_UNREADABLE
+    assert not outcome.clicked
+    page = reader.actions.page
+    assert await page.evaluate("document.body.dataset.sent") is None  # Send never pressed
+    assert await page.get_by_role("textbox").inner_text() == ""  # nothing typed either
+
+
+async def test_a_conversation_with_no_message_reads_as_empty(reader: Reader) -> None:
+    marc = BY_SLUG["marc-dubois-5"]
+    assert marc.slug not in THREADS
+    target = MessageTarget(marc.slug, marc.name, Entry.PROFILE)
+    opened = await reader.actions.open_dialog(target)
+    assert opened.dialog is not None, opened.detail
+    assert await reader.actions.read_thread(target) == ()
+    await reader.actions.close_dialogs()
+
+
+async def test_a_birthday_wish_to_an_unreadable_thread_is_skipped_as_trouble_and_never_sent(
+    reader: Reader, tmp_path: Path
+) -> None:
+    nadia = BY_SLUG["nadia-okafor-1"]
+    settings = load_settings({}, home=tmp_path / "home", linkedin_url=reader.site.url, pacing="fast")
+    async with open_runtime(settings) as rt:
+        ctx = CampaignContext(rt, reader.browser, reader.actions, FastPacing(), RunSummary("birthday", False))
+        item = PlanItem(
+            nadia.slug,
+            nadia.name,
+            "message",
+            "birthday today",
+            text="Happy birthday, Nadia!",
+            template_id="t",
+            occurrence=TODAY.isoformat(),
+            days_late=0,
+        )
+        result = await BirthdayCampaign(rt).act(ctx, item)
+        async with rt.db.session() as session:
+            (row,) = (await session.execute(select(Interaction))).scalars().all()
+    assert (result.result, result.spent, result.trouble, result.skip_reason) == (
+        "skipped",
+        False,
+        True,
+        "thread_unreadable",
+    )
+    # Not sent, and free to be tried again once the thread reads: failed, never unknown.
+    assert (row.state, row.error) == (
+        "failed",
+        "not sent: the conversation shows messages that cannot be read",
+    )
+    assert await reader.actions.page.evaluate("document.body.dataset.sent") is None

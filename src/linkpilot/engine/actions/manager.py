@@ -60,8 +60,8 @@ class ActionManager:
 
     async def read_thread(self, target: MessageTarget) -> tuple[ThreadMessage, ...] | None:
         """The thread of the newest open dialog, which must be addressed to `target`; None when
-        no open dialog can be shown to be `target`'s (never an empty thread: settling a wish
-        on an empty thread sends it again)."""
+        no open dialog can be shown to be `target`'s or its thread cannot be read (never an
+        empty thread: settling a wish on an empty thread sends it again)."""
         dialog = await messaging.newest_dialog(self.ctx)
         if dialog is None or await messaging.verify_recipient(self.ctx, dialog, target) is not None:
             return None

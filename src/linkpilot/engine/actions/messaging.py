@@ -403,11 +403,18 @@ async def read_items(
     return inherit_senders([message_from_texts(t, other_name, ctx.zone, me) for t in texts])[start:]
 
 
-async def read_thread(ctx: ActionContext, dialog: Locator, other_name: str) -> tuple[ThreadMessage, ...]:
-    """The conversation shown in the dialog, oldest first."""
+async def read_thread(
+    ctx: ActionContext, dialog: Locator, other_name: str
+) -> tuple[ThreadMessage, ...] | None:
+    """The conversation shown in the dialog, oldest first; None when it cannot be read.
+
+    No item found is an empty conversation only while the dialog shows no message time either:
+    times with no item we can read around them are messages we cannot read, and taking them for
+    "no wish yet" would send a second one.
+    """
     items = await thread_items(ctx, dialog)
     if items is None:
-        return ()
+        return None if await dialog.locator("time").count() else ()
     return tuple(await read_items(ctx, items, other_name))
 
 
@@ -471,12 +478,16 @@ async def send_message(
         await ctx.selectors.flush()
         return SendOutcome(status, target.slug, opened.detail, navigation=nav)
     dialog = opened.dialog
-    thread = await read_thread(ctx, dialog, target.name)
+    read = await read_thread(ctx, dialog, target.name)
+    thread = read or ()
 
     async def stop(status: SendStatus, detail: str) -> SendOutcome:
         await close_dialog(ctx, dialog)
         await ctx.selectors.flush()
         return SendOutcome(status, target.slug, detail, navigation=nav, thread=thread)
+
+    if read is None:
+        return await stop(SendStatus.THREAD_UNREADABLE, "the conversation shows messages that cannot be read")
 
     if hooks.on_thread is not None and not await hooks.on_thread(target, thread):
         return await stop(SendStatus.SKIPPED, "skipped after reading the thread")

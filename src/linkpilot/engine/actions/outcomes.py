@@ -63,6 +63,7 @@ class SendStatus(StrEnum):
     SENT = "sent"  # the bubble with our text is the newest item of the thread
     UNCONFIRMED = "unconfirmed"  # Send was clicked but the bubble never showed: state unknown
     SKIPPED = "skipped"  # a hook decided not to send (an earlier wish in the thread, say)
+    THREAD_UNREADABLE = "thread_unreadable"  # the thread shows messages we cannot read: not sent
     NOT_FIRST_DEGREE = "not_first_degree"  # Connect/Follow instead of Message
     TARGET_NOT_FOUND = "target_not_found"  # no card / profile for that slug
     WRONG_PERSON = "wrong_person"  # the profile or card shows someone else

@@ -185,7 +185,8 @@ class BirthdayCampaign:
             if thread is None:
                 self.rt.bus.log(
                     "warning",
-                    f"{contact.name}: the open dialog cannot be shown to be theirs; wish stays unknown",
+                    f"{contact.name}: the open dialog cannot be shown to be theirs, or its thread cannot be"
+                    " read; wish stays unknown",
                     self.name,
                 )
                 continue
@@ -394,6 +395,13 @@ class BirthdayCampaign:
             # Maybe wished already: sending would risk a second wish. The next run looks again.
             await self._move(flight, InteractionState.FAILED, error=f"not sent: {flight.unclear}")
             return ActResult("skipped", spent=False, skip_reason="wish_unknown", detail=flight.unclear)
+        if status is SendStatus.THREAD_UNREADABLE:
+            # Nothing was typed or clicked, but a thread we cannot read may hold this year's
+            # wish: not sent, and counted as trouble (a layout we no longer read stops the run).
+            await self._move(flight, InteractionState.FAILED, error=f"not sent: {outcome.detail}")
+            return ActResult(
+                "skipped", spent=False, trouble=True, skip_reason="thread_unreadable", detail=outcome.detail
+            )
         if outcome.clicked or flight.sending:
             # Send was clicked (or about to be) but the bubble never showed: never resend blindly.
             if not flight.sending:
