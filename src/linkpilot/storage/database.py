@@ -6,6 +6,7 @@ import importlib
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -131,7 +132,22 @@ def create_engine_for(url: str) -> AsyncEngine:
     engine = create_async_engine(async_url(url), pool_pre_ping=not sqlite, connect_args=connect_args(url))
     if sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        dialect = engine.sync_engine.dialect
+        dialect.do_terminate = partial(_stop_once, dialect)  # type: ignore[method-assign]
     return engine
+
+
+def _stop_once(dialect: Any, dbapi_connection: Any) -> None:
+    """Drop an aiosqlite connection whose task was cancelled in the middle of a query.
+
+    SQLAlchemy's own way (2.1, aiosqlite 0.22) asks for a graceful close in a shielded task and,
+    when that wait is cancelled too, stops the connection's thread at once; the graceful close
+    then stops it a second time and waits forever for the thread that has already gone. That
+    task hangs the end of the event loop: the console or `serve` asked to stop while a query
+    ran would never exit. Stopping the thread once (it closes the SQLite connection after the
+    query in flight) drops the connection just as well and leaves nothing waiting.
+    """
+    dialect.get_driver_connection(dbapi_connection).stop()
 
 
 class Database:
