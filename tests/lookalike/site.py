@@ -160,7 +160,9 @@ def action_button(language: str, who: Who) -> str:
 
 
 # A message button opens that person's conversation; Send only notes what it would have sent.
-OPEN_JS = "document.getElementById('c-{slug}').hidden=false"
+OPEN_JS = (
+    "document.querySelector('[role=dialog] a[href=\\'/in/{slug}/\\']').closest('[role=dialog]').hidden=false"
+)
 SEND_JS = "document.body.dataset.sent=(document.body.dataset.sent||'')+this.previousElementSibling.innerText"
 
 
@@ -173,7 +175,7 @@ def conversation(language: str, who: Who) -> str:
 <time datetime="{at}">{at[11:16]}</time><p class="x6">{e(text)}</p></div>"""
         for mine, at, text in THREADS.get(who.slug, ())
     )
-    return f"""<aside><div class="x1" id="c-{who.slug}" role="dialog" aria-label="{e(who.name)}" hidden>
+    return f"""<aside><div class="x1" role="dialog" aria-label="{e(who.name)}" hidden>
 <div class="x2"><h2><a href="/in/{who.slug}/">{e(who.name)}</a></h2>
 <button type="button" aria-label="{e(w["close"].format(name=who.name))}" onclick="this.closest('.x1').hidden=true">×</button></div>
 <div class="x3">{messages}</div>
