@@ -6,8 +6,8 @@ profile links, its long lists grow only as they are scrolled, and "logged in" sh
 navigation landmark with a "Me" menu. A reader that finds every fact here finds it by
 meaning. Read-only: it serves the pages the campaigns read (feed, birthdays, sent
 invitations, people search, profiles) in English or French, and its buttons do nothing but
-open a profile's conversation, whose messages are plain blocks (no list, no role) and whose
-Send only notes on the page what it would have sent.
+open a person's conversation (from their profile or their birthday card), whose messages are
+plain blocks (no list, no role) and whose Send only notes on the page what it would have sent.
 
     site = await start_lookalike("fr")
     site.url ...; site.birthday_plan ...; await site.stop()
