@@ -188,6 +188,6 @@ async def test_a_birthday_wish_to_an_unreadable_thread_is_skipped_as_trouble_and
     # Not sent, and free to be tried again once the thread reads: failed, never unknown.
     assert (row.state, row.error) == (
         "failed",
-        "not sent: the conversation shows messages that cannot be read",
+        "thread_unreadable: the conversation shows messages that cannot be read",
     )
     assert await reader.actions.page.evaluate("document.body.dataset.sent") is None

@@ -52,13 +52,17 @@ TROUBLE = frozenset(
         SendStatus.DIALOG_FAILED,
         SendStatus.SEND_FAILED,
         SendStatus.NAVIGATION_FAILED,
+        # A thread we cannot read: a layout we no longer read stops the run.
+        SendStatus.THREAD_UNREADABLE,
     }
 )
-# Outcomes where nothing was clicked because this person should not get the message.
+# Outcomes where nothing was clicked because this person should not get the message (or not
+# yet: an unreadable thread may hold this year's wish; the next run looks again).
 SKIP_REASONS = {
     SendStatus.NOT_FIRST_DEGREE: "not_first_degree",
     SendStatus.TARGET_NOT_FOUND: "card_not_found",
     SendStatus.WRONG_PERSON: "wrong_person",
+    SendStatus.THREAD_UNREADABLE: "thread_unreadable",
 }
 
 
@@ -395,13 +399,6 @@ class BirthdayCampaign:
             # Maybe wished already: sending would risk a second wish. The next run looks again.
             await self._move(flight, InteractionState.FAILED, error=f"not sent: {flight.unclear}")
             return ActResult("skipped", spent=False, skip_reason="wish_unknown", detail=flight.unclear)
-        if status is SendStatus.THREAD_UNREADABLE:
-            # Nothing was typed or clicked, but a thread we cannot read may hold this year's
-            # wish: not sent, and counted as trouble (a layout we no longer read stops the run).
-            await self._move(flight, InteractionState.FAILED, error=f"not sent: {outcome.detail}")
-            return ActResult(
-                "skipped", spent=False, trouble=True, skip_reason="thread_unreadable", detail=outcome.detail
-            )
         if outcome.clicked or flight.sending:
             # Send was clicked (or about to be) but the bubble never showed: never resend blindly.
             if not flight.sending:
@@ -410,7 +407,13 @@ class BirthdayCampaign:
             return ActResult("unknown", spent=True, trouble=True, detail=outcome.detail or status.value)
         await self._move(flight, InteractionState.FAILED, error=f"{status.value}: {outcome.detail}")
         if status in SKIP_REASONS:
-            return ActResult("skipped", spent=False, skip_reason=SKIP_REASONS[status], detail=outcome.detail)
+            return ActResult(
+                "skipped",
+                spent=False,
+                trouble=status in TROUBLE,
+                skip_reason=SKIP_REASONS[status],
+                detail=outcome.detail,
+            )
         return ActResult(
             "failed", spent=False, trouble=status in TROUBLE, detail=outcome.detail or status.value
         )
